@@ -1,0 +1,204 @@
+/*
+ * cmd_misc: the commands that are not socket calls: wait, sysctl, addr,
+ * reset, net, help.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_int.h"
+#include "sandbox.h"
+#include "sysctl.h"
+
+#define WAIT_MAX 3600.0
+
+CMD_HANDLER(cmd_wait)
+{
+	char *end;
+	double secs = strtod(cl->argv[1], &end);
+	char call[64];
+
+	if (end == cl->argv[1] || *end != '\0' || !isfinite(secs) || secs < 0 || secs > WAIT_MAX) {
+		snprintf(err, errlen, "wait: bad duration '%s': seconds from 0 to %.0f, fractions allowed",
+			 cl->argv[1], WAIT_MAX);
+		return -1;
+	}
+	if (s == NULL)
+		return 0;
+	session_sleep(s, secs);
+	snprintf(call, sizeof call, "wait(%g s)", secs);
+	cmd_report(s, o, call, 0, 0);
+	return 0;
+}
+
+static int value_valid(const char *v)
+{
+	if (*v == '\0' || strlen(v) > 64)
+		return 0;
+	for (; *v; v++)
+		if (!((*v >= '0' && *v <= '9') || *v == ' ' || *v == '-'))
+			return 0;
+	return 1;
+}
+
+CMD_HANDLER(cmd_sysctl)
+{
+	const char *key = cl->argv[1];
+	char val[128], call[256];
+
+	if (!sysctl_key_valid(key)) {
+		snprintf(err, errlen, "sysctl: bad key '%s': use a net.ipv4.*, net.ipv6.* or net.core.* name", key);
+		return -1;
+	}
+	if (cl->argc > 2) {
+		cmd_join(cl, 2, val, sizeof val);
+		if (!value_valid(val)) {
+			snprintf(err, errlen, "sysctl: bad value '%s': numbers only", val);
+			return -1;
+		}
+	}
+	if (s == NULL)
+		return 0;
+	if (cl->argc == 2) {
+		char cur[128];
+
+		snprintf(call, sizeof call, "sysctl(%s)", key);
+		if (sysctl_read(key, cur, sizeof cur) < 0) {
+			cmd_report(s, o, call, -1, errno);
+			if (o->err == ENOENT)
+				sink_printf(&s->sink, SINK_WHY, "this kernel has no %s", key);
+			return 0;
+		}
+		o->ret = atol(cur);
+		sink_printf(&s->sink, SINK_CALL, "%s = %s", call, cur);
+		return 0;
+	}
+	snprintf(call, sizeof call, "sysctl(%s, \"%s\")", key, val);
+	if (!s->sandboxed) {
+		cmd_report(s, o, call, -1, EPERM);
+		sink_printf(&s->sink, SINK_WHY, "sockplay never changes this machine's own settings; "
+			    "start it with --sandbox to change them in a private network namespace");
+		return 0;
+	}
+	if (sysctl_write(key, val) < 0) {
+		cmd_report(s, o, call, -1, errno);
+		if (o->err == EINVAL)
+			sink_printf(&s->sink, SINK_WHY, "the kernel refused the value '%s' for %s", val, key);
+		return 0;
+	}
+	cmd_report(s, o, call, 0, 0);
+	return 0;
+}
+
+CMD_HANDLER(cmd_addr)
+{
+	char call[96], msg[200];
+
+	if (strcmp(cl->argv[1], "add") != 0) {
+		snprintf(err, errlen, "addr: only 'addr add ADDR' is known, not '%s'", cl->argv[1]);
+		return -1;
+	}
+	if (s == NULL)
+		return 0;
+	snprintf(call, sizeof call, "addr_add(lo, %s)", cl->argv[2]);
+	if (!s->sandboxed) {
+		cmd_report(s, o, call, -1, EPERM);
+		sink_printf(&s->sink, SINK_WHY, "addresses can be added only inside the sandbox: "
+			    "start sockplay with --sandbox");
+		return 0;
+	}
+	if (sandbox_addr_add(cl->argv[2], msg, sizeof msg) < 0) {
+		if (errno == EINVAL && strncmp(msg, "bad address", 11) == 0) {
+			snprintf(err, errlen, "addr: %s", msg);
+			return -1;
+		}
+		cmd_report(s, o, call, -1, errno);
+		sink_printf(&s->sink, SINK_WHY, "%s", msg);
+		return 0;
+	}
+	cmd_report(s, o, call, 0, 0);
+	return 0;
+}
+
+CMD_HANDLER(cmd_reset)
+{
+	size_t open;
+	char msg[200];
+
+	(void)cl;
+	(void)err;
+	(void)errlen;
+	if (s == NULL)
+		return 0;
+	open = socktab_count_open(&s->socks);
+	socktab_reset(&s->socks);
+	if (s->sandboxed && sandbox_renew(msg, sizeof msg) < 0) {
+		cmd_report(s, o, "reset()", -1, errno ? errno : EPERM);
+		sink_printf(&s->sink, SINK_WHY, "%s", msg);
+		return 0;
+	}
+	cmd_report(s, o, "reset()", 0, 0);
+	sink_printf(&s->sink, SINK_INFO, "closed %zu socket%s%s", open, open == 1 ? "" : "s",
+		    s->sandboxed ? "; fresh network namespace: no TIME_WAIT, default settings" : "");
+	return 0;
+}
+
+CMD_HANDLER(cmd_net)
+{
+	struct netfilter f;
+	char line[256], words[200], msg[200];
+	long count = 0;
+
+	if (netfilter_parse(cl->argc - 1, cl->argv + 1, &f, msg, sizeof msg) < 0) {
+		snprintf(err, errlen, "net: %s", msg);
+		return -1;
+	}
+	if (s == NULL)
+		return 0;
+	cmd_join(cl, 1, words, sizeof words);
+	if (session_refresh_net(s) < 0) {
+		snprintf(line, sizeof line, "net(%s)", words);
+		cmd_report(s, o, line, -1, errno);
+		return 0;
+	}
+	for (size_t i = 0; i < s->nv.n; i++)
+		if (s->nv.rows[i].e && netfilter_match(&f, &s->nv.rows[i]))
+			count++;
+	snprintf(line, sizeof line, "net(%s)", words);
+	cmd_report(s, o, line, count, 0);
+	for (size_t i = 0; i < s->nv.n; i++) {
+		if (!netfilter_match(&f, &s->nv.rows[i]))
+			continue;
+		netrow_format(&s->nv.rows[i], line, sizeof line);
+		sink_printf(&s->sink, SINK_INFO, "%s", line);
+	}
+	if (s->pn.malformed)
+		sink_printf(&s->sink, SINK_INFO, "(%zu malformed line%s in /proc/net skipped)",
+			    s->pn.malformed, s->pn.malformed == 1 ? "" : "s");
+	return 0;
+}
+
+CMD_HANDLER(cmd_help)
+{
+	const struct cmd_entry *c;
+
+	(void)o;
+	if (cl->argc > 1 && cmd_find(cl->argv[1]) == NULL) {
+		snprintf(err, errlen, "help: unknown command '%s'", cl->argv[1]);
+		return -1;
+	}
+	if (s == NULL)
+		return 0;
+	for (c = cmd_table; c->name; c++) {
+		if (cl->argc > 1 && strcmp(c->name, cl->argv[1]) != 0)
+			continue;
+		sink_printf(&s->sink, SINK_INFO, "%-28s %s", c->usage, c->help);
+	}
+	if (cl->argc == 1)
+		sink_printf(&s->sink, SINK_INFO, "any line may end with => ok | => ERRNO | => COUNT");
+	return 0;
+}

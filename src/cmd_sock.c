@@ -1,0 +1,176 @@
+/*
+ * cmd_sock: making sockets and setting them up: tcp, udp, set, shutdown,
+ * close.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cmd_int.h"
+#include "explain.h"
+
+static int make_socket(struct session *s, const struct cmd_line *cl, struct outcome *o,
+		       char *err, size_t errlen, int type)
+{
+	char name[SOCK_NAMELEN] = "", call[96];
+	int family = AF_INET;
+	struct sock *sk;
+
+	for (int i = 1; i < cl->argc; i++) {
+		if (strcmp(cl->argv[i], "-6") == 0) {
+			family = AF_INET6;
+		} else if (cl->argv[i][0] == '-') {
+			snprintf(err, errlen, "%s: unknown flag '%s' (only -6)", cl->argv[0], cl->argv[i]);
+			return -1;
+		} else if (name[0]) {
+			snprintf(err, errlen, "%s: two names given ('%s' and '%s')", cl->argv[0],
+				 name, cl->argv[i]);
+			return -1;
+		} else if (!sock_name_valid(cl->argv[i])) {
+			snprintf(err, errlen, "bad socket name '%s': a letter, then letters, digits, _ or -",
+				 cl->argv[i]);
+			return -1;
+		} else {
+			snprintf(name, sizeof name, "%s", cl->argv[i]);
+		}
+	}
+	if (s == NULL)
+		return 0;
+	if (name[0] && socktab_find(&s->socks, name)) {
+		snprintf(err, errlen, "%s: a socket named '%s' is already open", cl->argv[0], name);
+		return -1;
+	}
+	if (!name[0])
+		socktab_next_name(&s->socks, name);
+	snprintf(call, sizeof call, "socket(%s, %s)", family == AF_INET6 ? "AF_INET6" : "AF_INET",
+		 type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM");
+	sk = sock_open(&s->socks, name, family, type);
+	o->ret = 0;
+	o->err = sk ? 0 : errno;
+	if (sk)
+		sink_printf(&s->sink, SINK_CALL, "%s = %s", call, name);
+	else
+		cmd_report(s, o, call, -1, errno);
+	if (!sk)
+		explain_failure(s, cl->argv[0], NULL, NULL, o->err);
+	return 0;
+}
+
+CMD_HANDLER(cmd_tcp)
+{
+	return make_socket(s, cl, o, err, errlen, SOCK_STREAM);
+}
+
+CMD_HANDLER(cmd_udp)
+{
+	return make_socket(s, cl, o, err, errlen, SOCK_DGRAM);
+}
+
+static int parse_onoff(const char *w)
+{
+	if (strcmp(w, "on") == 0 || strcmp(w, "1") == 0)
+		return 1;
+	if (strcmp(w, "off") == 0 || strcmp(w, "0") == 0)
+		return 0;
+	return -1;
+}
+
+CMD_HANDLER(cmd_set)
+{
+	const struct sockopt_desc *opt = sock_opt_find(cl->argv[2]);
+	const char *v = cl->argv[3];
+	char call[128];
+	struct sock *sk;
+	int value;
+
+	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0)
+		return -1;
+	if (opt == NULL) {
+		snprintf(err, errlen, "set: unknown option '%s' (reuseaddr, reuseport, v6only, "
+			 "nodelay, keepalive, linger)", cl->argv[2]);
+		return -1;
+	}
+	if (opt->bit == SOPT_LINGER) {
+		int secs = addr_parse_port(v);	/* a small non-negative integer */
+
+		if (strcmp(v, "off") == 0)
+			value = -1;
+		else if (secs >= 0 && secs <= 3600)
+			value = secs;
+		else {
+			snprintf(err, errlen, "set: linger takes off or SECONDS (0..3600), not '%s'", v);
+			return -1;
+		}
+	} else if ((value = parse_onoff(v)) < 0) {
+		snprintf(err, errlen, "set: %s takes on or off, not '%s'", opt->name, v);
+		return -1;
+	}
+	if (s == NULL)
+		return 0;
+	if (opt->bit == SOPT_LINGER)
+		snprintf(call, sizeof call, value < 0 ? "setsockopt(%s, %s, {off})" :
+			 "setsockopt(%s, %s, {on, %ds})", sk->name, opt->cname, value);
+	else
+		snprintf(call, sizeof call, "setsockopt(%s, %s, %s)", sk->name, opt->cname,
+			 value ? "on" : "off");
+	errno = 0;
+	if (sock_setopt(sk, opt, value) < 0) {
+		cmd_report(s, o, call, -1, errno);
+		explain_failure(s, "setsockopt", sk, NULL, o->err);
+	} else {
+		cmd_report(s, o, call, 0, 0);
+		explain_success(s, "setsockopt", sk, NULL);
+	}
+	return 0;
+}
+
+CMD_HANDLER(cmd_shutdown)
+{
+	static const struct { const char *w, *c; int how; } hows[] = {
+		{ "rd", "SHUT_RD", SHUT_RD }, { "wr", "SHUT_WR", SHUT_WR },
+		{ "rdwr", "SHUT_RDWR", SHUT_RDWR },
+	};
+	struct sock *sk;
+	char call[96];
+	int h;
+
+	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0)
+		return -1;
+	for (h = 0; h < 3; h++)
+		if (strcmp(cl->argv[2], hows[h].w) == 0)
+			break;
+	if (h == 3) {
+		snprintf(err, errlen, "shutdown: say rd, wr or rdwr, not '%s'", cl->argv[2]);
+		return -1;
+	}
+	if (s == NULL)
+		return 0;
+	snprintf(call, sizeof call, "shutdown(%s, %s)", sk->name, hows[h].c);
+	if (sock_shutdown(sk, hows[h].how) < 0) {
+		cmd_report(s, o, call, -1, errno);
+		explain_failure(s, "shutdown", sk, NULL, o->err);
+	} else {
+		cmd_report(s, o, call, 0, 0);
+	}
+	return 0;
+}
+
+CMD_HANDLER(cmd_close)
+{
+	struct sock *sk;
+	char call[64];
+	int r;
+
+	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0)
+		return -1;
+	if (s == NULL)
+		return 0;
+	snprintf(call, sizeof call, "close(%s)", sk->name);
+	r = sock_close(sk);
+	cmd_report(s, o, call, r < 0 ? -1 : 0, r < 0 ? errno : 0);
+	explain_success(s, "close", sk, NULL);
+	return 0;
+}

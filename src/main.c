@@ -1,0 +1,139 @@
+/*
+ * sockplay: options and the choice of front end.  Everything else lives in
+ * the engine library (cmd, sockets, procnet, netview, explain, sysctl,
+ * sandbox, batch) and in ui/.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ev.h>
+
+#include "batch.h"
+#include "sandbox.h"
+#include "session.h"
+#include "ui/ui.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: sockplay [OPTION]...\n"
+		"A socket playground on the real kernel: create TCP and UDP sockets, call\n"
+		"bind/listen/connect/accept/close by hand, and watch the kernel's own table.\n"
+		"\n"
+		"With no option, opens the playground screen.\n"
+		"\n"
+		"  -b, --batch FILE     run a script of commands (FILE '-' is standard input)\n"
+		"                       and print the transcript; no screen\n"
+		"  -s, --sandbox        run in a private network namespace, where sysctl\n"
+		"                       and addr add may change settings\n"
+		"  -i, --interval SECS  refresh the kernel pane every SECS seconds (0.25)\n"
+		"  -h, --help           show this help and exit\n"
+		"  -V, --version        show the version and exit\n"
+		"\n"
+		"Exit status: 0 if every expectation held, 1 if one failed,\n"
+		"2 on a usage or script error.\n"
+		"See sockplay(1) for the command language.\n");
+}
+
+static void die_usage(const char *msg)
+{
+	fprintf(stderr, "sockplay: %s\nTry 'sockplay --help' for more information.\n", msg);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "batch", required_argument, NULL, 'b' },
+		{ "sandbox", no_argument, NULL, 's' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *batch = NULL;
+	double interval = 0.25;
+	int sandbox = 0, c, status;
+	struct session s;
+	struct ui_options uo;
+	char *end;
+
+	while ((c = getopt_long(argc, argv, "b:si:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			batch = optarg;
+			break;
+		case 's':
+			sandbox = 1;
+			break;
+		case 'i':
+			interval = strtod(optarg, &end);
+			if (end == optarg || *end || !(interval >= 0.05 && interval <= 60))
+			{
+				char msg[128];
+
+				snprintf(msg, sizeof msg, "bad --interval '%s': seconds from 0.05 to 60", optarg);
+				die_usage(msg);
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("sockplay %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'sockplay --help' for more information.\n");
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		char msg[128];
+
+		snprintf(msg, sizeof msg, "unexpected argument '%s'", argv[optind]);
+		die_usage(msg);
+	}
+
+	/* a peer that went away must give EPIPE, not kill us */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (sandbox) {
+		char err[256];
+
+		if (sandbox_enter(err, sizeof err) < 0) {
+			fprintf(stderr, "sockplay: --sandbox: %s\n", err);
+			return 2;
+		}
+	}
+	session_init(&s, EV_DEFAULT, (struct sink){ NULL, NULL });
+	s.sandboxed = sandbox;
+
+	if (batch) {
+		struct batch_stats st;
+		FILE *in = stdin;
+
+		if (strcmp(batch, "-") != 0 && (in = fopen(batch, "r")) == NULL) {
+			fprintf(stderr, "sockplay: %s: %s\n", batch, strerror(errno));
+			session_free(&s);
+			return 2;
+		}
+		status = batch_run(&s, batch, in, stdout, stderr, &st);
+		if (in != stdin)
+			fclose(in);
+		if (st.expectations)
+			fprintf(stderr, "sockplay: %u of %u expectations held\n",
+				st.expectations - st.failed, st.expectations);
+	} else {
+		memset(&uo, 0, sizeof uo);
+		uo.interval = interval;
+		status = ui_run(&s, &uo);
+	}
+	session_free(&s);
+	return status;
+}

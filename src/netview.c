@@ -1,0 +1,318 @@
+/*
+ * netview: join and filter.  The join is by inode for live sockets (fstat's
+ * st_ino is the inode column) and by 4-tuple for the timewait
+ * minisockets the kernel shows with inode 0 after close().
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "netview.h"
+
+static const char *const state_words[] = {
+	"ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+	"TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
+	"NEW_SYN_RECV", "UNCONN", "ESTAB", NULL,
+};
+
+static int parse_endpoint_filter(const char *text, struct endpoint *ep, bool *wild,
+				 char *err, size_t errlen)
+{
+	*wild = false;
+	if (text[0] == ':') {
+		int port = addr_parse_port(text + 1);
+
+		if (port < 0) {
+			snprintf(err, errlen, "bad port in filter '%s': use 0..65535", text);
+			return -1;
+		}
+		memset(ep, 0, sizeof *ep);
+		ep->port = (uint16_t)port;
+		return 0;
+	}
+	if (text[0] == '*' && text[1] == ':') {
+		*wild = true;
+		/* family 0 keeps "any family"; the port is checked separately */
+		if (addr_parse(text, AF_INET, ep, err, errlen) < 0)
+			return -1;
+		ep->family = 0;
+		return 0;
+	}
+	if (addr_parse(text, AF_INET, ep, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+int netfilter_parse(int argc, char *const argv[], struct netfilter *f,
+		    char *err, size_t errlen)
+{
+	memset(f, 0, sizeof *f);
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i];
+		char up[16];
+		size_t k;
+
+		if (strcmp(w, "tcp") == 0) {
+			f->protos |= 1;
+			continue;
+		}
+		if (strcmp(w, "udp") == 0) {
+			f->protos |= 2;
+			continue;
+		}
+		if (strcmp(w, "own") == 0) {
+			f->own_only = true;
+			continue;
+		}
+		if (w[0] == '-' && w[1] == '>') {
+			if (parse_endpoint_filter(w + 2, &f->remote, &f->remote_wild,
+						  err, errlen) < 0)
+				return -1;
+			f->have_remote = true;
+			continue;
+		}
+		if (strchr(w, ':') != NULL) {
+			if (parse_endpoint_filter(w, &f->local, &f->local_wild, err, errlen) < 0)
+				return -1;
+			f->have_local = true;
+			continue;
+		}
+		for (k = 0; w[k] && k < sizeof up - 1; k++)
+			up[k] = w[k] == '-' ? '_' : (char)toupper((unsigned char)w[k]);
+		up[k] = '\0';
+		for (k = 0; state_words[k]; k++)
+			if (strcmp(state_words[k], up) == 0)
+				break;
+		if (state_words[k] == NULL || w[strlen(up)] != '\0') {
+			snprintf(err, errlen,
+				 "unknown filter '%s': use tcp, udp, own, a state "
+				 "(LISTEN, TIME_WAIT...), :PORT, ADDR:PORT or ->ADDR:PORT", w);
+			return -1;
+		}
+		snprintf(f->state, sizeof f->state, "%s", up);
+	}
+	return 0;
+}
+
+/* Does ep (from a row) match filter endpoint want?  IPv4 matches v4-mapped. */
+static bool endpoint_match(const struct endpoint *want, bool wild,
+			   const struct endpoint *ep)
+{
+	struct endpoint u;
+
+	if (ep == NULL || ep->family == 0)
+		return false;
+	if (ep->port != want->port)
+		return false;
+	if (wild)
+		return addr_is_wildcard(ep);
+	if (want->family == 0)
+		return true;
+	u = addr_unmap(ep);
+	return addr_same_host(want, &u) || addr_same_host(want, ep);
+}
+
+static const struct endpoint *row_local(const struct netrow *r)
+{
+	return r->e ? &r->e->local : &r->own->local;
+}
+
+static const struct endpoint *row_remote(const struct netrow *r)
+{
+	return r->e ? &r->e->remote : &r->own->peer;
+}
+
+static int row_proto(const struct netrow *r)
+{
+	if (r->e)
+		return r->e->proto;
+	return r->own->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+}
+
+bool netfilter_match(const struct netfilter *f, const struct netrow *r)
+{
+	int proto = row_proto(r);
+
+	if (f->protos) {
+		if (proto == IPPROTO_TCP && !(f->protos & 1))
+			return false;
+		if (proto == IPPROTO_UDP && !(f->protos & 2))
+			return false;
+	}
+	if (f->own_only && r->own == NULL)
+		return false;
+	if (f->state[0]) {
+		const char *name;
+
+		if (r->e == NULL)
+			return false;	/* an unlisted socket has no kernel state */
+		name = pn_state_name(r->e);
+		if (strcmp(name, f->state) != 0 &&
+		    !(r->e->state == PN_ESTABLISHED &&
+		      (strcmp(f->state, "ESTAB") == 0 || strcmp(f->state, "ESTABLISHED") == 0)))
+			return false;
+	}
+	if (f->have_local && !endpoint_match(&f->local, f->local_wild, row_local(r)))
+		return false;
+	if (f->have_remote && !endpoint_match(&f->remote, f->remote_wild, row_remote(r)))
+		return false;
+	return true;
+}
+
+static int nv_push(struct netview *nv, const struct pn_entry *e,
+		   const struct sock *own, bool was)
+{
+	if (nv->n == nv->cap) {
+		size_t cap = nv->cap ? nv->cap * 2 : 64;
+		struct netrow *v = realloc(nv->rows, cap * sizeof *v);
+
+		if (v == NULL)
+			return -1;
+		nv->rows = v;
+		nv->cap = cap;
+	}
+	nv->rows[nv->n].e = e;
+	nv->rows[nv->n].own = own;
+	nv->rows[nv->n].was = was;
+	nv->n++;
+	return 0;
+}
+
+static const struct sock *find_by_inode(const struct socktab *t, uint64_t inode)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i]->fd >= 0 && t->v[i]->inode == inode)
+			return t->v[i];
+	return NULL;
+}
+
+/*
+ * The own socket with this 4-tuple and protocol, newest first.  A timewait
+ * minisock has inode 0 even while its socket is still open (the peer closed
+ * first and we answered with shutdown), so open sockets match too.
+ */
+static const struct sock *find_by_tuple(const struct socktab *t, const struct pn_entry *e)
+{
+	int type = e->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+
+	for (size_t i = t->n; i-- > 0;) {
+		const struct sock *s = t->v[i];
+
+		if (s->type == type && addr_equal(&s->local, &e->local) &&
+		    addr_equal(&s->peer, &e->remote))
+			return s;
+	}
+	return NULL;
+}
+
+static void mark_seen(const struct socktab *t, const struct sock *s, bool *seen)
+{
+	for (size_t k = 0; k < t->n; k++)
+		if (t->v[k] == s)
+			seen[k] = true;
+}
+
+int netview_build(struct netview *nv, const struct procnet *pn,
+		  const struct socktab *t)
+{
+	bool *seen = NULL;
+
+	nv->n = 0;
+	if (t->n > 0 && (seen = calloc(t->n, sizeof *seen)) == NULL)
+		return -1;
+	for (size_t i = 0; i < pn->n; i++) {
+		const struct pn_entry *e = &pn->v[i];
+		const struct sock *own = NULL;
+
+		if (t->n > 0) {
+			own = e->inode ? find_by_inode(t, e->inode) : find_by_tuple(t, e);
+			if (own)
+				mark_seen(t, own, seen);
+		}
+		if (nv_push(nv, e, own, own && own->state == SOCK_CLOSED) < 0) {
+			free(seen);
+			return -1;
+		}
+	}
+	for (size_t k = 0; k < t->n; k++) {
+		if (t->v[k]->state == SOCK_CLOSED || seen[k])
+			continue;
+		if (nv_push(nv, NULL, t->v[k], false) < 0) {
+			free(seen);
+			return -1;
+		}
+	}
+	free(seen);
+	return 0;
+}
+
+void netview_free(struct netview *nv)
+{
+	free(nv->rows);
+	nv->rows = NULL;
+	nv->n = nv->cap = 0;
+}
+
+double netrow_timer_left(const struct netrow *r)
+{
+	if (r->e == NULL || r->e->timer == PN_TIMER_NONE)
+		return -1;
+	return r->e->when / 100.0;
+}
+
+/* "0.0.0.0:*" for an unset remote, like ss prints it. */
+static char *row_addr(const struct endpoint *ep, char *buf, size_t len)
+{
+	if (ep->family != 0 && ep->port == 0 && addr_is_wildcard(ep)) {
+		char host[64];
+
+		addr_format_host(ep, host, sizeof host);
+		snprintf(buf, len, ep->family == AF_INET6 ? "[%s]:*" : "%s:*", host);
+		return buf;
+	}
+	return addr_format(ep, buf, len);
+}
+
+char *netrow_format(const struct netrow *r, char *buf, size_t len)
+{
+	char l[ADDR_STRLEN], rem[ADDR_STRLEN], owner[48], detail[96];
+
+	if (r->e == NULL) {
+		const struct sock *s = r->own;
+
+		snprintf(buf, len, "%-5s %-12s %-24s %-24s %s (not listed by the kernel: %s)",
+			 sock_proto_name(s), "-",
+			 s->local.family ? addr_format(&s->local, l, sizeof l) : "-",
+			 "-", s->name,
+			 s->state == SOCK_CREATED ? "only created" :
+			 s->type == SOCK_STREAM ? "bound, not listening" : "not bound");
+		return buf;
+	}
+	if (r->own)
+		snprintf(owner, sizeof owner, "%s%s", r->was ? "was " : "", r->own->name);
+	else if (r->e->inode == 0)
+		snprintf(owner, sizeof owner, "-");
+	else
+		snprintf(owner, sizeof owner, "uid %u", r->e->uid);
+
+	detail[0] = '\0';
+	if (r->e->state == PN_LISTEN && r->e->proto == IPPROTO_TCP)
+		snprintf(detail, sizeof detail, "  accept queue %u", r->e->rxq);
+	else if (r->e->rxq || r->e->txq)
+		snprintf(detail, sizeof detail, "  rx %u tx %u", r->e->rxq, r->e->txq);
+	if (r->e->timer != PN_TIMER_NONE) {
+		size_t dl = strlen(detail);
+
+		snprintf(detail + dl, sizeof detail - dl, "  %s %.1fs", pn_timer_name(r->e->timer),
+			 netrow_timer_left(r));
+	}
+	snprintf(buf, len, "%-5s %-12s %-24s %-24s %s%s", pn_proto_name(r->e),
+		 pn_state_name(r->e), row_addr(&r->e->local, l, sizeof l),
+		 row_addr(&r->e->remote, rem, sizeof rem), owner, detail);
+	return buf;
+}

@@ -1,0 +1,341 @@
+/*
+ * procnet: a reader for /proc/net/{tcp,tcp6,udp,udp6}.
+ *
+ * The kernel prints one socket per line (net/ipv4/tcp_ipv4.c get_tcp4_sock,
+ * tcp6 and udp likewise):
+ *
+ *   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ...
+ *    0: 0100007F:1F41 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1148999 1 ...
+ *
+ * Addresses are hex of the 32-bit words as they sit in memory, printed as
+ * host-order integers (so 127.0.0.1 reads 0100007F on little-endian); the
+ * port is plain hex.  Copying each parsed word back into memory recovers the
+ * network-order bytes on any endianness.  tm->when is in clock ticks of
+ * USER_HZ, 1/100 s.  We read the fields up to inode and ignore the rest.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "procnet.h"
+
+#define PN_CHUNK (256 * 1024)
+
+static const struct {
+	const char *path;
+	uint8_t proto;
+	int family;
+} pn_files[PN_NFILES] = {
+	[PN_TCP] = { "net/tcp", IPPROTO_TCP, AF_INET },
+	[PN_TCP6] = { "net/tcp6", IPPROTO_TCP, AF_INET6 },
+	[PN_UDP] = { "net/udp", IPPROTO_UDP, AF_INET },
+	[PN_UDP6] = { "net/udp6", IPPROTO_UDP, AF_INET6 },
+};
+
+void procnet_init(struct procnet *pn, const char *root)
+{
+	memset(pn, 0, sizeof *pn);
+	if (root == NULL)
+		root = getenv("SOCKPLAY_PROC_ROOT");
+	snprintf(pn->root, sizeof pn->root, "%s", root && *root ? root : "/proc");
+}
+
+void procnet_free(struct procnet *pn)
+{
+	free(pn->v);
+	free(pn->buf);
+	pn->v = NULL;
+	pn->buf = NULL;
+	pn->n = pn->cap = pn->bufcap = 0;
+}
+
+/* A cursor over one line; every reader fails soft at the end. */
+struct cur {
+	const char *p, *end;
+};
+
+static void skip_spaces(struct cur *c)
+{
+	while (c->p < c->end && *c->p == ' ')
+		c->p++;
+}
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Exactly `digits` hex digits.  Unless `joined` (the words of an IPv6
+ * address follow each other), no further hex digit may follow.
+ */
+static int read_hex_word(struct cur *c, int digits, int joined, uint32_t *out)
+{
+	uint32_t v = 0;
+	int n = 0, max = digits;
+
+	while (n < max && c->p < c->end) {
+		int h = hexval(*c->p);
+
+		if (h < 0)
+			break;
+		v = (v << 4) | (uint32_t)h;
+		c->p++;
+		n++;
+	}
+	if (n != digits)
+		return -1;
+	if (!joined && c->p < c->end && hexval(*c->p) >= 0)
+		return -1;	/* a wider field than the kernel prints */
+	*out = v;
+	return 0;
+}
+
+static int read_hex32(struct cur *c, int digits, uint32_t *out)
+{
+	return read_hex_word(c, digits, 0, out);
+}
+
+static int read_dec64(struct cur *c, uint64_t *out)
+{
+	uint64_t v = 0;
+	int n = 0;
+
+	skip_spaces(c);
+	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*c->p - '0');
+		c->p++;
+		n++;
+	}
+	if (n == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int expect_char(struct cur *c, char ch)
+{
+	if (c->p >= c->end || *c->p != ch)
+		return -1;
+	c->p++;
+	return 0;
+}
+
+/* "0100007F:1F41", the address words as in memory, then the port. */
+static int read_endpoint(struct cur *c, int family, struct endpoint *ep)
+{
+	int words = family == AF_INET6 ? 4 : 1;
+	uint32_t w, port;
+
+	memset(ep, 0, sizeof *ep);
+	ep->family = family;
+	skip_spaces(c);
+	for (int i = 0; i < words; i++) {
+		if (read_hex_word(c, 8, i + 1 < words, &w) < 0)
+			return -1;
+		memcpy(ep->addr + 4 * i, &w, 4);
+	}
+	if (expect_char(c, ':') < 0 || read_hex32(c, 4, &port) < 0)
+		return -1;
+	ep->port = (uint16_t)port;
+	return 0;
+}
+
+int procnet_parse_line(const char *line, size_t len, enum pn_file which,
+		       struct pn_entry *e)
+{
+	struct cur c = { line, line + len };
+	int family = pn_files[which].family;
+	uint32_t st, tr, v;
+	uint64_t d;
+
+	skip_spaces(&c);
+	if (c.end - c.p >= 2 && c.p[0] == 's' && c.p[1] == 'l')
+		return 1;	/* the header */
+	memset(e, 0, sizeof *e);
+	e->proto = pn_files[which].proto;
+	/* sl: the hash slot, decimal, then ':' */
+	if (read_dec64(&c, &d) < 0 || expect_char(&c, ':') < 0)
+		return -1;
+	if (read_endpoint(&c, family, &e->local) < 0 ||
+	    read_endpoint(&c, family, &e->remote) < 0)
+		return -1;
+	/* st */
+	skip_spaces(&c);
+	if (read_hex32(&c, 2, &st) < 0 || st == 0 || st > PN_NEW_SYN_RECV)
+		return -1;
+	e->state = (uint8_t)st;
+	/* tx_queue:rx_queue */
+	skip_spaces(&c);
+	if (read_hex32(&c, 8, &e->txq) < 0 || expect_char(&c, ':') < 0 ||
+	    read_hex32(&c, 8, &e->rxq) < 0)
+		return -1;
+	/* tr:tm->when */
+	skip_spaces(&c);
+	if (read_hex32(&c, 2, &tr) < 0 || tr > PN_TIMER_PROBE ||
+	    expect_char(&c, ':') < 0 || read_hex32(&c, 8, &e->when) < 0)
+		return -1;
+	e->timer = (uint8_t)tr;
+	/* retrnsmt */
+	skip_spaces(&c);
+	if (read_hex32(&c, 8, &v) < 0)
+		return -1;
+	e->retrnsmt = v;
+	/* uid, timeout (probes in flight, unused), inode: decimal */
+	if (read_dec64(&c, &d) < 0 || d > UINT32_MAX)
+		return -1;
+	e->uid = (uint32_t)d;
+	if (read_dec64(&c, &d) < 0)
+		return -1;
+	if (read_dec64(&c, &e->inode) < 0)
+		return -1;
+	/* a truncated line stops right after inode: it must be followed by a space */
+	if (c.p < c.end && *c.p != ' ')
+		return -1;
+	return 0;
+}
+
+static struct pn_entry *pn_push(struct procnet *pn)
+{
+	if (pn->n == pn->cap) {
+		size_t cap = pn->cap ? pn->cap * 2 : 256;
+		struct pn_entry *v = realloc(pn->v, cap * sizeof *v);
+
+		if (v == NULL)
+			return NULL;
+		pn->v = v;
+		pn->cap = cap;
+	}
+	return &pn->v[pn->n];
+}
+
+/* Parse the complete lines in buf[0..len); return how many bytes were used. */
+static size_t pn_parse_lines(struct procnet *pn, const char *buf, size_t len,
+			     enum pn_file which, int *oom)
+{
+	size_t used = 0;
+
+	for (;;) {
+		const char *nl = memchr(buf + used, '\n', len - used);
+		struct pn_entry *e;
+		int r;
+
+		if (nl == NULL)
+			return used;
+		e = pn_push(pn);
+		if (e == NULL) {
+			*oom = 1;
+			return len;
+		}
+		r = procnet_parse_line(buf + used, (size_t)(nl - (buf + used)), which, e);
+		if (r == 0)
+			pn->n++;
+		else if (r < 0)
+			pn->malformed++;
+		used = (size_t)(nl - buf) + 1;
+	}
+}
+
+static int pn_read_file(struct procnet *pn, enum pn_file which)
+{
+	char path[320];
+	size_t have = 0;
+	int fd, oom = 0;
+
+	snprintf(path, sizeof path, "%s/%s", pn->root, pn_files[which].path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	for (;;) {
+		ssize_t r = read(fd, pn->buf + have, pn->bufcap - have);
+		size_t used;
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		have += (size_t)r;
+		used = pn_parse_lines(pn, pn->buf, have, which, &oom);
+		if (oom) {
+			close(fd);
+			errno = ENOMEM;
+			return -1;
+		}
+		/* keep the partial last line for the next chunk */
+		memmove(pn->buf, pn->buf + used, have - used);
+		have -= used;
+		if (have == pn->bufcap)	/* a line longer than the buffer */
+			have = 0, pn->malformed++;
+	}
+	close(fd);
+	if (have > 0)
+		pn->malformed++;	/* truncated last line, no newline */
+	return 0;
+}
+
+int procnet_read(struct procnet *pn, unsigned mask)
+{
+	if (pn->buf == NULL) {
+		pn->buf = malloc(PN_CHUNK);
+		if (pn->buf == NULL)
+			return -1;
+		pn->bufcap = PN_CHUNK;
+	}
+	pn->n = 0;
+	pn->malformed = 0;
+	for (int f = 0; f < PN_NFILES; f++)
+		if ((mask & (1u << f)) && pn_read_file(pn, (enum pn_file)f) < 0)
+			return -1;
+	return 0;
+}
+
+const char *pn_state_name(const struct pn_entry *e)
+{
+	static const char *const tcp[] = {
+		"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+		"TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
+		"NEW_SYN_RECV",
+	};
+
+	if (e->proto == IPPROTO_UDP) {
+		/* UDP uses two of the TCP codes: 07 unconnected, 01 connected */
+		if (e->state == PN_CLOSE)
+			return "UNCONN";
+		if (e->state == PN_ESTABLISHED)
+			return "ESTAB";
+	}
+	return e->state <= PN_NEW_SYN_RECV ? tcp[e->state] : "?";
+}
+
+const char *pn_timer_name(unsigned timer)
+{
+	static const char *const names[] = { "", "on", "keepalive", "timewait", "probe" };
+
+	return timer <= PN_TIMER_PROBE ? names[timer] : "?";
+}
+
+const char *pn_proto_name(const struct pn_entry *e)
+{
+	if (e->proto == IPPROTO_TCP)
+		return e->local.family == AF_INET6 ? "tcp6" : "tcp";
+	return e->local.family == AF_INET6 ? "udp6" : "udp";
+}

@@ -1,0 +1,88 @@
+/*
+ * procnet: the kernel's own socket table, read from /proc/net.
+ *
+ * Reads /proc/net/tcp, tcp6, udp and udp6 into one array of entries.  The
+ * files are read in large chunks into one buffer that is kept between
+ * refreshes, and parsed in place by hand: no allocation per line, so a
+ * refresh of 50,000 TIME_WAIT sockets costs little more than the kernel's
+ * own work of printing them.  A malformed or truncated line is skipped and
+ * counted (procnet.malformed), never a crash.
+ *
+ * The root is "/proc" unless the environment variable SOCKPLAY_PROC_ROOT
+ * names another directory holding net/tcp etc. (tests feed fixtures so).
+ *
+ * Ownership: a struct procnet owns its buffer and entries; entries stay
+ * valid until the next procnet_read() or procnet_free().
+ */
+#ifndef SOCKPLAY_PROCNET_H
+#define SOCKPLAY_PROCNET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+enum pn_file { PN_TCP, PN_TCP6, PN_UDP, PN_UDP6, PN_NFILES };
+#define PN_ALL ((1u << PN_NFILES) - 1)
+
+/* TCP states as the kernel numbers them (include/net/tcp_states.h). */
+enum pn_tcp_state {
+	PN_ESTABLISHED = 1, PN_SYN_SENT, PN_SYN_RECV, PN_FIN_WAIT1, PN_FIN_WAIT2,
+	PN_TIME_WAIT, PN_CLOSE, PN_CLOSE_WAIT, PN_LAST_ACK, PN_LISTEN, PN_CLOSING,
+	PN_NEW_SYN_RECV,
+};
+
+/* The "tr" column: which timer runs. */
+enum pn_timer {
+	PN_TIMER_NONE = 0, PN_TIMER_ON = 1, PN_TIMER_KEEPALIVE = 2,
+	PN_TIMER_TIMEWAIT = 3, PN_TIMER_PROBE = 4,
+};
+
+struct pn_entry {
+	struct endpoint local, remote;
+	uint64_t inode;		/* 0 for TIME_WAIT and request sockets */
+	uint32_t txq, rxq;	/* LISTEN: rxq = accept queue length (txq is 0) */
+	uint32_t when;		/* time left on the timer, 1/100 s (USER_HZ) */
+	uint32_t retrnsmt;
+	uint32_t uid;
+	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t state;		/* the kernel's st code */
+	uint8_t timer;		/* enum pn_timer */
+};
+
+struct procnet {
+	struct pn_entry *v;
+	size_t n, cap;
+	size_t malformed;	/* lines skipped by the last read */
+	char *buf;		/* reused read buffer */
+	size_t bufcap;
+	char root[256];
+};
+
+/* Set up; root NULL means $SOCKPLAY_PROC_ROOT or "/proc". */
+void procnet_init(struct procnet *pn, const char *root);
+void procnet_free(struct procnet *pn);
+
+/*
+ * Re-read the files whose PN_* bits are in mask.  A file that does not exist
+ * (no IPv6 in this kernel) is skipped.  Returns 0, or -1 with errno when a
+ * file could not be read at all or memory ran out.
+ */
+int procnet_read(struct procnet *pn, unsigned mask);
+
+/*
+ * Parse one line (without its newline) of the file `which`.  Returns 0 and
+ * fills e, 1 for the header line, -1 for a malformed line.  The text need
+ * not be NUL-terminated.
+ */
+int procnet_parse_line(const char *line, size_t len, enum pn_file which,
+		       struct pn_entry *e);
+
+/* "LISTEN", "TIME_WAIT"...; UDP: "UNCONN", "ESTAB". */
+const char *pn_state_name(const struct pn_entry *e);
+/* "", "on", "keepalive", "timewait", "probe" */
+const char *pn_timer_name(unsigned timer);
+/* "tcp", "tcp6", "udp", "udp6" */
+const char *pn_proto_name(const struct pn_entry *e);
+
+#endif

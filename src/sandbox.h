@@ -1,0 +1,32 @@
+/*
+ * sandbox: a private network namespace for the whole process.
+ *
+ * sandbox_enter() moves the process into a new network namespace (inside a
+ * new user namespace when not root, so an ordinary user can do it where the
+ * distribution allows unprivileged user namespaces), gives it a small
+ * connection hash table of its own and brings its loopback up.  From then on
+ * every socket, every /proc/net read and every sysctl is the sandbox's: the
+ * host is never touched.  Call it before any socket is made and before
+ * other threads exist.
+ */
+#ifndef SOCKPLAY_SANDBOX_H
+#define SOCKPLAY_SANDBOX_H
+
+#include <stddef.h>
+
+/*
+ * Enter a fresh sandbox.  Returns 0, or -1 with a one-line message in err
+ * naming what is missing (privilege, kernel setting).
+ */
+int sandbox_enter(char *err, size_t errlen);
+
+/*
+ * From inside the sandbox: replace its network namespace with a fresh one
+ * (no sockets, no TIME_WAIT, default sysctls, only 127.0.0.1 and ::1).
+ */
+int sandbox_renew(char *err, size_t errlen);
+
+/* Give loopback another address (IPv4 or IPv6): 0 or -1 with errno. */
+int sandbox_addr_add(const char *addr, char *err, size_t errlen);
+
+#endif

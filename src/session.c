@@ -1,0 +1,85 @@
+/*
+ * session: glue between the socket table, the kernel view and the loop.
+ * Waiting is done by running the loop (nested ev_run, which libev allows)
+ * with one io watcher and one timer that break it, so the screen's own
+ * watchers (redraw, the kernel panel timer) keep going during a wait.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "session.h"
+
+void session_init(struct session *s, struct ev_loop *loop, struct sink sink)
+{
+	memset(s, 0, sizeof *s);
+	s->loop = loop;
+	s->sink = sink;
+	s->connect_timeout = 3.0;
+	socktab_init(&s->socks);
+	procnet_init(&s->pn, NULL);
+}
+
+void session_free(struct session *s)
+{
+	socktab_free(&s->socks);
+	netview_free(&s->nv);
+	procnet_free(&s->pn);
+}
+
+struct waiter {
+	ev_io io;
+	ev_timer timer;
+	int ready;
+};
+
+static void waiter_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct waiter *wt = (struct waiter *)((char *)w - offsetof(struct waiter, io));
+
+	(void)revents;
+	wt->ready = 1;
+	ev_break(loop, EVBREAK_ONE);
+}
+
+static void waiter_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)w;
+	(void)revents;
+	ev_break(loop, EVBREAK_ONE);
+}
+
+int session_wait_fd(struct session *s, int fd, int events, double timeout)
+{
+	struct waiter wt = { .ready = 0 };
+
+	s->busy++;
+	if (fd >= 0) {
+		ev_io_init(&wt.io, waiter_io_cb, fd, events);
+		ev_io_start(s->loop, &wt.io);
+	}
+	ev_timer_init(&wt.timer, waiter_timer_cb, timeout, 0.);
+	ev_timer_start(s->loop, &wt.timer);
+	ev_run(s->loop, 0);
+	if (fd >= 0)
+		ev_io_stop(s->loop, &wt.io);
+	ev_timer_stop(s->loop, &wt.timer);
+	s->busy--;
+	return wt.ready;
+}
+
+void session_sleep(struct session *s, double seconds)
+{
+	double end = ev_time() + seconds;
+
+	/* a nested ev_break from someone else's watcher must not cut the wait short */
+	while (ev_time() < end)
+		session_wait_fd(s, -1, 0, end - ev_time());
+}
+
+int session_refresh_net(struct session *s)
+{
+	if (procnet_read(&s->pn, PN_ALL) < 0)
+		return -1;
+	return netview_build(&s->nv, &s->pn, &s->socks);
+}

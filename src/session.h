@@ -1,0 +1,48 @@
+/*
+ * session: the state one run of the command language works on.
+ *
+ * A session owns the socket table, the kernel view (procnet + netview) and
+ * the sink its commands write to; it borrows the program's one libev loop,
+ * which it runs while a command waits (connect completion, `wait`).  Every
+ * front end (screen, batch, lesson checker, tests) makes one session and
+ * feeds it command lines through cmd_run().
+ */
+#ifndef SOCKPLAY_SESSION_H
+#define SOCKPLAY_SESSION_H
+
+#include <stdbool.h>
+
+#include <ev.h>
+
+#include "netview.h"
+#include "procnet.h"
+#include "sink.h"
+#include "sockets.h"
+
+struct session {
+	struct ev_loop *loop;
+	struct socktab socks;
+	struct procnet pn;
+	struct netview nv;
+	struct sink sink;
+	double connect_timeout;	/* seconds a connect may take before we report */
+	bool sandboxed;		/* in a namespace of our own: sysctl writes allowed */
+	int busy;		/* > 0 while a command runs the loop itself */
+};
+
+void session_init(struct session *s, struct ev_loop *loop, struct sink sink);
+void session_free(struct session *s);
+
+/*
+ * Run the loop until fd is ready for `events` (EV_READ/EV_WRITE) or timeout
+ * seconds pass.  Returns 1 when ready, 0 on timeout.  Other watchers keep
+ * running meanwhile, so the screen stays alive.
+ */
+int session_wait_fd(struct session *s, int fd, int events, double timeout);
+/* Let time pass with the loop running. */
+void session_sleep(struct session *s, double seconds);
+
+/* Re-read the kernel table and join it with the sockets: 0 or -1 (errno). */
+int session_refresh_net(struct session *s);
+
+#endif

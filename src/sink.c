@@ -1,0 +1,82 @@
+/*
+ * sink: formatting helpers over the output seam, and the string sink the
+ * tests read transcripts from.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sink.h"
+
+void sink_printf(const struct sink *s, enum sink_kind kind, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (s == NULL || s->line == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	s->line(s->ctx, kind, line);
+}
+
+const char *sink_prefix(enum sink_kind kind)
+{
+	switch (kind) {
+	case SINK_WHY:
+		return "  why: ";
+	case SINK_INFO:
+		return "  ";
+	case SINK_ERROR:
+		return "error: ";
+	case SINK_CALL:
+		break;
+	}
+	return "";
+}
+
+static void strsink_line(void *ctx, enum sink_kind kind, const char *text)
+{
+	struct strsink *ss = ctx;
+	const char *pre = sink_prefix(kind);
+	size_t need = strlen(pre) + strlen(text) + 2;
+
+	if (ss->len + need > ss->cap) {
+		size_t cap = ss->cap ? ss->cap : 256;
+		char *p;
+
+		while (ss->len + need > cap)
+			cap *= 2;
+		p = realloc(ss->buf, cap);
+		if (p == NULL)
+			return;	/* a test transcript may lose a line, never crash */
+		ss->buf = p;
+		ss->cap = cap;
+	}
+	ss->len += (size_t)sprintf(ss->buf + ss->len, "%s%s\n", pre, text);
+}
+
+struct sink strsink_sink(struct strsink *ss)
+{
+	struct sink s = { strsink_line, ss };
+
+	return s;
+}
+
+void strsink_clear(struct strsink *ss)
+{
+	ss->len = 0;
+	if (ss->buf)
+		ss->buf[0] = '\0';
+}
+
+void strsink_free(struct strsink *ss)
+{
+	free(ss->buf);
+	ss->buf = NULL;
+	ss->len = ss->cap = 0;
+}

@@ -1,0 +1,419 @@
+/*
+ * sockets: the table of the session's sockets and the syscalls on them.
+ *
+ * Everything is non-blocking (SOCK_NONBLOCK at creation), so no call here
+ * can freeze the event loop; the caller waits for connect completion in the
+ * loop.  After a successful call the entry is refreshed from the kernel, so
+ * what the screen shows is what the kernel holds.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sockets.h"
+
+const struct sockopt_desc sock_opts[] = {
+	{ "reuseaddr", "SO_REUSEADDR", SOPT_REUSEADDR, SOL_SOCKET, SO_REUSEADDR },
+	{ "reuseport", "SO_REUSEPORT", SOPT_REUSEPORT, SOL_SOCKET, SO_REUSEPORT },
+	{ "v6only", "IPV6_V6ONLY", SOPT_V6ONLY, IPPROTO_IPV6, IPV6_V6ONLY },
+	{ "nodelay", "TCP_NODELAY", SOPT_NODELAY, IPPROTO_TCP, TCP_NODELAY },
+	{ "keepalive", "SO_KEEPALIVE", SOPT_KEEPALIVE, SOL_SOCKET, SO_KEEPALIVE },
+	{ "linger", "SO_LINGER", SOPT_LINGER, SOL_SOCKET, SO_LINGER },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+const struct sockopt_desc *sock_opt_find(const char *name)
+{
+	for (const struct sockopt_desc *o = sock_opts; o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+double sock_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void socktab_init(struct socktab *t)
+{
+	memset(t, 0, sizeof *t);
+	t->next_auto = 1;
+}
+
+void socktab_reset(struct socktab *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->v[i]->fd >= 0)
+			close(t->v[i]->fd);
+		free(t->v[i]);
+	}
+	t->n = 0;
+	t->next_auto = 1;
+}
+
+void socktab_free(struct socktab *t)
+{
+	socktab_reset(t);
+	free(t->v);
+	t->v = NULL;
+	t->cap = 0;
+}
+
+struct sock *socktab_find(const struct socktab *t, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i]->state != SOCK_CLOSED && strcmp(t->v[i]->name, name) == 0)
+			return t->v[i];
+	return NULL;
+}
+
+struct sock *socktab_find_any(const struct socktab *t, const char *name)
+{
+	struct sock *s = socktab_find(t, name);
+
+	for (size_t i = t->n; s == NULL && i-- > 0;)
+		if (strcmp(t->v[i]->name, name) == 0)
+			s = t->v[i];
+	return s;
+}
+
+struct sock *socktab_find_fd(const struct socktab *t, int fd)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i]->fd == fd)
+			return t->v[i];
+	return NULL;
+}
+
+size_t socktab_count_open(const struct socktab *t)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		c += t->v[i]->state != SOCK_CLOSED;
+	return c;
+}
+
+bool sock_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n >= SOCK_NAMELEN)
+		return false;
+	if (!((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+void socktab_next_name(struct socktab *t, char out[SOCK_NAMELEN])
+{
+	/* skip names the user gave by hand, so sN never shadows one */
+	do
+		snprintf(out, SOCK_NAMELEN, "s%u", t->next_auto++);
+	while (socktab_find(t, out) != NULL);
+}
+
+static struct sock *socktab_add(struct socktab *t, const char *name, int fd,
+				int family, int type)
+{
+	struct sock *s;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct sock **v = realloc(t->v, cap * sizeof *v);
+
+		if (v == NULL)
+			return NULL;
+		t->v = v;
+		t->cap = cap;
+	}
+	s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return NULL;
+	snprintf(s->name, sizeof s->name, "%s", name);
+	s->fd = fd;
+	s->family = family;
+	s->type = type;
+	s->state = SOCK_CREATED;
+	s->serial = ++t->serial;
+	t->v[t->n++] = s;
+	return s;
+}
+
+void sock_refresh(struct sock *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct stat st;
+
+	if (s->fd < 0)
+		return;
+	s->opts = 0;
+	for (const struct sockopt_desc *o = sock_opts; o->name; o++) {
+		if (o->bit == SOPT_LINGER) {
+			struct linger lg;
+
+			len = sizeof lg;
+			if (getsockopt(s->fd, o->level, o->optname, &lg, &len) == 0 && lg.l_onoff) {
+				s->opts |= SOPT_LINGER;
+				s->linger = lg.l_linger;
+			}
+		} else {
+			int v = 0;
+
+			if (o->level == IPPROTO_IPV6 && s->family != AF_INET6)
+				continue;
+			if (o->level == IPPROTO_TCP && s->type != SOCK_STREAM)
+				continue;
+			len = sizeof v;
+			if (getsockopt(s->fd, o->level, o->optname, &v, &len) == 0 && v)
+				s->opts |= o->bit;
+		}
+	}
+	len = sizeof ss;
+	if (getsockname(s->fd, (struct sockaddr *)&ss, &len) == 0) {
+		struct endpoint ep;
+
+		addr_from_sockaddr((struct sockaddr *)&ss, &ep);
+		/* an unbound socket reports the wildcard, port 0: no address yet */
+		if (ep.port != 0 || !addr_is_wildcard(&ep))
+			s->local = ep;
+		else
+			memset(&s->local, 0, sizeof s->local);
+	}
+	len = sizeof ss;
+	if (getpeername(s->fd, (struct sockaddr *)&ss, &len) == 0)
+		addr_from_sockaddr((struct sockaddr *)&ss, &s->peer);
+	if (fstat(s->fd, &st) == 0)
+		s->inode = (uint64_t)st.st_ino;
+}
+
+struct sock *sock_open(struct socktab *t, const char *name, int family, int type)
+{
+	int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct sock *s;
+
+	if (fd < 0)
+		return NULL;
+	s = socktab_add(t, name, fd, family, type);
+	if (s == NULL) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	sock_refresh(s);
+	return s;
+}
+
+int sock_setopt(struct sock *s, const struct sockopt_desc *opt, int value)
+{
+	int r;
+
+	if (opt->bit == SOPT_LINGER) {
+		struct linger lg = { value >= 0, value >= 0 ? value : 0 };
+
+		r = setsockopt(s->fd, opt->level, opt->optname, &lg, sizeof lg);
+	} else {
+		r = setsockopt(s->fd, opt->level, opt->optname, &value, sizeof value);
+	}
+	if (r == 0)
+		sock_refresh(s);
+	return r;
+}
+
+int sock_bind(struct sock *s, const struct endpoint *ep)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = addr_to_sockaddr(ep, &ss);
+
+	if (bind(s->fd, (struct sockaddr *)&ss, len) < 0)
+		return -1;
+	s->state = SOCK_BOUND;
+	sock_refresh(s);
+	return 0;
+}
+
+int sock_listen(struct sock *s, int backlog)
+{
+	if (listen(s->fd, backlog) < 0)
+		return -1;
+	s->state = SOCK_LISTENING;
+	s->was_listening = true;
+	sock_refresh(s);
+	return 0;
+}
+
+int sock_connect_start(struct sock *s, const struct endpoint *ep)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = addr_to_sockaddr(ep, &ss);
+
+	if (connect(s->fd, (struct sockaddr *)&ss, len) < 0) {
+		if (errno != EINPROGRESS)
+			return -1;
+		s->state = SOCK_CONNECTING;
+		s->peer = *ep;
+		sock_refresh(s);	/* the kernel already chose the local port */
+		return 1;
+	}
+	s->state = SOCK_CONNECTED;
+	sock_refresh(s);
+	return 0;
+}
+
+int sock_connect_finish(struct sock *s)
+{
+	int err = 0;
+	socklen_t len = sizeof err;
+
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return -1;
+	if (err != 0) {
+		/* a failed connect leaves the socket usable only for close() */
+		s->state = s->local.family ? SOCK_BOUND : SOCK_CREATED;
+		memset(&s->peer, 0, sizeof s->peer);
+		errno = err;
+		return -1;
+	}
+	s->state = SOCK_CONNECTED;
+	sock_refresh(s);
+	return 0;
+}
+
+struct sock *sock_accept(struct socktab *t, struct sock *ls, const char *name)
+{
+	int fd = accept4(ls->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct sock *s;
+
+	if (fd < 0)
+		return NULL;
+	s = socktab_add(t, name, fd, ls->family, ls->type);
+	if (s == NULL) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	snprintf(s->parent, sizeof s->parent, "%s", ls->name);
+	s->state = SOCK_CONNECTED;
+	sock_refresh(s);
+	return s;
+}
+
+ssize_t sock_send(struct sock *s, const void *buf, size_t len)
+{
+	return send(s->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+ssize_t sock_sendto(struct sock *s, const struct endpoint *to, const void *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = addr_to_sockaddr(to, &ss);
+	ssize_t r = sendto(s->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT,
+			   (struct sockaddr *)&ss, sl);
+
+	if (r >= 0 && s->local.family == 0)
+		sock_refresh(s);	/* sendto on an unbound UDP socket binds it */
+	return r;
+}
+
+ssize_t sock_recv(struct sock *s, void *buf, size_t len, struct endpoint *from)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	ssize_t r;
+
+	memset(&ss, 0, sizeof ss);
+	r = recvfrom(s->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&ss, &sl);
+	if (from) {
+		memset(from, 0, sizeof *from);
+		if (r >= 0 && sl > 0)
+			addr_from_sockaddr((struct sockaddr *)&ss, from);
+	}
+	return r;
+}
+
+int sock_shutdown(struct sock *s, int how)
+{
+	if (shutdown(s->fd, how) < 0)
+		return -1;
+	if (how == SHUT_RD || how == SHUT_RDWR)
+		s->shut_rd = true;
+	if (how == SHUT_WR || how == SHUT_RDWR)
+		s->shut_wr = true;
+	return 0;
+}
+
+int sock_close(struct sock *s)
+{
+	int r;
+
+	sock_refresh(s);	/* keep the last truth: addresses and options */
+	r = close(s->fd);
+	/* Linux releases the descriptor even when close reports an error */
+	s->fd = -1;
+	s->state = SOCK_CLOSED;
+	s->closed_at = sock_now();
+	return r;
+}
+
+const char *sock_state_name(enum sock_state st)
+{
+	switch (st) {
+	case SOCK_CREATED: return "created";
+	case SOCK_BOUND: return "bound";
+	case SOCK_LISTENING: return "listening";
+	case SOCK_CONNECTING: return "connecting";
+	case SOCK_CONNECTED: return "connected";
+	case SOCK_CLOSED: return "closed";
+	}
+	return "?";
+}
+
+char *sock_opts_format(const struct sock *s, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (const struct sockopt_desc *o = sock_opts; o->name; o++) {
+		if (!(s->opts & o->bit))
+			continue;
+		if (o->bit == SOPT_LINGER)
+			used += (size_t)snprintf(buf + used, len - used, "%slinger=%d",
+						 used ? "," : "", s->linger);
+		else
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+						 used ? "," : "", o->name);
+		if (used >= len) {
+			buf[len - 1] = '\0';
+			break;
+		}
+	}
+	return buf;
+}
+
+const char *sock_proto_name(const struct sock *s)
+{
+	if (s->type == SOCK_STREAM)
+		return s->family == AF_INET6 ? "tcp6" : "tcp";
+	return s->family == AF_INET6 ? "udp6" : "udp";
+}

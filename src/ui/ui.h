@@ -1,0 +1,17 @@
+/*
+ * ui: the playground screen, an ncurses front end over one session.
+ * The only part of sockplay that includes curses.
+ */
+#ifndef SOCKPLAY_UI_H
+#define SOCKPLAY_UI_H
+
+#include "session.h"
+
+struct ui_options {
+	double interval;	/* kernel pane refresh, seconds */
+};
+
+/* Run the screen until the user quits; returns the exit status. */
+int ui_run(struct session *s, const struct ui_options *o);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * check_cmd: the command language itself: parsing, expectations, and the
+ * promise that bad input is reported in one line that names the bad part
+ * and changes nothing.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "errname.h"
+#include "testlib.h"
+
+static struct tsess T;
+
+static void setup(void)
+{
+	tsess_init(&T);
+}
+
+static void teardown(void)
+{
+	tsess_free(&T);
+}
+
+/* Parse text and expect an error message containing want. */
+static void parse_fails(const char *text, const char *want)
+{
+	struct cmd_line cl;
+	char err[256] = "";
+
+	ck_assert_msg(cmd_parse(text, &cl, err, sizeof err) == -1, "'%s' parsed", text);
+	ck_assert_msg(strstr(err, want) != NULL, "'%s': error \"%s\" lacks \"%s\"", text, err, want);
+}
+
+START_TEST(parse_words_quotes_comments)
+{
+	struct cmd_line cl;
+	char err[256];
+
+	ck_assert_int_eq(cmd_parse("   # just a comment", &cl, err, sizeof err), 1);
+	ck_assert_int_eq(cmd_parse("", &cl, err, sizeof err), 1);
+	ck_assert_int_eq(cmd_parse("send s1 \"a # b\" c # comment", &cl, err, sizeof err), 0);
+	ck_assert_int_eq(cl.argc, 4);
+	ck_assert_str_eq(cl.argv[2], "a # b");
+	ck_assert_str_eq(cl.argv[3], "c");
+	ck_assert_int_eq(cmd_parse("send s1 \"x\\ny\\\"\"", &cl, err, sizeof err), 0);
+	ck_assert_str_eq(cl.argv[2], "x\ny\"");
+	ck_assert_int_eq(cl.expect.kind, EXPECT_NONE);
+}
+END_TEST
+
+START_TEST(parse_expectations)
+{
+	struct cmd_line cl;
+	char err[256];
+
+	ck_assert_int_eq(cmd_parse("bind s2 0.0.0.0:8888 => EADDRINUSE", &cl, err, sizeof err), 0);
+	ck_assert_int_eq(cl.argc, 3);
+	ck_assert_int_eq(cl.expect.kind, EXPECT_ERRNO);
+	ck_assert_int_eq(cl.expect.value, EADDRINUSE);
+	ck_assert_int_eq(cmd_parse("bind s3 127.0.0.2:8888 => ok", &cl, err, sizeof err), 0);
+	ck_assert_int_eq(cl.expect.kind, EXPECT_OK);
+	ck_assert_int_eq(cmd_parse("net tcp :8888 TIME_WAIT => 1   # count", &cl, err, sizeof err), 0);
+	ck_assert_int_eq(cl.expect.kind, EXPECT_COUNT);
+	ck_assert_int_eq(cl.expect.value, 1);
+	/* aliases compare by value */
+	ck_assert_int_eq(cmd_parse("listen u => ENOTSUP", &cl, err, sizeof err), 0);
+	ck_assert_int_eq(cl.expect.value, EOPNOTSUPP);
+	ck_assert_int_eq(errname_value("EWOULDBLOCK"), EAGAIN);
+	ck_assert_str_eq(errname(EADDRNOTAVAIL), "EADDRNOTAVAIL");
+}
+END_TEST
+
+START_TEST(parse_errors_name_the_bad_part)
+{
+	parse_fails("frobnicate s1", "unknown command 'frobnicate'");
+	parse_fails("bind s1", "missing argument; usage: bind NAME ADDR:PORT");
+	parse_fails("close s1 s2", "too many arguments");
+	parse_fails("bind s1 127.0.0.1", "bad address '127.0.0.1'");
+	parse_fails("bind s1 127.0.0.1:70000", "bad port '70000'");
+	parse_fails("bind s1 1.2.3:80", "bad address '1.2.3'");
+	parse_fails("bind s1 ::1:80", "[ADDR]:PORT");
+	parse_fails("set s1 reuseplace on", "unknown option 'reuseplace'");
+	parse_fails("set s1 reuseaddr maybe", "on or off, not 'maybe'");
+	parse_fails("set s1 linger forever", "linger takes off or SECONDS");
+	parse_fails("tcp 1abc", "bad socket name '1abc'");
+	parse_fails("tcp s1 -4", "unknown flag '-4'");
+	parse_fails("bind s1 *:80 => EWHATEVER", "bad expectation 'EWHATEVER'");
+	parse_fails("bind s1 *:80 => ok extra", "exactly one word");
+	parse_fails("=> ok", "needs a command");
+	parse_fails("send s1 \"open", "unterminated");
+	parse_fails("shutdown s1 both", "say rd, wr or rdwr");
+	parse_fails("wait soon", "bad duration 'soon'");
+	parse_fails("sysctl kernel.hostname", "bad key 'kernel.hostname'");
+	parse_fails("sysctl net.ipv4.x 1;reboot", "numbers only");
+	parse_fails("net FLOOP", "unknown filter 'FLOOP'");
+	parse_fails("net :99999", "bad port in filter");
+}
+END_TEST
+
+START_TEST(usage_errors_change_nothing)
+{
+	struct outcome o;
+
+	RUN_OK(&T, "tcp s1");
+	ck_assert_int_eq(socktab_count_open(&T.s.socks), 1);
+	o = trun(&T, "bind nosuch 127.0.0.1:%d", tport(40));
+	ck_assert(o.usage);
+	SAYS(&T, "error: bind: no socket named 'nosuch'");
+	o = trun(&T, "tcp s1");
+	ck_assert(o.usage);
+	SAYS(&T, "a socket named 's1' is already open");
+	o = trun(&T, "bind s1 300.1.1.1:80");
+	ck_assert(o.usage);
+	ck_assert_int_eq(socktab_count_open(&T.s.socks), 1);
+	ck_assert_int_eq(socktab_find(&T.s.socks, "s1")->local.family, 0);
+	/* the next automatic name was not spent by the failures */
+	RUN_OK(&T, "tcp");
+	ck_assert_ptr_nonnull(socktab_find(&T.s.socks, "s2"));
+	RUN_OK(&T, "close s2");
+	o = trun(&T, "close s2");
+	ck_assert(o.usage);
+	SAYS(&T, "socket s2 is closed");
+}
+END_TEST
+
+START_TEST(automatic_names)
+{
+	RUN_OK(&T, "tcp");
+	RUN_OK(&T, "udp");
+	RUN_OK(&T, "tcp s4");
+	RUN_OK(&T, "tcp");
+	RUN_OK(&T, "tcp");
+	ck_assert_ptr_nonnull(socktab_find(&T.s.socks, "s1"));
+	ck_assert_ptr_nonnull(socktab_find(&T.s.socks, "s2"));
+	ck_assert_ptr_nonnull(socktab_find(&T.s.socks, "s3"));
+	ck_assert_ptr_nonnull(socktab_find(&T.s.socks, "s5"));
+	SAYS(&T, "socket(AF_INET, SOCK_DGRAM) = s2");
+}
+END_TEST
+
+START_TEST(expectations_met_or_not)
+{
+	struct outcome o = { .ret = 0, .err = EADDRINUSE };
+	struct expect e = { EXPECT_ERRNO, EADDRINUSE };
+	char got[48];
+
+	ck_assert(cmd_expect_met(&e, &o, got, sizeof got));
+	e.kind = EXPECT_OK;
+	ck_assert(!cmd_expect_met(&e, &o, got, sizeof got));
+	ck_assert_str_eq(got, "EADDRINUSE");
+	o.err = 0;
+	o.ret = 3;
+	e.kind = EXPECT_COUNT;
+	e.value = 2;
+	ck_assert(!cmd_expect_met(&e, &o, got, sizeof got));
+	ck_assert_str_eq(got, "3");
+	o.usage = true;
+	e.kind = EXPECT_OK;
+	ck_assert(!cmd_expect_met(&e, &o, got, sizeof got));
+}
+END_TEST
+
+START_TEST(out_of_descriptors)
+{
+	struct rlimit rl = { 24, 24 };
+	int made = 0;
+	struct outcome o;
+
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	for (;;) {
+		o = trun(&T, "udp");
+		if (o.err)
+			break;
+		ck_assert(!o.usage);
+		ck_assert_int_lt(++made, 100);
+	}
+	ck_assert_int_eq(o.err, EMFILE);
+	SAYS(&T, "= -1 EMFILE");
+	SAYS(&T, "out of file descriptors");
+	ck_assert_int_eq((int)socktab_count_open(&T.s.socks), made);
+	/* the engine still works after a close */
+	RUN_OK(&T, "close s1");
+	RUN_OK(&T, "udp");
+}
+END_TEST
+
+static Suite *cmd_suite(void)
+{
+	Suite *s = suite_create("cmd");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, parse_words_quotes_comments);
+	tcase_add_test(tc, parse_expectations);
+	tcase_add_test(tc, parse_errors_name_the_bad_part);
+	tcase_add_test(tc, expectations_met_or_not);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("exec");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, usage_errors_change_nothing);
+	tcase_add_test(tc, automatic_names);
+	tcase_add_test(tc, out_of_descriptors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	test_isolate();
+	return trun_suite(cmd_suite()) ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,198 @@
+/*
+ * check_procnet: the /proc/net reader on fixtures captured from a real
+ * kernel (tests/fixtures/README says how), and the join of the real
+ * kernel table with a session's own sockets.
+ */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "netview.h"
+#include "procnet.h"
+#include "testlib.h"
+
+static char fixdir[512];
+
+static const struct pn_entry *find(const struct procnet *pn, const char *local,
+				   const char *remote, int proto)
+{
+	char l[ADDR_STRLEN], r[ADDR_STRLEN];
+
+	for (size_t i = 0; i < pn->n; i++) {
+		addr_format(&pn->v[i].local, l, sizeof l);
+		addr_format(&pn->v[i].remote, r, sizeof r);
+		if (pn->v[i].proto == proto && strcmp(l, local) == 0 && strcmp(r, remote) == 0)
+			return &pn->v[i];
+	}
+	return NULL;
+}
+
+START_TEST(fixture_basic)
+{
+	struct procnet pn;
+	const struct pn_entry *e;
+	char root[600];
+
+	snprintf(root, sizeof root, "%s/basic", fixdir);
+	procnet_init(&pn, root);
+	ck_assert_int_eq(procnet_read(&pn, PN_ALL), 0);
+	ck_assert_int_eq(pn.malformed, 0);
+	ck_assert_int_eq(pn.n, 9 + 4 + 2 + 1);
+
+	e = find(&pn, "127.0.0.1:8001", "0.0.0.0:0", IPPROTO_TCP);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(pn_state_name(e), "LISTEN");
+	ck_assert_int_eq(e->inode, 8787);
+	ck_assert_str_eq(pn_proto_name(e), "tcp");
+
+	/* the accept queue of a listener is its rx_queue */
+	e = find(&pn, "0.0.0.0:8080", "0.0.0.0:0", IPPROTO_TCP);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->rxq, 1);
+
+	/* 1234 unread bytes */
+	e = find(&pn, "127.0.0.1:8001", "127.0.0.1:50244", IPPROTO_TCP);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(pn_state_name(e), "ESTABLISHED");
+	ck_assert_int_eq(e->rxq, 1234);
+
+	/* TIME_WAIT: inode 0, timer 3, 0x1760 = 6000 hundredths = 60 s */
+	e = find(&pn, "127.0.0.1:8002", "127.0.0.1:46366", IPPROTO_TCP);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(pn_state_name(e), "TIME_WAIT");
+	ck_assert_int_eq(e->inode, 0);
+	ck_assert_int_eq(e->timer, PN_TIMER_TIMEWAIT);
+	ck_assert_str_eq(pn_timer_name(e->timer), "timewait");
+	ck_assert_int_eq(e->when, 0x1760);
+
+	/* IPv6: dual-stack listener, v4-mapped accepted end, ::1 pair */
+	e = find(&pn, "[::]:8006", "[::]:0", IPPROTO_TCP);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(pn_proto_name(e), "tcp6");
+	e = find(&pn, "[::ffff:127.0.0.1]:8006", "[::ffff:127.0.0.1]:46930", IPPROTO_TCP);
+	ck_assert_ptr_nonnull(e);
+	ck_assert(addr_is_v4mapped(&e->local));
+	ck_assert_ptr_nonnull(find(&pn, "[::1]:40444", "[::1]:8006", IPPROTO_TCP));
+
+	/* UDP states are UNCONN and ESTAB */
+	e = find(&pn, "127.0.0.1:9001", "0.0.0.0:0", IPPROTO_UDP);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(pn_state_name(e), "UNCONN");
+	e = find(&pn, "127.0.0.1:53283", "127.0.0.1:9001", IPPROTO_UDP);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(pn_state_name(e), "ESTAB");
+	ck_assert_ptr_nonnull(find(&pn, "[::1]:9006", "[::]:0", IPPROTO_UDP));
+	procnet_free(&pn);
+}
+END_TEST
+
+START_TEST(fixture_malformed)
+{
+	struct procnet pn;
+	char root[600];
+
+	snprintf(root, sizeof root, "%s/malformed", fixdir);
+	procnet_init(&pn, root);
+	ck_assert_int_eq(procnet_read(&pn, PN_ALL), 0);
+	ck_assert_int_eq(pn.n, 1);
+	ck_assert_int_eq(pn.malformed, 5);
+	procnet_free(&pn);
+}
+END_TEST
+
+START_TEST(parse_line_edges)
+{
+	struct pn_entry e;
+	const char *hdr = "  sl  local_address rem_address   st tx_queue";
+	const char *ok = "   0: 0100007F:1F41 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 42";
+	const char *bad_state = "   0: 0100007F:1F41 00000000:0000 00 00000000:00000000 00:00000000 00000000 0 0 42";
+	const char *long_hex = "   0: 0100007F:1F41 00000000:0000 0A 00000000:00000000 00:00000000 000000000 0 0 42";
+
+	ck_assert_int_eq(procnet_parse_line(hdr, strlen(hdr), PN_TCP, &e), 1);
+	ck_assert_int_eq(procnet_parse_line(ok, strlen(ok), PN_TCP, &e), 0);
+	ck_assert_int_eq(e.uid, 1000);
+	ck_assert_int_eq(e.inode, 42);
+	ck_assert_int_eq(e.local.port, 8001);
+	ck_assert_int_eq(procnet_parse_line(bad_state, strlen(bad_state), PN_TCP, &e), -1);
+	ck_assert_int_eq(procnet_parse_line(long_hex, strlen(long_hex), PN_TCP, &e), -1);
+	/* every prefix of a good line is either rejected or parsed, never read past */
+	for (size_t n = 0; n < strlen(ok); n++)
+		(void)procnet_parse_line(ok, n, PN_TCP, &e);
+	ck_assert_int_eq(procnet_parse_line(ok, 10, PN_TCP, &e), -1);
+}
+END_TEST
+
+/* The join on the real kernel table. */
+START_TEST(join_real_sockets)
+{
+	struct tsess t;
+	int p = tport(1);
+	const struct netrow *listen_row = NULL, *bound_row = NULL, *tw = NULL;
+
+	tsess_init(&t);
+	RUN_OK(&t, "tcp l");
+	RUN_OK(&t, "bind l 127.0.0.1:%d", p);
+	RUN_OK(&t, "listen l");
+	RUN_OK(&t, "tcp b");
+	RUN_OK(&t, "bind b 127.0.0.1:%d", p + 1);
+	RUN_OK(&t, "tcp c");
+	RUN_OK(&t, "connect c 127.0.0.1:%d", p);
+	RUN_OK(&t, "accept l a");
+	RUN_OK(&t, "close a");
+	RUN_OK(&t, "wait 0.05");
+	RUN_OK(&t, "close c");
+	RUN_OK(&t, "wait 0.1");
+	ck_assert_int_eq(session_refresh_net(&t.s), 0);
+	for (size_t i = 0; i < t.s.nv.n; i++) {
+		const struct netrow *r = &t.s.nv.rows[i];
+
+		if (r->own && strcmp(r->own->name, "l") == 0)
+			listen_row = r;
+		if (r->own && strcmp(r->own->name, "b") == 0)
+			bound_row = r;
+		if (r->own && strcmp(r->own->name, "a") == 0)
+			tw = r;
+	}
+	ck_assert_ptr_nonnull(listen_row);
+	ck_assert_ptr_nonnull(listen_row->e);
+	ck_assert_int_eq(listen_row->e->state, PN_LISTEN);
+	ck_assert_int_eq(listen_row->e->inode, listen_row->own->inode);
+	/* a bound, not listening TCP socket: /proc does not list it */
+	ck_assert_ptr_nonnull(bound_row);
+	ck_assert_ptr_null(bound_row->e);
+	/* the server's TIME_WAIT keeps the name of the socket it was */
+	ck_assert_ptr_nonnull(tw);
+	ck_assert(tw->was);
+	ck_assert_int_eq(tw->e->state, PN_TIME_WAIT);
+	ck_assert_int_eq(tw->e->inode, 0);
+	ck_assert(netrow_timer_left(tw) > 55 && netrow_timer_left(tw) <= 60);
+	RUN_COUNT(&t, 1, "net own LISTEN");
+	RUN_COUNT(&t, 1, "net own TIME_WAIT");
+	SAYS(&t, "was a  timewait");
+	RUN_COUNT(&t, 2, "net own");
+	SAYS(&t, "b (not listed by the kernel: bound, not listening)");
+	tsess_free(&t);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("procnet");
+	TCase *tc = tcase_create("fixtures");
+	const char *f = getenv("FIXTURES");
+
+	snprintf(fixdir, sizeof fixdir, "%s", f ? f : "tests/fixtures");
+	test_isolate();
+	tcase_add_test(tc, fixture_basic);
+	tcase_add_test(tc, fixture_malformed);
+	tcase_add_test(tc, parse_line_edges);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("join");
+	tcase_add_test(tc, join_real_sockets);
+	suite_add_tcase(s, tc);
+	return trun_suite(s) ? EXIT_FAILURE : EXIT_SUCCESS;
+}
