@@ -266,7 +266,7 @@ double netrow_timer_left(const struct netrow *r)
 }
 
 /* "0.0.0.0:*" for an unset remote, like ss prints it. */
-static char *row_addr(const struct endpoint *ep, char *buf, size_t len)
+char *netrow_addr(const struct endpoint *ep, char *buf, size_t len)
 {
 	if (ep->family != 0 && ep->port == 0 && addr_is_wildcard(ep)) {
 		char host[64];
@@ -312,7 +312,7 @@ char *netrow_format(const struct netrow *r, char *buf, size_t len)
 			 netrow_timer_left(r));
 	}
 	snprintf(buf, len, "%-5s %-12s %-24s %-24s %s%s", pn_proto_name(r->e),
-		 pn_state_name(r->e), row_addr(&r->e->local, l, sizeof l),
-		 row_addr(&r->e->remote, rem, sizeof rem), owner, detail);
+		 pn_state_name(r->e), netrow_addr(&r->e->local, l, sizeof l),
+		 netrow_addr(&r->e->remote, rem, sizeof rem), owner, detail);
 	return buf;
 }

@@ -57,6 +57,8 @@ void netview_free(struct netview *nv);
 
 /* The row as one line of text: proto state local remote owner detail. */
 char *netrow_format(const struct netrow *r, char *buf, size_t len);
+/* An endpoint as the table shows it: "0.0.0.0:*" for an unset remote. */
+char *netrow_addr(const struct endpoint *ep, char *buf, size_t len);
 /* Seconds left on the row's timer, or -1 when none runs. */
 double netrow_timer_left(const struct netrow *r);
 

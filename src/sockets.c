@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -374,6 +375,39 @@ int sock_close(struct sock *s)
 	s->state = SOCK_CLOSED;
 	s->closed_at = sock_now();
 	return r;
+}
+
+enum sock_event sock_poll_event(struct sock *s, long *bytes)
+{
+	char c;
+	int n = 0;
+	ssize_t r;
+
+	*bytes = 0;
+	if (s->fd < 0)
+		return SEV_NONE;
+	if (s->state == SOCK_CONNECTING) {
+		if (sock_connect_finish(s) < 0) {
+			*bytes = errno;
+			return SEV_CONNECT_FAILED;
+		}
+		return SEV_CONNECTED;
+	}
+	if (s->state == SOCK_LISTENING)
+		return SEV_CONNECTION;
+	r = recv(s->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (r > 0) {
+		if (ioctl(s->fd, FIONREAD, &n) == 0)
+			*bytes = n;
+		return SEV_DATA;
+	}
+	if (r == 0 && s->type == SOCK_STREAM)
+		return SEV_EOF;
+	if (r == 0)
+		return SEV_DATA;	/* an empty datagram */
+	if (errno == ECONNRESET)
+		return SEV_RESET;
+	return SEV_NONE;
 }
 
 const char *sock_state_name(enum sock_state st)

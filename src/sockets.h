@@ -125,6 +125,23 @@ ssize_t sock_recv(struct sock *s, void *buf, size_t len, struct endpoint *from);
 int sock_shutdown(struct sock *s, int how);
 int sock_close(struct sock *s);
 
+/* What a readable (or, while connecting, writable) socket has for us. */
+enum sock_event {
+	SEV_NONE,
+	SEV_CONNECTION,		/* a listener has a connection to accept */
+	SEV_DATA,		/* bytes (or a datagram) waiting */
+	SEV_EOF,		/* the peer sent FIN: recv will return 0 */
+	SEV_RESET,		/* the peer sent RST: ECONNRESET */
+	SEV_CONNECTED,		/* a pending connect completed */
+	SEV_CONNECT_FAILED,	/* a pending connect failed (errno in *bytes) */
+};
+/*
+ * Look without consuming (MSG_PEEK, FIONREAD) at what is waiting on s;
+ * for a connecting socket, finish the connect.  *bytes gets the count of
+ * waiting bytes, or the errno of a failed connect.
+ */
+enum sock_event sock_poll_event(struct sock *s, long *bytes);
+
 /* Re-read options, addresses and inode from the kernel. */
 void sock_refresh(struct sock *s);
 

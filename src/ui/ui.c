@@ -1,10 +1,441 @@
-/* placeholder replaced by the screen */
+/*
+ * ui: the playground screen's loop.  One libev loop: the stdin watcher
+ * drains keys until ERR and dispatches them; SIGWINCH comes through
+ * ev_signal and resizes; a repeating timer re-reads the kernel table; an
+ * io watcher per socket reports connections, data, FIN and RST as they
+ * come; everything only marks the screen dirty, and one ev_prepare
+ * watcher redraws once per loop pass.  SIGINT, SIGTERM and SIGHUP end the
+ * loop, and the terminal is restored on every way out.
+ */
 #include "config.h"
+
+#include <curses.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
-#include "ui/ui.h"
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "errname.h"
+#include "ui/ui_int.h"
+
+static enum role role_of(enum sink_kind kind, const char *text)
+{
+	switch (kind) {
+	case SINK_CALL:
+		return strstr(text, " = -1 ") ? R_ERROR : R_CALL;
+	case SINK_WHY:
+		return R_WHY;
+	case SINK_ERROR:
+		return R_ERROR;
+	case SINK_INFO:
+		break;
+	}
+	return R_INFO;
+}
+
+static void ui_sink_line(void *ctx, enum sink_kind kind, const char *text)
+{
+	struct ui *ui = ctx;
+	char line[1200];
+
+	snprintf(line, sizeof line, "%s%s", sink_prefix(kind), text);
+	ui_log(ui, role_of(kind, text), line);
+}
+
+void ui_message(struct ui *ui, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
+	va_end(ap);
+	ui->dirty = true;
+}
+
+/* --- live events --------------------------------------------------------- */
+
+static void watch_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct sockwatch *sw = (struct sockwatch *)w;
+	struct ui *ui = sw->ui;
+	struct sock *sk = (struct sock *)sw->sk;
+	char line[200];
+	enum sock_event ev;
+	long n;
+
+	(void)revents;
+	ev_io_stop(loop, w);	/* once per change: re-armed after the next command */
+	sw->armed = false;
+	ev = sock_poll_event(sk, &n);
+	if ((int)ev == sw->told && ev != SEV_DATA)
+		return;		/* said already; a command on this socket clears it */
+	sw->told = (int)ev;
+	switch (ev) {
+	case SEV_CONNECTION:
+		snprintf(line, sizeof line, "event: a connection is waiting on %s (accept %s)", sk->name, sk->name);
+		break;
+	case SEV_DATA:
+		snprintf(line, sizeof line, "event: %ld byte%s waiting on %s (recv %s)", n, n == 1 ? "" : "s",
+			 sk->name, sk->name);
+		break;
+	case SEV_EOF:
+		snprintf(line, sizeof line, "event: the peer closed %s's connection (FIN): recv returns 0; "
+			 "close %s to finish", sk->name, sk->name);
+		break;
+	case SEV_RESET:
+		snprintf(line, sizeof line, "event: the peer reset %s's connection (RST)", sk->name);
+		break;
+	case SEV_CONNECTED:
+		snprintf(line, sizeof line, "event: connect(%s) completed = 0", sk->name);
+		break;
+	case SEV_CONNECT_FAILED:
+		snprintf(line, sizeof line, "event: connect(%s) failed = -1 %s", sk->name, errname((int)n));
+		break;
+	default:
+		return;
+	}
+	ui_log(ui, R_OWN, line);
+	session_refresh_net(ui->s);
+}
+
+static void watch_stop_all(struct ui *ui)
+{
+	for (size_t i = 0; i < ui->nwatch; i++)
+		if (ui->watch[i].armed)
+			ev_io_stop(ui->loop, &ui->watch[i].io);
+	free(ui->watch);
+	ui->watch = NULL;
+	ui->nwatch = 0;
+}
+
+/* What was told of sk before, unless the last command named it. */
+static int told_before(const struct sockwatch *old, size_t nold, const struct sock *sk,
+		       const char *named)
+{
+	if (named && strcmp(named, sk->name) == 0)
+		return 0;
+	for (size_t i = 0; i < nold; i++)
+		if (old[i].sk == sk)
+			return old[i].told;
+	return 0;
+}
+
+/*
+ * One watcher per open socket that can have news.  `named` is the socket
+ * the last command was about: news of it may be told again.
+ */
+static void watch_sync(struct ui *ui, const char *named)
+{
+	struct sockwatch *old = ui->watch;
+	size_t n = 0, nold = ui->nwatch;
+
+	for (size_t i = 0; i < nold; i++)
+		if (old[i].armed) {
+			ev_io_stop(ui->loop, &old[i].io);
+			old[i].armed = false;
+		}
+	ui->watch = calloc(ui->s->socks.n ? ui->s->socks.n : 1, sizeof *ui->watch);
+	if (ui->watch == NULL) {
+		ui->watch = old;
+		return;
+	}
+	for (size_t i = 0; i < ui->s->socks.n; i++) {
+		const struct sock *sk = ui->s->socks.v[i];
+		struct sockwatch *sw = &ui->watch[n];
+
+		if (sk->fd < 0 || sk->state == SOCK_CREATED || (sk->state == SOCK_BOUND && sk->type == SOCK_STREAM))
+			continue;
+		sw->ui = ui;
+		sw->sk = sk;
+		sw->told = told_before(old, nold, sk, named);
+		ev_io_init(&sw->io, watch_cb, sk->fd, sk->state == SOCK_CONNECTING ? EV_WRITE : EV_READ);
+		ev_io_start(ui->loop, &sw->io);
+		sw->armed = true;
+		n++;
+	}
+	free(old);
+	ui->nwatch = n;
+}
+
+/* --- commands ------------------------------------------------------------ */
+
+void ui_run_command(struct ui *ui, const char *text)
+{
+	struct cmd_line cl;
+	struct outcome o;
+	char err[256], want[32], got[48], echo[600];
+	int r;
+
+	snprintf(echo, sizeof echo, ":%s", text);
+	ui_log(ui, R_DIM, echo);
+	ui->msg[0] = '\0';
+	r = cmd_parse(text, &cl, err, sizeof err);
+	if (r == 1)
+		return;
+	if (r < 0) {
+		if (strcmp(text + strspn(text, " "), "quit") == 0 || strcmp(text + strspn(text, " "), "q") == 0) {
+			ui->quit = true;
+			ev_break(ui->loop, EVBREAK_ALL);
+			return;
+		}
+		ui_log(ui, R_ERROR, err);
+		ui_message(ui, "%s", err);
+		return;
+	}
+	/* no key may start a command while one runs; and no watcher may outlive its fd */
+	ev_io_stop(ui->loop, &ui->input);
+	if (strcmp(cl.argv[0], "close") == 0 || strcmp(cl.argv[0], "reset") == 0)
+		watch_stop_all(ui);	/* ev_io_stop before close() */
+	else
+		for (size_t i = 0; i < ui->nwatch; i++)
+			if (ui->watch[i].armed) {
+				ev_io_stop(ui->loop, &ui->watch[i].io);
+				ui->watch[i].armed = false;
+			}
+	cmd_exec(ui->s, &cl, &o);
+	if (o.usage)
+		ui_message(ui, "%s", ui->log[(ui->loghead + ui->nlog - 1) % LOG_MAX].text);
+	else if (!cmd_expect_met(&cl.expect, &o, got, sizeof got)) {
+		cmd_expect_format(&cl.expect, want, sizeof want);
+		snprintf(echo, sizeof echo, "  expected %s, got %s", want, got);
+		ui_log(ui, R_ERROR, echo);
+	}
+	/* a new socket becomes the selected one */
+	if ((strcmp(cl.argv[0], "tcp") == 0 || strcmp(cl.argv[0], "udp") == 0 ||
+	     strcmp(cl.argv[0], "accept") == 0) && o.err == 0 && !o.usage)
+		ui->sel = (int)socktab_count_open(&ui->s->socks) - 1;
+	session_refresh_net(ui->s);
+	watch_sync(ui, cl.argc > 1 ? cl.argv[1] : NULL);
+	ev_io_start(ui->loop, &ui->input);
+	ui->dirty = true;
+}
+
+/* --- watchers ------------------------------------------------------------ */
+
+static void ask_quit(struct ui *ui)
+{
+	size_t open = socktab_count_open(&ui->s->socks);
+
+	if (open == 0) {
+		ui->quit = true;
+		ev_break(ui->loop, EVBREAK_ALL);
+		return;
+	}
+	ui->confirm_quit = true;
+	ui_message(ui, "%zu socket%s open: quit and close %s? (y/n)", open, open == 1 ? "" : "s",
+		   open == 1 ? "it" : "them");
+}
+
+static void handle_key(struct ui *ui, wint_t ch, bool is_key)
+{
+	if (ui->confirm_quit) {
+		ui->confirm_quit = false;
+		ui->msg[0] = '\0';
+		if (!is_key && (ch == L'y' || ch == L'Y')) {
+			ui->quit = true;
+			ev_break(ui->loop, EVBREAK_ALL);
+		}
+		return;
+	}
+	if (ui->help) {
+		pane_help.key(ui, ch, is_key);
+		return;
+	}
+	if (ui->pr.active) {
+		prompt_key(ui, ch, is_key);
+		return;
+	}
+	if (ui->cols < 60 || ui->rows < 14) {	/* too small: only quit works */
+		if (!is_key && ch == L'q')
+			ask_quit(ui);
+		return;
+	}
+	if (!is_key && ch == L'q') {
+		ask_quit(ui);
+		return;
+	}
+	if (!keys_handle(ui, ch, is_key) && !is_key && ch != 27)
+		ui_message(ui, "key '%lc' does nothing here: press ? for help", (wint_t)ch);
+}
+
+/*
+ * SIGWINCH: tell curses the new size.  resizeterm() queues a KEY_RESIZE,
+ * whose handling must not resize again (that loops), so it only re-reads.
+ */
+static void resize(struct ui *ui, bool from_signal)
+{
+	struct winsize ws;
+
+	if (from_signal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS))
+		resizeterm(ws.ws_row, ws.ws_col);
+	getmaxyx(stdscr, ui->rows, ui->cols);
+	clearok(curscr, TRUE);
+	ui->dirty = true;
+}
+
+static void input_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ui *ui = (struct ui *)((char *)w - offsetof(struct ui, input));
+	wint_t ch;
+	int r;
+
+	(void)loop;
+	(void)revents;
+	/* drain every key that is there, as ncdu does */
+	while (!ui->quit && (r = get_wch(&ch)) != ERR) {
+		if (r == KEY_CODE_YES && ch == KEY_RESIZE)
+			resize(ui, false);
+		else
+			handle_key(ui, ch, r == KEY_CODE_YES);
+		ui->dirty = true;
+		if (!ev_is_active(&ui->input))
+			break;	/* a command ran and re-armed us; go round the loop */
+	}
+}
+
+static void winch_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct ui *ui = (struct ui *)((char *)w - offsetof(struct ui, winch));
+
+	(void)loop;
+	(void)revents;
+	resize(ui, true);
+}
+
+static void quit_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct ui *ui = w->data;
+
+	(void)revents;
+	ui->quit = true;
+	ui->status = 128 + w->signum;
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ui *ui = (struct ui *)((char *)w - offsetof(struct ui, refresh));
+	double t0 = ev_time();
+
+	(void)revents;
+	session_refresh_net(ui->s);
+	ui->cost = ev_time() - t0;
+	/* the panel may take at most a tenth of a core: stretch the interval */
+	if (ui->cost * 10 > ui->interval)
+		ui->interval = ui->cost * 10;
+	else if (ui->interval > ui->base_interval && ui->cost * 20 < ui->interval)
+		ui->interval = ui->cost * 10 > ui->base_interval ? ui->cost * 10 : ui->base_interval;
+	w->repeat = ui->interval;
+	ev_timer_again(loop, w);
+	ui->dirty = true;
+}
+
+static void redraw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct ui *ui = (struct ui *)((char *)w - offsetof(struct ui, redraw));
+
+	(void)loop;
+	(void)revents;
+	if (!ui->dirty || ui->quit)
+		return;
+	ui_draw(ui);
+	wnoutrefresh(stdscr);
+	doupdate();
+	ui->dirty = false;
+}
+
 int ui_run(struct session *s, const struct ui_options *o)
 {
-	(void)s; (void)o;
-	fprintf(stderr, "sockplay: the screen is not built yet; use --batch -\n");
-	return 2;
+	struct ui *ui;
+	const char *nc = getenv("NO_COLOR");
+	int saved_err, devnull, status;
+
+	setlocale(LC_ALL, "");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "sockplay: the playground screen needs a terminal; "
+			"for scripts use --batch FILE (or --batch - for standard input)\n");
+		return 2;
+	}
+	ui = calloc(1, sizeof *ui);
+	if (ui == NULL) {
+		fprintf(stderr, "sockplay: out of memory\n");
+		return 2;
+	}
+	ui->s = s;
+	ui->loop = s->loop;
+	ui->interval = ui->base_interval = o->interval;
+	s->sink = (struct sink){ ui_sink_line, ui };
+	prompt_load_history(&ui->pr);
+
+	/* nothing may paint over the screen: stderr goes nowhere while it is up */
+	fflush(stderr);
+	saved_err = dup(STDERR_FILENO);
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (devnull >= 0) {
+		dup2(devnull, STDERR_FILENO);
+		close(devnull);
+	}
+
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	theme_init(!(nc && *nc));
+	getmaxyx(stdscr, ui->rows, ui->cols);
+
+	ui_log(ui, R_INFO, "Welcome to sockplay. Press t for a TCP socket, ? for help, : to type a command.");
+	if (s->sandboxed)
+		ui_log(ui, R_INFO, "Sandbox: a private network namespace; sysctl and addr add may change it.");
+
+	ev_io_init(&ui->input, input_cb, STDIN_FILENO, EV_READ);
+	ev_io_start(ui->loop, &ui->input);
+	ev_signal_init(&ui->winch, winch_cb, SIGWINCH);
+	ev_signal_start(ui->loop, &ui->winch);
+	ev_signal_init(&ui->sigint, quit_cb, SIGINT);
+	ev_signal_init(&ui->sigterm, quit_cb, SIGTERM);
+	ev_signal_init(&ui->sighup, quit_cb, SIGHUP);
+	ui->sigint.data = ui->sigterm.data = ui->sighup.data = ui;
+	ev_signal_start(ui->loop, &ui->sigint);
+	ev_signal_start(ui->loop, &ui->sigterm);
+	ev_signal_start(ui->loop, &ui->sighup);
+	ev_timer_init(&ui->refresh, refresh_cb, 0., ui->interval);
+	ev_timer_start(ui->loop, &ui->refresh);
+	ev_prepare_init(&ui->redraw, redraw_cb);
+	ev_prepare_start(ui->loop, &ui->redraw);
+	ui->dirty = true;
+
+	ev_run(ui->loop, 0);
+
+	watch_stop_all(ui);
+	ev_io_stop(ui->loop, &ui->input);
+	ev_signal_stop(ui->loop, &ui->winch);
+	ev_signal_stop(ui->loop, &ui->sigint);
+	ev_signal_stop(ui->loop, &ui->sigterm);
+	ev_signal_stop(ui->loop, &ui->sighup);
+	ev_timer_stop(ui->loop, &ui->refresh);
+	ev_prepare_stop(ui->loop, &ui->redraw);
+	endwin();
+	if (saved_err >= 0) {
+		dup2(saved_err, STDERR_FILENO);
+		close(saved_err);
+	}
+	status = ui->status;
+	for (int i = 0; i < ui->nlog; i++)
+		free(ui->log[(ui->loghead + i) % LOG_MAX].text);
+	prompt_free(&ui->pr);
+	free(ui->krows);
+	free(ui);
+	s->sink = (struct sink){ NULL, NULL };
+	return status;
 }

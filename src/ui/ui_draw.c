@@ -1,0 +1,125 @@
+/*
+ * ui_draw: the layout and the drawing helpers.  The whole screen is drawn
+ * from the model (session, ui state) each time something changed, into
+ * stdscr, and put on the terminal once per loop pass with doupdate().
+ * Text is UTF-8; widths are counted in columns (wcwidth), so Chinese text
+ * lines up.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "ui/ui_int.h"
+
+#define MIN_COLS 60
+#define MIN_ROWS 14
+
+int put_text(int y, int x, int w, const char *text, int attr)
+{
+	mbstate_t st;
+	int used = 0;
+	const char *p = text;
+	size_t left = strlen(text);
+
+	memset(&st, 0, sizeof st);
+	attron(attr);
+	move(y, x);
+	while (left > 0 && used < w) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, p, left, &st);
+		int cw;
+
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			wc = L'?';	/* not UTF-8: show a placeholder, go on */
+			n = 1;
+			memset(&st, 0, sizeof st);
+		} else if (n == 0) {
+			break;
+		}
+		cw = wcwidth(wc);
+		if (cw < 0) {
+			wc = L'?';
+			cw = 1;
+		}
+		if (used + cw > w)
+			break;
+		addnwstr(&wc, 1);
+		used += cw;
+		p += n;
+		left -= n;
+	}
+	attroff(attr);
+	return used;
+}
+
+void fill_line(int y, int x, int w, int attr)
+{
+	attron(attr);
+	mvhline(y, x, ' ', w);
+	attroff(attr);
+}
+
+static void draw_title(struct ui *ui)
+{
+	char left[160], right[160];
+	size_t open = socktab_count_open(&ui->s->socks);
+
+	fill_line(0, 0, ui->cols, theme_attr(R_TITLE));
+	snprintf(left, sizeof left, " sockplay%s  %zu socket%s open", ui->s->sandboxed ? " [sandbox]" : "",
+		 open, open == 1 ? "" : "s");
+	if (ui->interval > ui->base_interval * 1.01)
+		snprintf(right, sizeof right, "kernel every %.2fs (slowed: a refresh takes %.0f ms) ",
+			 ui->interval, ui->cost * 1000);
+	else
+		snprintf(right, sizeof right, "kernel every %.2fs ", ui->interval);
+	put_text(0, 0, ui->cols, left, theme_attr(R_TITLE));
+	if ((int)strlen(right) + (int)strlen(left) < ui->cols)
+		put_text(0, ui->cols - (int)strlen(right), (int)strlen(right), right, theme_attr(R_TITLE));
+}
+
+void ui_draw(struct ui *ui)
+{
+	struct rect rs, rk, rl;
+	int avail, hs, hk, nsock = 0;
+
+	erase();
+	getmaxyx(stdscr, ui->rows, ui->cols);
+	if (ui->cols < MIN_COLS || ui->rows < MIN_ROWS) {
+		char m[96];
+
+		snprintf(m, sizeof m, "Terminal too small: %dx%d, need %dx%d.", ui->cols, ui->rows,
+			 MIN_COLS, MIN_ROWS);
+		put_text(0, 0, ui->cols, m, A_BOLD);
+		put_text(ui->rows > 1 ? 1 : 0, 0, ui->cols, "Enlarge it, or press q to quit.", 0);
+		return;
+	}
+	if (ui->help) {
+		struct rect r = { 0, 0, ui->rows, ui->cols };
+
+		pane_help.draw(ui, &r);
+		return;
+	}
+	draw_title(ui);
+	for (size_t i = 0; i < ui->s->socks.n; i++)
+		nsock += ui->s->socks.v[i]->state != SOCK_CLOSED;
+	kernel_rows_build(ui);
+	avail = ui->rows - 3;
+	hs = 1 + (nsock ? nsock : 1);
+	if (hs > avail / 3)
+		hs = avail / 3;
+	hk = 1 + (ui->nkrows ? (int)ui->nkrows : 1);
+	if (hk > (avail - hs) / 2)
+		hk = (avail - hs) / 2;
+	rs = (struct rect){ 1, 0, hs, ui->cols };
+	rk = (struct rect){ 1 + hs, 0, hk, ui->cols };
+	rl = (struct rect){ 1 + hs + hk, 0, avail - hs - hk, ui->cols };
+	pane_sockets.draw(ui, &rs);
+	pane_kernel.draw(ui, &rk);
+	pane_log.draw(ui, &rl);
+	keys_draw_bar(ui, ui->rows - 1);
+	prompt_draw(ui, ui->rows - 2);	/* last: it leaves the cursor in the prompt */
+}

@@ -1,0 +1,129 @@
+/*
+ * ui_int: what the parts of the screen share.  The screen is a handful of
+ * panes behind one vtable (sockets, kernel, log, help), a prompt, a key
+ * bar and a theme; ui.c owns the loop and the watchers.  Only src/ui/
+ * includes curses.
+ */
+#ifndef SOCKPLAY_UI_INT_H
+#define SOCKPLAY_UI_INT_H
+
+#include <stdbool.h>
+#include <wchar.h>
+
+#include <ev.h>
+
+#include "netview.h"
+#include "session.h"
+#include "ui/ui.h"
+
+struct ui;
+
+/* Colour roles; the theme maps each to a colour pair or, without colour, attributes. */
+enum role {
+	R_NORMAL, R_TITLE, R_HEADER, R_SELECTED, R_CALL, R_WHY, R_INFO, R_ERROR,
+	R_OWN, R_TIMEWAIT, R_FOREIGN, R_KEY, R_KEYBAR, R_DIM, R_NROLES,
+};
+void theme_init(bool use_colour);
+int theme_attr(enum role r);
+
+struct rect {
+	int y, x, h, w;
+};
+
+/* A pane: a mode behind one vtable (tmux's window_mode, in small). */
+struct pane_ops {
+	const char *name;
+	void (*draw)(struct ui *ui, const struct rect *r);
+	/* true when the pane used the key */
+	bool (*key)(struct ui *ui, wint_t ch, bool is_key);
+};
+extern const struct pane_ops pane_sockets, pane_kernel, pane_log, pane_help;
+
+/* The log pane's lines: a ring of transcript lines. */
+#define LOG_MAX 2000
+struct logline {
+	enum role role;
+	char *text;
+};
+
+/* The prompt: a small line editor over wide characters. */
+#define PROMPT_MAX 512
+#define HIST_MAX 200
+struct prompt {
+	bool active;
+	wchar_t buf[PROMPT_MAX];
+	int len, cur;
+	char *hist[HIST_MAX];
+	int nhist, hpos;
+	char histfile[600];
+};
+
+/* Kernel pane view settings. */
+enum ksort { KSORT_KERNEL, KSORT_PORT, KSORT_STATE, KSORT_OWNER, KSORT_N };
+
+struct sockwatch {
+	ev_io io;
+	struct ui *ui;
+	const struct sock *sk;
+	bool armed;
+	int told;		/* the last event reported (enum sock_event), 0 none */
+};
+
+struct ui {
+	struct session *s;
+	struct ev_loop *loop;
+	ev_io input;
+	ev_signal winch, sigint, sigterm, sighup;
+	ev_timer refresh;
+	ev_prepare redraw;
+	double interval, cost;	/* refresh interval in use, last refresh cost */
+	double base_interval;
+	bool dirty, quit, confirm_quit, help;
+	int rows, cols;
+	int status;
+
+	/* sockets pane */
+	int sel;
+	/* kernel pane */
+	bool kall, kown;
+	int kproto;		/* 0 all, 1 tcp, 2 udp */
+	enum ksort ksort;
+	int kscroll;
+	const struct netrow **krows;
+	size_t nkrows, capkrows;
+	/* log pane */
+	struct logline log[LOG_MAX];
+	int nlog, loghead, logscroll;
+	/* prompt and message line */
+	struct prompt pr;
+	char msg[256];
+	/* live events */
+	struct sockwatch *watch;
+	size_t nwatch;
+};
+
+/* ui.c */
+void ui_run_command(struct ui *ui, const char *line);
+void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const struct sock *ui_selected(struct ui *ui);
+void ui_log(struct ui *ui, enum role role, const char *text);
+
+/* ui_draw.c: text drawing that respects wide characters */
+/* Draw UTF-8 text at y,x in at most w columns; returns columns used. */
+int put_text(int y, int x, int w, const char *text, int attr);
+void fill_line(int y, int x, int w, int attr);
+void ui_draw(struct ui *ui);
+void kernel_rows_build(struct ui *ui);
+
+/* ui_prompt.c */
+void prompt_open(struct ui *ui, const char *prefill);
+bool prompt_key(struct ui *ui, wint_t ch, bool is_key);
+void prompt_draw(struct ui *ui, int y);
+void prompt_load_history(struct prompt *p);
+void prompt_free(struct prompt *p);
+
+/* ui_keys.c */
+bool keys_handle(struct ui *ui, wint_t ch, bool is_key);
+void keys_draw_bar(struct ui *ui, int y);
+
+#endif

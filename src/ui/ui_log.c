@@ -1,0 +1,198 @@
+/*
+ * ui_log: the log pane (the transcript and why-lines, wrapped to the
+ * width, newest at the bottom, scrollable) and the help screen (every key
+ * and every command of the language).
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "cmd.h"
+#include "ui/ui_int.h"
+
+#define WRAP_INDENT 8
+
+void ui_log(struct ui *ui, enum role role, const char *text)
+{
+	int slot = (ui->loghead + ui->nlog) % LOG_MAX;
+	char *copy = strdup(text);
+
+	if (copy == NULL)
+		return;
+	if (ui->nlog == LOG_MAX) {
+		free(ui->log[ui->loghead].text);
+		slot = ui->loghead;
+		ui->loghead = (ui->loghead + 1) % LOG_MAX;
+	} else {
+		ui->nlog++;
+	}
+	ui->log[slot].role = role;
+	ui->log[slot].text = copy;
+	ui->logscroll = 0;	/* new output brings the view back to the end */
+	ui->dirty = true;
+}
+
+/*
+ * Split text into pieces of at most w columns (the first w, the rest
+ * w - WRAP_INDENT), breaking after a blank where there is one; store the
+ * byte offsets of the starts in starts[].  Returns the number of pieces.
+ */
+static int wrap(const char *text, int w, size_t *starts, int max)
+{
+	mbstate_t st;
+	size_t off = 0, len = strlen(text), brk = 0;
+	int n = 0, col = 0, width = w, col_at_brk = 0;
+
+	memset(&st, 0, sizeof st);
+	starts[n++] = 0;
+	while (off < len) {
+		wchar_t wc = 0;
+		size_t k = mbrtowc(&wc, text + off, len - off, &st);
+		int cw;
+
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			k = 1;
+			cw = 1;
+			memset(&st, 0, sizeof st);
+		} else {
+			cw = wcwidth(wc);
+			if (cw < 0)
+				cw = 1;
+		}
+		if (col + cw > width) {
+			if (n == max)
+				break;
+			if (brk > starts[n - 1] && col_at_brk > width / 2) {
+				starts[n++] = brk;	/* the word moves to the next line */
+				col -= col_at_brk;
+			} else {
+				starts[n++] = off;
+				col = 0;
+			}
+			width = w - WRAP_INDENT;
+			brk = 0;
+		}
+		col += cw;
+		off += k;
+		if (wc == L' ') {
+			brk = off;
+			col_at_brk = col;
+		}
+	}
+	return n;
+}
+
+static void log_draw(struct ui *ui, const struct rect *r)
+{
+	int y = r->y + r->h - 1, skip = ui->logscroll;
+	char head[80];
+
+	snprintf(head, sizeof head, "LOG%s", ui->logscroll ? "  (scrolled: End returns)" : "");
+	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
+	put_text(r->y, r->x, r->w, head, theme_attr(R_HEADER));
+	for (int i = ui->nlog - 1; i >= 0 && y > r->y; i--) {
+		const struct logline *ll = &ui->log[(ui->loghead + i) % LOG_MAX];
+		size_t starts[32];
+		int n = wrap(ll->text, r->w, starts, 32);
+
+		for (int k = n - 1; k >= 0 && y > r->y; k--) {
+			size_t end = k + 1 < n ? starts[k + 1] : strlen(ll->text);
+			char piece[1024];
+			size_t plen = end - starts[k];
+
+			if (skip > 0) {
+				skip--;
+				continue;
+			}
+			if (plen >= sizeof piece)
+				plen = sizeof piece - 1;
+			memcpy(piece, ll->text + starts[k], plen);
+			piece[plen] = '\0';
+			put_text(y, r->x + (k ? WRAP_INDENT : 0), r->w - (k ? WRAP_INDENT : 0), piece,
+				 theme_attr(ll->role));
+			y--;
+		}
+	}
+}
+
+static bool log_key(struct ui *ui, wint_t ch, bool is_key)
+{
+	if (!is_key)
+		return false;
+	switch (ch) {
+	case KEY_PPAGE:
+		ui->logscroll += 5;
+		if (ui->logscroll > ui->nlog * 4)
+			ui->logscroll = ui->nlog * 4;
+		return true;
+	case KEY_NPAGE:
+		ui->logscroll = ui->logscroll > 5 ? ui->logscroll - 5 : 0;
+		return true;
+	case KEY_END:
+		ui->logscroll = 0;
+		return true;
+	}
+	return false;
+}
+
+const struct pane_ops pane_log = { "log", log_draw, log_key };
+
+/* The help screen: keys first, then the command language. */
+extern const char *const keys_help[];
+static int help_scroll;
+
+static void help_draw(struct ui *ui, const struct rect *r)
+{
+	char line[256];
+	int y = 1, n = 0;
+
+	(void)ui;
+	fill_line(0, 0, r->w, theme_attr(R_TITLE));
+	put_text(0, 0, r->w, " sockplay help: Up/Down or PgUp/PgDn scroll, Esc or ? or q closes",
+		 theme_attr(R_TITLE));
+	for (int i = 0; keys_help[i]; i++, n++) {
+		if (n < help_scroll || y >= r->h)
+			continue;
+		put_text(y++, 1, r->w - 1, keys_help[i],
+			 keys_help[i][0] != ' ' ? theme_attr(R_HEADER) : theme_attr(R_NORMAL));
+	}
+	if (n++ >= help_scroll && y < r->h)
+		put_text(y++, 1, r->w - 1, "Commands (type them after ':')", theme_attr(R_HEADER));
+	for (const struct cmd_entry *c = cmd_table; c->name; c++, n++) {
+		if (n < help_scroll || y >= r->h)
+			continue;
+		snprintf(line, sizeof line, "  %-28s %s", c->usage, c->help);
+		put_text(y++, 1, r->w - 1, line, theme_attr(R_NORMAL));
+	}
+	if (n++ >= help_scroll && y < r->h)
+		put_text(y++, 1, r->w - 1, "  Any line may end with => ok, => ERRNO or => COUNT.",
+			 theme_attr(R_NORMAL));
+	if (help_scroll > n - 3)
+		help_scroll = n - 3 > 0 ? n - 3 : 0;
+}
+
+static bool help_key(struct ui *ui, wint_t ch, bool is_key)
+{
+	if (is_key && (ch == KEY_DOWN || ch == KEY_NPAGE)) {
+		help_scroll += ch == KEY_DOWN ? 1 : ui->rows - 2;
+		return true;
+	}
+	if (is_key && (ch == KEY_UP || ch == KEY_PPAGE)) {
+		help_scroll -= ch == KEY_UP ? 1 : ui->rows - 2;
+		if (help_scroll < 0)
+			help_scroll = 0;
+		return true;
+	}
+	if ((!is_key && (ch == 27 || ch == L'?' || ch == L'q')) || (is_key && ch == KEY_F(1))) {
+		ui->help = false;
+		help_scroll = 0;
+		return true;
+	}
+	return true;	/* the help screen takes every key */
+}
+
+const struct pane_ops pane_help = { "help", help_draw, help_key };

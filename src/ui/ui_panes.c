@@ -1,0 +1,308 @@
+/*
+ * ui_panes: the sockets pane (the session's table, the selected one
+ * highlighted) and the kernel pane (the live /proc/net table, own sockets
+ * by name, TIME_WAIT counting down, by default only the ports the session
+ * has touched).
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/ui_int.h"
+
+/* The open sockets in table order: the selection counts over these. */
+static int open_index(const struct ui *ui, int n, const struct sock **out)
+{
+	int k = 0;
+
+	for (size_t i = 0; i < ui->s->socks.n; i++) {
+		const struct sock *sk = ui->s->socks.v[i];
+
+		if (sk->state == SOCK_CLOSED)
+			continue;
+		if (k == n) {
+			*out = sk;
+			return 0;
+		}
+		k++;
+	}
+	return -1;
+}
+
+static int count_open(const struct ui *ui)
+{
+	return (int)socktab_count_open(&ui->s->socks);
+}
+
+const struct sock *ui_selected(struct ui *ui)
+{
+	const struct sock *sk = NULL;
+	int n = count_open(ui);
+
+	if (n == 0)
+		return NULL;
+	if (ui->sel >= n)
+		ui->sel = n - 1;
+	if (ui->sel < 0)
+		ui->sel = 0;
+	open_index(ui, ui->sel, &sk);
+	return sk;
+}
+
+static const struct netrow *row_of(const struct ui *ui, const struct sock *sk)
+{
+	for (size_t i = 0; i < ui->s->nv.n; i++)
+		if (ui->s->nv.rows[i].own == sk && !ui->s->nv.rows[i].was)
+			return &ui->s->nv.rows[i];
+	return NULL;
+}
+
+static void short_opts(const struct sock *sk, char *buf, size_t len, bool wide)
+{
+	if (wide) {
+		sock_opts_format(sk, buf, len);
+		return;
+	}
+	snprintf(buf, len, "%s%s%s%s%s", sk->opts & SOPT_REUSEADDR ? "RA " : "",
+		 sk->opts & SOPT_REUSEPORT ? "RP " : "", sk->opts & SOPT_V6ONLY ? "V6 " : "",
+		 sk->opts & SOPT_NODELAY ? "ND " : "", sk->opts & SOPT_KEEPALIVE ? "KA " : "");
+	if (sk->opts & SOPT_LINGER)
+		snprintf(buf + strlen(buf), len - strlen(buf), "L%d", sk->linger);
+}
+
+static void sockets_draw(struct ui *ui, const struct rect *r)
+{
+	int aw = (r->w - 50) / 2, y = r->y + 1, n = 0;
+	const struct sock *sel = ui_selected(ui);
+	bool wide = r->w >= 120;
+	char line[512], l[ADDR_STRLEN], p[ADDR_STRLEN], o[96];
+
+	if (aw < 15)
+		aw = 15;
+	if (aw > 46)
+		aw = 46;
+	snprintf(line, sizeof line, "  %-6s %-5s %-10s %-*s %-*s %-11s %s", "NAME", "PROTO", "STATE",
+		 aw, "LOCAL", aw, "PEER", "KERNEL", wide ? "OPTIONS" : "OPTS");
+	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
+	put_text(r->y, r->x, r->w, line, theme_attr(R_HEADER));
+	if (count_open(ui) == 0 && r->h > 1) {
+		put_text(y, 2, r->w - 2, "No sockets yet: press t for TCP, u for UDP, or : to type a command.",
+			 theme_attr(R_DIM));
+		return;
+	}
+	/* keep the selection visible */
+	int first = ui->sel - (r->h - 2);
+
+	if (first < 0)
+		first = 0;
+	for (size_t i = 0; i < ui->s->socks.n && y < r->y + r->h; i++) {
+		const struct sock *sk = ui->s->socks.v[i];
+		const struct netrow *row;
+		const char *kstate;
+
+		if (sk->state == SOCK_CLOSED)
+			continue;
+		if (n++ < first)
+			continue;
+		row = row_of(ui, sk);
+		kstate = row && row->e ? pn_state_name(row->e) : "(unlisted)";
+		short_opts(sk, o, sizeof o, wide);
+		snprintf(line, sizeof line, "%s %-6s %-5s %-10s %-*.*s %-*.*s %-11s %s",
+			 sk == sel ? ">" : " ", sk->name, sock_proto_name(sk), sock_state_name(sk->state),
+			 aw, aw, sk->local.family ? addr_format(&sk->local, l, sizeof l) : "-",
+			 aw, aw, sk->peer.family ? addr_format(&sk->peer, p, sizeof p) : "-", kstate, o);
+		if (sk == sel)
+			fill_line(y, r->x, r->w, theme_attr(R_SELECTED));
+		put_text(y, r->x, r->w, line, sk == sel ? theme_attr(R_SELECTED) : theme_attr(R_NORMAL));
+		y++;
+	}
+}
+
+static bool sockets_key(struct ui *ui, wint_t ch, bool is_key)
+{
+	int n = count_open(ui);
+
+	if ((is_key && ch == KEY_UP) || (!is_key && ch == L'k')) {
+		if (ui->sel > 0)
+			ui->sel--;
+		return true;
+	}
+	if ((is_key && ch == KEY_DOWN) || (!is_key && ch == L'j')) {
+		if (ui->sel < n - 1)
+			ui->sel++;
+		return true;
+	}
+	return false;
+}
+
+const struct pane_ops pane_sockets = { "sockets", sockets_draw, sockets_key };
+
+/* Has the session touched this port (any socket, open or closed)? */
+static bool touched(const struct ui *ui, uint16_t port)
+{
+	for (size_t i = 0; i < ui->s->socks.n; i++) {
+		const struct sock *sk = ui->s->socks.v[i];
+
+		if ((sk->local.family && sk->local.port == port) ||
+		    (sk->peer.family && sk->peer.port == port))
+			return true;
+	}
+	return false;
+}
+
+static bool krow_visible(const struct ui *ui, const struct netrow *r)
+{
+	int proto = r->e ? r->e->proto : r->own->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+
+	if (ui->kproto == 1 && proto != IPPROTO_TCP)
+		return false;
+	if (ui->kproto == 2 && proto != IPPROTO_UDP)
+		return false;
+	if (r->e == NULL)
+		return false;	/* unlisted own sockets are in the sockets pane */
+	if (ui->kown && r->own == NULL)
+		return false;
+	if (ui->kall || r->own)
+		return true;
+	return touched(ui, r->e->local.port) || touched(ui, r->e->remote.port);
+}
+
+static struct ui *sort_ui;	/* qsort has no context argument */
+
+static int krow_cmp(const void *a, const void *b)
+{
+	const struct netrow *x = *(const struct netrow *const *)a, *y = *(const struct netrow *const *)b;
+	int d = 0;
+
+	switch (sort_ui->ksort) {
+	case KSORT_PORT:
+		d = (int)x->e->local.port - (int)y->e->local.port;
+		break;
+	case KSORT_STATE:
+		d = strcmp(pn_state_name(x->e), pn_state_name(y->e));
+		break;
+	case KSORT_OWNER:
+		d = (x->own == NULL) - (y->own == NULL);
+		if (!d && x->own && y->own)
+			d = (int)x->own->serial - (int)y->own->serial;
+		break;
+	case KSORT_KERNEL:
+	case KSORT_N:
+		break;
+	}
+	return d ? d : (x < y ? -1 : x > y);
+}
+
+void kernel_rows_build(struct ui *ui)
+{
+	ui->nkrows = 0;
+	if (ui->capkrows < ui->s->nv.n) {
+		const struct netrow **v = realloc(ui->krows, ui->s->nv.n * sizeof *v);
+
+		if (v == NULL)
+			return;
+		ui->krows = v;
+		ui->capkrows = ui->s->nv.n;
+	}
+	for (size_t i = 0; i < ui->s->nv.n; i++)
+		if (krow_visible(ui, &ui->s->nv.rows[i]))
+			ui->krows[ui->nkrows++] = &ui->s->nv.rows[i];
+	if (ui->ksort != KSORT_KERNEL) {
+		sort_ui = ui;
+		qsort(ui->krows, ui->nkrows, sizeof *ui->krows, krow_cmp);
+	}
+}
+
+static const char *const sort_names[KSORT_N] = { "kernel order", "port", "state", "owner" };
+
+static void kernel_draw(struct ui *ui, const struct rect *r)
+{
+	int aw = (r->w - 44) / 2, y = r->y + 1;
+	char line[512], l[ADDR_STRLEN], rem[ADDR_STRLEN], owner[40], detail[64], head[200];
+
+	if (aw < 15)
+		aw = 15;
+	if (aw > 46)
+		aw = 46;
+	snprintf(head, sizeof head, "KERNEL %s%s%s, by %s: %zu row%s", ui->kall ? "all sockets" : "ports touched",
+		 ui->kown ? ", own only" : "", ui->kproto == 1 ? ", tcp" : ui->kproto == 2 ? ", udp" : "",
+		 sort_names[ui->ksort], ui->nkrows, ui->nkrows == 1 ? "" : "s");
+	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
+	put_text(r->y, r->x, r->w, head, theme_attr(R_HEADER));
+	if (ui->nkrows == 0 && r->h > 1) {
+		put_text(y, 2, r->w - 2, ui->kall ? "The kernel lists no socket here." :
+			 "No port touched yet. A shows every socket of this machine.", theme_attr(R_DIM));
+		return;
+	}
+	if (ui->kscroll > (int)ui->nkrows - (r->h - 1))
+		ui->kscroll = (int)ui->nkrows - (r->h - 1);
+	if (ui->kscroll < 0)
+		ui->kscroll = 0;
+	for (size_t i = (size_t)ui->kscroll; i < ui->nkrows && y < r->y + r->h; i++, y++) {
+		const struct netrow *row = ui->krows[i];
+		const struct pn_entry *e = row->e;
+		enum role role = R_NORMAL;
+
+		if (row->own)
+			snprintf(owner, sizeof owner, "%s%s", row->was ? "was " : "", row->own->name);
+		else if (e->inode == 0)
+			snprintf(owner, sizeof owner, "-");
+		else
+			snprintf(owner, sizeof owner, "uid %u", e->uid);
+		detail[0] = '\0';
+		if (e->state == PN_TIME_WAIT)
+			snprintf(detail, sizeof detail, "%4.1fs left", netrow_timer_left(row));
+		else if (e->state == PN_LISTEN && e->proto == IPPROTO_TCP)
+			snprintf(detail, sizeof detail, "queue %u", e->rxq);
+		else if (e->rxq || e->txq)
+			snprintf(detail, sizeof detail, "rx %u tx %u", e->rxq, e->txq);
+		else if (e->timer)
+			snprintf(detail, sizeof detail, "%s %.1fs", pn_timer_name(e->timer), netrow_timer_left(row));
+		snprintf(line, sizeof line, "%-4s %-11s %-*.*s %-*.*s %-9s %s", pn_proto_name(e),
+			 pn_state_name(e), aw, aw, netrow_addr(&e->local, l, sizeof l), aw, aw,
+			 netrow_addr(&e->remote, rem, sizeof rem), owner, detail);
+		if (e->state == PN_TIME_WAIT)
+			role = R_TIMEWAIT;
+		else if (row->own)
+			role = R_OWN;
+		else
+			role = R_FOREIGN;
+		put_text(y, r->x, r->w, line, theme_attr(role));
+	}
+}
+
+static bool kernel_key(struct ui *ui, wint_t ch, bool is_key)
+{
+	if (is_key)
+		return false;
+	switch (ch) {
+	case L'A':
+		ui->kall = !ui->kall;
+		ui_message(ui, "kernel pane: %s", ui->kall ? "every socket of this machine" :
+			   "only the ports this session touched");
+		return true;
+	case L'O':
+		ui->kown = !ui->kown;
+		return true;
+	case L'P':
+		ui->kproto = (ui->kproto + 1) % 3;
+		return true;
+	case L'S':
+		ui->ksort = (enum ksort)((ui->ksort + 1) % KSORT_N);
+		ui_message(ui, "kernel pane sorted by %s", sort_names[ui->ksort]);
+		return true;
+	case L'J':
+		ui->kscroll++;
+		return true;
+	case L'K':
+		ui->kscroll--;
+		return true;
+	}
+	return false;
+}
+
+const struct pane_ops pane_kernel = { "kernel", kernel_draw, kernel_key };

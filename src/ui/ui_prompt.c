@@ -1,0 +1,391 @@
+/*
+ * ui_prompt: the ':' command line.  A small line editor over wide
+ * characters (so a student may send Chinese text): cursor keys, Home/End,
+ * Backspace/Delete, ^A ^E ^U ^K ^W, history with Up/Down kept across runs
+ * in $XDG_STATE_HOME/sockplay/history, and Tab completion of verbs,
+ * socket names and options.  Enter hands the line to the same executor
+ * keys and lessons use.
+ *
+ * Why not readline: it is GPL-3 (this project is MIT) and its callback
+ * interface wants to own the terminal, which fights curses; libedit's
+ * readline emulation has the same redisplay problem.  The editing a
+ * playground prompt needs is small enough to own.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#include "cmd.h"
+#include "sockets.h"
+#include "ui/ui_int.h"
+
+static void state_dir(char *buf, size_t len)
+{
+	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+	if (x && *x == '/')
+		snprintf(buf, len, "%s/sockplay", x);
+	else if (home && *home)
+		snprintf(buf, len, "%s/.local/state/sockplay", home);
+	else
+		buf[0] = '\0';
+}
+
+/* mkdir -p for the state directory; failures only cost the history. */
+static void make_dirs(const char *path)
+{
+	char tmp[512];
+
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0700);
+			*p = '/';
+		}
+	mkdir(tmp, 0700);
+}
+
+static void hist_add(struct prompt *p, const char *line)
+{
+	if (p->nhist > 0 && strcmp(p->hist[p->nhist - 1], line) == 0)
+		return;
+	if (p->nhist == HIST_MAX) {
+		free(p->hist[0]);
+		memmove(p->hist, p->hist + 1, (HIST_MAX - 1) * sizeof p->hist[0]);
+		p->nhist--;
+	}
+	p->hist[p->nhist] = strdup(line);
+	if (p->hist[p->nhist])
+		p->nhist++;
+}
+
+void prompt_load_history(struct prompt *p)
+{
+	char dir[512], *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	state_dir(dir, sizeof dir);
+	if (!dir[0])
+		return;
+	snprintf(p->histfile, sizeof p->histfile, "%s/history", dir);
+	f = fopen(p->histfile, "r");
+	if (f == NULL)
+		return;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		if (line[0])
+			hist_add(p, line);
+	}
+	free(line);
+	fclose(f);
+}
+
+static void hist_save(struct prompt *p, const char *line)
+{
+	char dir[512];
+	FILE *f;
+
+	if (!p->histfile[0])
+		return;
+	state_dir(dir, sizeof dir);
+	make_dirs(dir);
+	f = fopen(p->histfile, "a");
+	if (f) {
+		fprintf(f, "%s\n", line);
+		fclose(f);
+	}
+}
+
+void prompt_free(struct prompt *p)
+{
+	for (int i = 0; i < p->nhist; i++)
+		free(p->hist[i]);
+	p->nhist = 0;
+}
+
+static void set_text(struct prompt *p, const char *text)
+{
+	size_t n = mbstowcs(p->buf, text, PROMPT_MAX - 1);
+
+	if (n == (size_t)-1)
+		n = 0;
+	p->buf[n] = L'\0';
+	p->len = p->cur = (int)n;
+}
+
+void prompt_open(struct ui *ui, const char *prefill)
+{
+	ui->pr.active = true;
+	ui->pr.hpos = ui->pr.nhist;
+	set_text(&ui->pr, prefill ? prefill : "");
+	ui->msg[0] = '\0';
+	curs_set(1);
+}
+
+static void insert(struct prompt *p, wchar_t c)
+{
+	if (p->len >= PROMPT_MAX - 1)
+		return;
+	wmemmove(p->buf + p->cur + 1, p->buf + p->cur, (size_t)(p->len - p->cur));
+	p->buf[p->cur++] = c;
+	p->buf[++p->len] = L'\0';
+}
+
+static void delete_range(struct prompt *p, int from, int to)
+{
+	wmemmove(p->buf + from, p->buf + to, (size_t)(p->len - to));
+	p->len -= to - from;
+	p->buf[p->len] = L'\0';
+	p->cur = from;
+}
+
+/* Candidates for the word being typed, given its index among the words. */
+static int candidates(struct ui *ui, int word, const char *first, const char *prefix,
+		      const char **out, int max)
+{
+	static const char *const onoff[] = { "on", "off", NULL };
+	static const char *const hows[] = { "rd", "wr", "rdwr", NULL };
+	static const char *const ui_verbs[] = { "quit", NULL };
+	size_t pl = strlen(prefix);
+	int n = 0;
+
+#define ADD(s) do { if (n < max && strncmp((s), prefix, pl) == 0) out[n++] = (s); } while (0)
+	if (word == 0) {
+		for (const struct cmd_entry *c = cmd_table; c->name; c++)
+			ADD(c->name);
+		for (int i = 0; ui_verbs[i]; i++)
+			ADD(ui_verbs[i]);
+		return n;
+	}
+	if (word == 1 && strcmp(first, "tcp") != 0 && strcmp(first, "udp") != 0 &&
+	    strcmp(first, "sysctl") != 0 && strcmp(first, "wait") != 0 && strcmp(first, "net") != 0) {
+		for (size_t i = 0; i < ui->s->socks.n; i++)
+			if (ui->s->socks.v[i]->state != SOCK_CLOSED)
+				ADD(ui->s->socks.v[i]->name);
+		return n;
+	}
+	if (strcmp(first, "set") == 0 && word == 2) {
+		for (const struct sockopt_desc *o = sock_opts; o->name; o++)
+			ADD(o->name);
+	} else if (strcmp(first, "set") == 0 && word == 3) {
+		for (int i = 0; onoff[i]; i++)
+			ADD(onoff[i]);
+	} else if (strcmp(first, "shutdown") == 0 && word == 2) {
+		for (int i = 0; hows[i]; i++)
+			ADD(hows[i]);
+	}
+#undef ADD
+	return n;
+}
+
+static void complete(struct ui *ui)
+{
+	struct prompt *p = &ui->pr;
+	char line[PROMPT_MAX * 4], first[64] = "", *words[32];
+	const char *cand[64];
+	int start = p->cur, word = 0, n;
+	size_t common;
+
+	while (start > 0 && !iswspace((wint_t)p->buf[start - 1]))
+		start--;
+	/* which word is it, and what is the first word */
+	{
+		wchar_t save = p->buf[start];
+		char *tok, *sp;
+
+		p->buf[start] = L'\0';
+		if (wcstombs(line, p->buf, sizeof line) == (size_t)-1)
+			line[0] = '\0';
+		p->buf[start] = save;
+		for (tok = strtok_r(line, " \t", &sp); tok && word < 32; tok = strtok_r(NULL, " \t", &sp))
+			words[word++] = tok;
+		if (word > 0)
+			snprintf(first, sizeof first, "%s", words[0]);
+	}
+	{
+		wchar_t save = p->buf[p->cur];
+
+		p->buf[p->cur] = L'\0';
+		if (wcstombs(line, p->buf + start, sizeof line) == (size_t)-1)
+			line[0] = '\0';
+		p->buf[p->cur] = save;
+	}
+	n = candidates(ui, word, first, line, cand, 64);
+	if (n == 0) {
+		ui_message(ui, "no completion");
+		return;
+	}
+	common = strlen(cand[0]);
+	for (int i = 1; i < n; i++) {
+		size_t k = 0;
+
+		while (k < common && cand[i][k] == cand[0][k])
+			k++;
+		common = k;
+	}
+	for (size_t k = strlen(line); k < common; k++)
+		insert(p, (wchar_t)(unsigned char)cand[0][k]);
+	if (n == 1)
+		insert(p, L' ');
+	else {
+		char list[256] = "";
+
+		for (int i = 0; i < n && strlen(list) < 200; i++) {
+			strcat(list, cand[i]);
+			strcat(list, " ");
+		}
+		ui_message(ui, "%s", list);
+	}
+}
+
+static void submit(struct ui *ui)
+{
+	char line[PROMPT_MAX * 4];
+
+	ui->pr.active = false;
+	curs_set(0);
+	if (wcstombs(line, ui->pr.buf, sizeof line) == (size_t)-1) {
+		ui_message(ui, "the line is not valid text in this locale");
+		return;
+	}
+	if (line[strspn(line, " \t")] == '\0')
+		return;
+	hist_add(&ui->pr, line);
+	hist_save(&ui->pr, line);
+	ui_run_command(ui, line);
+}
+
+bool prompt_key(struct ui *ui, wint_t ch, bool is_key)
+{
+	struct prompt *p = &ui->pr;
+
+	if (is_key) {
+		switch (ch) {
+		case KEY_LEFT: if (p->cur > 0) p->cur--; break;
+		case KEY_RIGHT: if (p->cur < p->len) p->cur++; break;
+		case KEY_HOME: p->cur = 0; break;
+		case KEY_END: p->cur = p->len; break;
+		case KEY_BACKSPACE:
+			if (p->cur > 0)
+				delete_range(p, p->cur - 1, p->cur);
+			break;
+		case KEY_DC:
+			if (p->cur < p->len)
+				delete_range(p, p->cur, p->cur + 1);
+			break;
+		case KEY_UP:
+			if (p->hpos > 0)
+				set_text(p, p->hist[--p->hpos]);
+			break;
+		case KEY_DOWN:
+			if (p->hpos < p->nhist - 1)
+				set_text(p, p->hist[++p->hpos]);
+			else {
+				p->hpos = p->nhist;
+				set_text(p, "");
+			}
+			break;
+		case KEY_ENTER:
+			submit(ui);
+			break;
+		default:
+			break;
+		}
+		return true;
+	}
+	switch (ch) {
+	case L'\n':
+	case L'\r':
+		submit(ui);
+		break;
+	case 27:	/* Esc: leave the prompt, keep nothing */
+		p->active = false;
+		curs_set(0);
+		break;
+	case L'\t':
+		complete(ui);
+		break;
+	case 127:
+	case 8:
+		if (p->cur > 0)
+			delete_range(p, p->cur - 1, p->cur);
+		break;
+	case 1: p->cur = 0; break;		/* ^A */
+	case 5: p->cur = p->len; break;		/* ^E */
+	case 11: delete_range(p, p->cur, p->len); break;	/* ^K */
+	case 21: delete_range(p, 0, p->cur); break;		/* ^U */
+	case 23: {					/* ^W */
+		int k = p->cur;
+
+		while (k > 0 && iswspace((wint_t)p->buf[k - 1]))
+			k--;
+		while (k > 0 && !iswspace((wint_t)p->buf[k - 1]))
+			k--;
+		delete_range(p, k, p->cur);
+		break;
+	}
+	default:
+		if (ch >= 32 && iswprint(ch))
+			insert(p, (wchar_t)ch);
+		break;
+	}
+	return true;
+}
+
+void prompt_draw(struct ui *ui, int y)
+{
+	struct prompt *p = &ui->pr;
+	int w = ui->cols - 2, col = 0, start = 0, curcol = 0;
+
+	if (!p->active) {
+		if (ui->msg[0])
+			put_text(y, 0, ui->cols, ui->msg, theme_attr(R_WHY));
+		return;
+	}
+	mvaddch(y, 0, ':');
+	/* scroll the text so the cursor stays on screen */
+	for (int i = 0; i < p->cur; i++) {
+		int cw = wcwidth(p->buf[i]);
+
+		col += cw > 0 ? cw : 1;
+		while (col - curcol > w - 1) {
+			int sw = wcwidth(p->buf[start]);
+
+			curcol += sw > 0 ? sw : 1;
+			start++;
+		}
+	}
+	col = 1;
+	move(y, 1);
+	for (int i = start; i < p->len; i++) {
+		int cw = wcwidth(p->buf[i]);
+
+		if (cw < 0)
+			cw = 1;
+		if (col + cw > ui->cols)
+			break;
+		addnwstr(&p->buf[i], 1);
+		col += cw;
+	}
+	{
+		int cx = 1;
+
+		for (int i = start; i < p->cur; i++) {
+			int cw = wcwidth(p->buf[i]);
+
+			cx += cw > 0 ? cw : 1;
+		}
+		move(y, cx < ui->cols ? cx : ui->cols - 1);
+	}
+}

@@ -1,0 +1,114 @@
+#!/bin/sh
+# End-to-end: the playground screen as a person sees it.  sockplay runs in a
+# detached tmux session of a fixed size; we send keys, capture the pane and
+# poll until it shows what we wait for (never a bare sleep).
+set -u
+: "${SOCKPLAY:=../src/sockplay}"
+command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux not installed"; exit 77; }
+"$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>&1 || { echo "SKIP: no sandbox here"; exit 77; }
+
+tmp=$(mktemp -d) || exit 99
+sock="$tmp/tmux.sock"
+T() { tmux -S "$sock" "$@"; }
+trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; T capture-pane -t "$S" -p | sed 's/^/    | /'; }
+
+# start NAME COLS ROWS [ENV...]: sockplay in a fresh session; after it exits
+# the pane shows EXIT=<status>.
+start() {
+	S=$1
+	T new-session -d -s "$1" -x "$2" -y "$3" \
+		"env LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$tmp/state $4 $SOCKPLAY --sandbox; echo EXIT=\$?; sleep 60"
+}
+# wait_for TEXT [SECONDS]: poll the pane until it contains TEXT
+wait_for() {
+	i=0 limit=$(( ${2:-5} * 20 ))
+	while [ $i -lt $limit ]; do
+		if T capture-pane -t "$S" -p | grep -qF -- "$1"; then return 0; fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+expect() { if wait_for "$1" "${2:-5}"; then ok; else bad "screen never showed '$1'"; fi; }
+keys() { T send-keys -t "$S" "$@"; }
+
+start main 80 24 ""
+expect "Welcome to sockplay"
+expect "? help"
+expect "No sockets yet"
+
+# a listener with keys only: t, b + port, l
+keys t; expect "socket(AF_INET, SOCK_STREAM) = s1"
+keys b; expect ":bind s1 127.0.0.1:"
+keys 8000 Enter; expect "bind(s1, 127.0.0.1:8000) = 0"
+keys l; expect "listen(s1, 128) = 0"
+expect "LISTEN      127.0.0.1:8000"
+# a second socket on the same address: the kernel refuses, and says why
+keys t b; keys 8000 Enter
+expect "bind(s2, 127.0.0.1:8000) = -1 EADDRINUSE"
+expect "why: s1 is LISTEN on"
+# a client connects: the live event shows without asking
+keys : "connect s2 127.0.0.1:8000" Enter
+expect "connect(s2, 127.0.0.1:8000) = 0"
+expect "event: a connection is waiting on s1"
+# typed and keyed lines leave the same trace
+keys k a; expect "accept(s1) = s3"
+expect "ESTABLISHED"
+# the server closes first; the client closes; TIME_WAIT counts down as "was s3"
+keys x; expect "close(s3) = 0"
+keys : "close s2" Enter; expect "close(s2) = 0"
+expect "TIME_WAIT   127.0.0.1:8000"
+expect "was s3"
+expect "s left"
+
+# tab completion and history
+keys : "bi" Tab "s"; expect ":bind s"
+keys Escape; expect "? help"
+
+# the help screen lists every key and command
+keys '?'; expect "Keys on the selected socket"
+keys Escape; expect "? help"
+
+# resize: too small shows a message, not garbage; back again, panes return
+T resize-window -t main -x 50 -y 10; expect "Terminal too small: 50x10"
+T resize-window -t main -x 120 -y 30; expect "KERNEL ports touched"
+expect "OPTIONS"
+
+# quitting asks while sockets are open; n keeps going, y quits
+keys q; expect "1 socket open: quit and close it? (y/n)"
+keys n; sleep 0.1
+keys q; expect "(y/n)"
+keys y; expect "EXIT=0"
+if [ -s "$tmp/state/sockplay/history" ] && grep -q "^connect s2 127.0.0.1:8000$" "$tmp/state/sockplay/history"; then ok; else bad "history not kept"; fi
+
+# SIGTERM and SIGHUP restore the terminal and exit
+for sig in TERM HUP; do
+	start "sig$sig" 80 24 ""
+	expect "Welcome to sockplay"
+	pid=$(T list-panes -t "sig$sig" -F '#{pane_pid}')
+	pkill -"$sig" -P "$pid" -x sockplay || pkill -"$sig" -f "$SOCKPLAY --sandbox" 
+	case $sig in TERM) want=143;; HUP) want=129;; esac
+	expect "EXIT=$want"
+done
+
+# monochrome: NO_COLOR leaves no colour escapes on the screen
+start mono 80 24 "NO_COLOR=1"
+expect "Welcome to sockplay"
+if T capture-pane -t mono -p -e | grep -q "$(printf '\033')\[[0-9;]*3[0-7]m"; then
+	bad "NO_COLOR still painted colours"
+else
+	ok
+fi
+start colour 80 24 ""
+expect "Welcome to sockplay"
+if T capture-pane -t colour -p -e | grep -q "$(printf '\033')\[[0-9;]*3[0-9]m"; then ok; else bad "no colour on a colour terminal"; fi
+
+# a pipe is not a terminal: a clear one-line error, exit 2
+out=$("$SOCKPLAY" </dev/null 2>&1); st=$?
+if [ $st -eq 2 ] && echo "$out" | grep -q "needs a terminal"; then ok; else bad "no-tty: exit $st: $out"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
