@@ -6,9 +6,12 @@
  */
 #include "config.h"
 
+#include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "session.h"
+#include "sysctl.h"
 
 void session_init(struct session *s, struct ev_loop *loop, struct sink sink)
 {
@@ -82,4 +85,36 @@ int session_refresh_net(struct session *s)
 	if (procnet_read(&s->pn, PN_ALL) < 0)
 		return -1;
 	return netview_build(&s->nv, &s->pn, &s->socks);
+}
+
+int session_port_gauge(struct session *s, struct port_gauge *g)
+{
+	/* one bit per port: which are used at all, which by anything but TIME_WAIT */
+	static unsigned char any[65536 / 8], live[65536 / 8];
+	char range[64];
+
+	memset(g, 0, sizeof *g);
+	if (sysctl_read("net.ipv4.ip_local_port_range", range, sizeof range) < 0 ||
+	    sscanf(range, "%d %d", &g->lo, &g->hi) != 2)
+		return -1;
+	memset(any, 0, sizeof any);
+	memset(live, 0, sizeof live);
+	for (size_t i = 0; i < s->pn.n; i++) {
+		const struct pn_entry *e = &s->pn.v[i];
+		unsigned p = e->local.port;
+
+		if (e->proto != IPPROTO_TCP || (int)p < g->lo || (int)p > g->hi)
+			continue;
+		any[p / 8] |= (unsigned char)(1u << (p % 8));
+		if (e->state != PN_TIME_WAIT)
+			live[p / 8] |= (unsigned char)(1u << (p % 8));
+	}
+	for (int p = g->lo; p <= g->hi; p++) {
+		if (any[p / 8] & (1u << (p % 8))) {
+			g->used++;
+			if (!(live[p / 8] & (1u << (p % 8))))
+				g->timewait++;
+		}
+	}
+	return 0;
 }

@@ -42,6 +42,17 @@ int session_wait_fd(struct session *s, int fd, int events, double timeout);
 /* Let time pass with the loop running. */
 void session_sleep(struct session *s, double seconds);
 
+/*
+ * The local port range and how much of it is taken: distinct local TCP
+ * ports inside ip_local_port_range in the last kernel table read (used),
+ * and how many of those are held only by TIME_WAIT.
+ */
+struct port_gauge {
+	int lo, hi;
+	unsigned used, timewait;
+};
+int session_port_gauge(struct session *s, struct port_gauge *g);
+
 /* Re-read the kernel table and join it with the sockets: 0 or -1 (errno). */
 int session_refresh_net(struct session *s);
 

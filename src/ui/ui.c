@@ -22,6 +22,7 @@
 
 #include "cmd.h"
 #include "errname.h"
+#include "sysctl.h"
 #include "ui/ui_int.h"
 
 static enum role role_of(enum sink_kind kind, const char *text)
@@ -165,6 +166,33 @@ static void watch_sync(struct ui *ui, const char *named)
 
 /* --- commands ------------------------------------------------------------ */
 
+/* The status row: how full the local port range is, and the knobs. */
+static void status_update(struct ui *ui)
+{
+	static const char *const knobs[][2] = {
+		{ "net.ipv4.tcp_tw_reuse", "tw_reuse" },
+		{ "net.ipv4.tcp_timestamps", "timestamps" },
+		{ "net.ipv4.tcp_fin_timeout", "fin_timeout" },
+		{ "net.ipv4.tcp_max_tw_buckets", "max_tw" },
+	};
+	struct port_gauge g;
+	size_t n;
+
+	ui->statusline[0] = '\0';
+	if (session_port_gauge(ui->s, &g) < 0)
+		return;
+	n = (size_t)snprintf(ui->statusline, sizeof ui->statusline, "ports %d-%d: %u in use, %u TIME_WAIT",
+			     g.lo, g.hi, g.used, g.timewait);
+	for (size_t i = 0; i < sizeof knobs / sizeof knobs[0] && n < sizeof ui->statusline; i++) {
+		char v[32];
+
+		if (sysctl_read(knobs[i][0], v, sizeof v) == 0)
+			n += (size_t)snprintf(ui->statusline + n, sizeof ui->statusline - n, "  %s %s",
+					      knobs[i][1], v);
+	}
+}
+
+
 void ui_run_command(struct ui *ui, const char *text)
 {
 	struct cmd_line cl;
@@ -211,6 +239,7 @@ void ui_run_command(struct ui *ui, const char *text)
 	     strcmp(cl.argv[0], "accept") == 0) && o.err == 0 && !o.usage)
 		ui->sel = (int)socktab_count_open(&ui->s->socks) - 1;
 	session_refresh_net(ui->s);
+	status_update(ui);
 	watch_sync(ui, cl.argc > 1 ? cl.argv[1] : NULL);
 	ev_io_start(ui->loop, &ui->input);
 	ui->dirty = true;
@@ -326,6 +355,7 @@ static void refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)revents;
 	session_refresh_net(ui->s);
+	status_update(ui);
 	ui->cost = ev_time() - t0;
 	/* the panel may take at most a tenth of a core: stretch the interval */
 	if (ui->cost * 10 > ui->interval)

@@ -107,16 +107,40 @@ void ui_draw(struct ui *ui)
 	for (size_t i = 0; i < ui->s->socks.n; i++)
 		nsock += ui->s->socks.v[i]->state != SOCK_CLOSED;
 	kernel_rows_build(ui);
-	avail = ui->rows - 3;
+	/* the port range gauge: a bar as wide as fits, then the numbers */
+	{
+		struct port_gauge g;
+		int bw = 10, x = 0;
+		char bar[16];
+
+		fill_line(1, 0, ui->cols, theme_attr(R_DIM));
+		if (session_port_gauge(ui->s, &g) == 0 && g.hi >= g.lo) {
+			int span = g.hi - g.lo + 1;
+			int u = (int)((long)g.used * bw / span), t = (int)((long)g.timewait * bw / span);
+
+			if (g.used && u == 0)
+				u = 1;
+			if (g.timewait && t == 0)
+				t = 1;
+			for (int i = 0; i < bw; i++)
+				bar[i] = i < u - t ? '#' : i < u ? 'T' : '.';
+			bar[bw] = '\0';
+			x += put_text(1, 0, ui->cols, "[", theme_attr(R_NORMAL));
+			x += put_text(1, x, ui->cols - x, bar, theme_attr(g.timewait ? R_TIMEWAIT : R_OWN));
+			x += put_text(1, x, ui->cols - x, "] ", theme_attr(R_NORMAL));
+		}
+		put_text(1, x, ui->cols - x, ui->statusline, theme_attr(R_NORMAL));
+	}
+	avail = ui->rows - 4;
 	hs = 1 + (nsock ? nsock : 1);
 	if (hs > avail / 3)
 		hs = avail / 3;
 	hk = 1 + (ui->nkrows ? (int)ui->nkrows : 1);
 	if (hk > (avail - hs) / 2)
 		hk = (avail - hs) / 2;
-	rs = (struct rect){ 1, 0, hs, ui->cols };
-	rk = (struct rect){ 1 + hs, 0, hk, ui->cols };
-	rl = (struct rect){ 1 + hs + hk, 0, avail - hs - hk, ui->cols };
+	rs = (struct rect){ 2, 0, hs, ui->cols };
+	rk = (struct rect){ 2 + hs, 0, hk, ui->cols };
+	rl = (struct rect){ 2 + hs + hk, 0, avail - hs - hk, ui->cols };
 	pane_sockets.draw(ui, &rs);
 	pane_kernel.draw(ui, &rk);
 	pane_log.draw(ui, &rl);

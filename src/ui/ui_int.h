@@ -82,6 +82,8 @@ struct ui {
 	int rows, cols;
 	int status;
 
+	/* status row: the port range gauge and the knobs that matter */
+	char statusline[256];
 	/* sockets pane */
 	int sel;
 	/* kernel pane */

@@ -1,0 +1,73 @@
+#!/bin/sh
+# End-to-end: the sandbox.  Port exhaustion and tcp_tw_reuse, an added
+# address, reset; the host's own settings are read before and after and
+# must not change; and the sandbox as an unprivileged user.
+set -u
+: "${SOCKPLAY:=../src/sockplay}"
+: "${top_srcdir:=..}"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+if ! "$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>"$tmp/err"; then
+	echo "SKIP: no sandbox here: $(cat "$tmp/err")"
+	exit 77
+fi
+
+knobs="net/ipv4/ip_local_port_range net/ipv4/tcp_tw_reuse net/ipv4/tcp_max_tw_buckets
+net/ipv4/tcp_timestamps net/ipv4/tcp_fin_timeout net/ipv6/bindv6only
+net/ipv4/tcp_child_ehash_entries"
+[ -e /proc/sys/net/ipv4/tcp_tw_reuse_delay ] && knobs="$knobs net/ipv4/tcp_tw_reuse_delay"
+snapshot() { for k in $knobs; do printf '%s=' "$k"; cat "/proc/sys/$k" 2>/dev/null || echo -; done; }
+snapshot >"$tmp/before"
+ip -o addr show dev lo >"$tmp/addr-before" 2>/dev/null
+
+"$SOCKPLAY" --sandbox --batch "$top_srcdir/tests/scripts/sandbox.spl" >"$tmp/out" 2>"$tmp/err"
+st=$?
+if [ $st -eq 0 ] && grep -q "31 of 31 expectations held" "$tmp/err"; then ok; else
+	bad "sandbox.spl: exit $st"; cat "$tmp/err"; grep -B3 FAILED "$tmp/out"; fi
+if grep -q "why: no local port is free toward 127.0.0.1:9000: ip_local_port_range is 40000 40009; 10 connections" "$tmp/out"; then ok; else bad "exhaustion why-line"; fi
+
+# every knob the sandbox wrote is exactly as before on the host
+snapshot >"$tmp/after"
+if cmp -s "$tmp/before" "$tmp/after"; then ok; else bad "host sysctls changed:"; diff "$tmp/before" "$tmp/after"; fi
+ip -o addr show dev lo >"$tmp/addr-after" 2>/dev/null
+if cmp -s "$tmp/addr-before" "$tmp/addr-after"; then ok; else bad "host loopback addresses changed"; fi
+
+# sysctls may be set in the sandbox: every knob of the issue, then read back
+{
+	echo "sysctl net.ipv4.tcp_fin_timeout 30 => ok"
+	echo "sysctl net.ipv4.tcp_fin_timeout => 30"
+	echo "sysctl net.ipv6.bindv6only 1 => ok"
+	echo "sysctl net.ipv6.bindv6only => 1"
+	[ -e /proc/sys/net/ipv4/tcp_tw_reuse_delay ] && echo "sysctl net.ipv4.tcp_tw_reuse_delay 2000 => ok"
+	echo "sysctl net.ipv4.no_such_knob => ENOENT"
+} | "$SOCKPLAY" --sandbox --batch - >"$tmp/out" 2>&1
+st=$?
+if [ $st -eq 0 ]; then ok; else bad "sandbox knobs: exit $st"; cat "$tmp/out"; fi
+
+# outside the sandbox: reads work, writes and addr add are refused with the way out
+printf 'sysctl net.ipv4.tcp_fin_timeout\nsysctl net.ipv4.tcp_fin_timeout 30 => EPERM\naddr add 192.168.1.100 => EPERM\n' |
+	"$SOCKPLAY" --batch - >"$tmp/out" 2>&1
+st=$?
+if [ $st -eq 0 ] && grep -q "use --sandbox\|start it with --sandbox" "$tmp/out"; then ok; else bad "host writes: exit $st"; cat "$tmp/out"; fi
+
+# as an unprivileged user (nobody), where the machine allows user namespaces
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	printf 'sysctl net.ipv4.ip_local_port_range 40000 40009 => ok\ntcp s1\nbind s1 127.0.0.1:80 => ok\nlisten s1\nnet tcp LISTEN => 1\n' |
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$SOCKPLAY" --sandbox --batch - >"$tmp/out" 2>&1
+	st=$?
+	if [ $st -eq 0 ]; then
+		ok
+	elif [ $st -eq 2 ] && grep -q "namespaces\|user namespace" "$tmp/out"; then
+		echo "note: unprivileged user namespaces are not allowed here: $(cat "$tmp/out")"
+		ok	# the refusal names the setting, as it must
+	else
+		bad "unprivileged sandbox: exit $st"; cat "$tmp/out"
+	fi
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
