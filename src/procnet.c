@@ -26,7 +26,7 @@
 
 #include "procnet.h"
 
-#define PN_CHUNK (256 * 1024)
+#define PN_CHUNK (1024 * 1024)
 
 static const struct {
 	const char *path;
@@ -67,16 +67,13 @@ static void skip_spaces(struct cur *c)
 		c->p++;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
+/* A hex digit's value plus one, by byte; 0 for anything else.  The hot path. */
+static const unsigned char hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+	['7'] = 8, ['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
+	['E'] = 15, ['F'] = 16, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16,
+};
 
 /*
  * Exactly `digits` hex digits.  Unless `joined` (the words of an IPv6
@@ -84,21 +81,22 @@ static int hexval(char ch)
  */
 static int read_hex_word(struct cur *c, int digits, int joined, uint32_t *out)
 {
+	const unsigned char *p = (const unsigned char *)c->p;
 	uint32_t v = 0;
-	int n = 0, max = digits;
+	int bad = 0;
 
-	while (n < max && c->p < c->end) {
-		int h = hexval(*c->p);
-
-		if (h < 0)
-			break;
-		v = (v << 4) | (uint32_t)h;
-		c->p++;
-		n++;
-	}
-	if (n != digits)
+	if (c->end - c->p < digits)
 		return -1;
-	if (!joined && c->p < c->end && hexval(*c->p) >= 0)
+	for (int i = 0; i < digits; i++) {
+		unsigned t = hex1[p[i]];
+
+		bad |= t == 0;
+		v = (v << 4) | ((t - 1) & 15);
+	}
+	if (bad)
+		return -1;
+	c->p += digits;
+	if (!joined && c->p < c->end && hex1[(unsigned char)*c->p])
 		return -1;	/* a wider field than the kernel prints */
 	*out = v;
 	return 0;

@@ -1,0 +1,287 @@
+/*
+ * bench_procnet: what one refresh of the kernel panel costs, against the
+ * kernel's own cost of printing the table.  `make bench` runs it.
+ *
+ * In a private network namespace (loopback only) it builds tables of 1k,
+ * 10k and 50k TCP entries, half ESTABLISHED and half TIME_WAIT, and for
+ * each reports the median of repeated runs of:
+ *   floor     a plain read of /proc/net/{tcp,tcp6,udp,udp6}: no parsing
+ *   refresh   procnet_read + netview_build: what the panel does
+ *   ss -tan   and netstat -tan, where installed, output to /dev/null
+ * plus the reader's memory.  Ratios are against the floor of the same run.
+ * Targets (issue 3): refresh <= 1.1x floor; memory < 16 MiB at 50k.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "netview.h"
+#include "procnet.h"
+#include "sandbox.h"
+#include "sockets.h"
+#include "sysctl.h"
+
+#define RUNS 15
+#define NPORTS 8	/* listeners: spread the 4-tuples, keep connect() cheap */
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return v[n / 2];
+}
+
+static char floorbuf[1 << 20];
+
+static void plain_read(void)
+{
+	static const char *const files[] = { "/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp",
+					     "/proc/net/udp6" };
+
+	for (int i = 0; i < 4; i++) {
+		int fd = open(files[i], O_RDONLY);
+
+		if (fd < 0)
+			continue;
+		while (read(fd, floorbuf, sizeof floorbuf) > 0)
+			;
+		close(fd);
+	}
+}
+
+/* Run argv with output to /dev/null; -1 if it cannot run. */
+static int run_quiet(char *const argv[])
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static int listener(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 4096) < 0) {
+		perror("listener");
+		exit(1);
+	}
+	return fd;
+}
+
+/* One connection to lfd's port; returns the client fd, *srv the accepted one. */
+static int connection(int lfd, int port, int *srv)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+		perror("connect");
+		exit(1);
+	}
+	*srv = accept(lfd, NULL, NULL);
+	if (*srv < 0) {
+		perror("accept");
+		exit(1);
+	}
+	return fd;
+}
+
+/*
+ * Open `pairs` connections and keep both ends open, in a helper process:
+ * descriptors are limited per process (and the limit may not be raisable
+ * here), the namespace's table is not.  The helper dies with us.
+ */
+static void hold_established(const int *lfd, int port, int pairs)
+{
+	int pfd[2];
+	char c;
+
+	if (pipe(pfd) < 0) {
+		perror("pipe");
+		exit(1);
+	}
+	if (fork() == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (int i = 0; i < pairs; i++) {
+			int s;
+
+			(void)connection(lfd[i % NPORTS], port + i % NPORTS, &s);
+		}
+		if (write(pfd[1], "k", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &c, 1) != 1) {
+		fprintf(stderr, "bench: a helper could not open its connections\n");
+		exit(1);
+	}
+	close(pfd[0]);
+}
+
+/* Grow the table to `total` entries: half ESTABLISHED ends, half TIME_WAIT. */
+static void grow(const int *lfd, int port, int total, int *est, int *tw)
+{
+	while (*est < total / 2) {
+		int pairs = (total / 2 - *est + 1) / 2;
+
+		if (pairs > 4000)
+			pairs = 4000;	/* 8000 descriptors a helper */
+		hold_established(lfd, port, pairs);
+		*est += 2 * pairs;	/* both ends: two ESTABLISHED entries each */
+	}
+	while (*tw < total / 2) {
+		int s, c = connection(lfd[*tw % NPORTS], port + *tw % NPORTS, &s);
+
+		close(c);	/* the client closes first: its end goes to TIME_WAIT */
+		close(s);
+		(*tw)++;
+	}
+}
+
+int main(void)
+{
+	static const int sizes[] = { 1000, 10000, 50000 };
+	struct rlimit rl = { 200000, 200000 };
+	char err[256];
+	struct procnet pn;
+	struct socktab tab;
+	struct netview nv = { 0 };
+	int lfd[NPORTS], port = 7000, est = 0, tw = 0, fail = 0;
+	int have_ss = access("/usr/bin/ss", X_OK) == 0 || access("/bin/ss", X_OK) == 0;
+	int have_netstat = access("/usr/bin/netstat", X_OK) == 0 || access("/bin/netstat", X_OK) == 0;
+
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		rl.rlim_cur = rl.rlim_max = 60000;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	/* the namespace gets an ehash sized for the largest table */
+	if (sysctl_write("net.ipv4.tcp_child_ehash_entries", "65536") < 0 && errno != ENOENT)
+		fprintf(stderr, "note: cannot size the namespace's hash: %s\n", strerror(errno));
+	if (sandbox_enter(err, sizeof err) < 0) {
+		fprintf(stderr, "bench: needs a private network namespace: %s\n", err);
+		return 77;
+	}
+	/* sandbox_enter gave it a small hash: make the next one big, and move in */
+	sysctl_write("net.ipv4.tcp_child_ehash_entries", "65536");
+	if (sandbox_renew(err, sizeof err) < 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		return 1;
+	}
+	sysctl_write("net.ipv4.ip_local_port_range", "10000 65000");
+	sysctl_write("net.ipv4.tcp_max_tw_buckets", "200000");
+	sysctl_write("net.ipv4.tcp_tw_reuse", "0");
+	for (int i = 0; i < NPORTS; i++)
+		lfd[i] = listener(port + i);
+	procnet_init(&pn, NULL);
+	socktab_init(&tab);
+
+	printf("%-8s %10s %10s %8s %10s %8s %10s %8s %9s\n", "entries", "floor ms", "refresh", "ratio",
+	       "ss -tan", "ratio", "netstat", "ratio", "memory");
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		double tf[RUNS], tr[RUNS], ts[RUNS], tn[RUNS], f, r, s = 0, n = 0, mem;
+		char *ss_argv[] = { "ss", "-tan", NULL }, *ns_argv[] = { "netstat", "-tan", NULL };
+
+		grow(lfd, port, sizes[k], &est, &tw);
+		for (int i = 0; i < RUNS; i++) {
+			double t0 = now();
+
+			plain_read();
+			tf[i] = now() - t0;
+			t0 = now();
+			procnet_read(&pn, PN_ALL);
+			netview_build(&nv, &pn, &tab);
+			tr[i] = now() - t0;
+			if (have_ss) {
+				t0 = now();
+				run_quiet(ss_argv);
+				ts[i] = now() - t0;
+			}
+			if (have_netstat) {
+				t0 = now();
+				run_quiet(ns_argv);
+				tn[i] = now() - t0;
+			}
+		}
+		f = median(tf, RUNS);
+		r = median(tr, RUNS);
+		if (have_ss)
+			s = median(ts, RUNS);
+		if (have_netstat)
+			n = median(tn, RUNS);
+		mem = (double)(pn.cap * sizeof *pn.v + pn.bufcap + nv.cap * sizeof *nv.rows) / (1 << 20);
+		{
+			size_t ntw = 0;
+
+			for (size_t i = 0; i < pn.n; i++)
+				ntw += pn.v[i].state == PN_TIME_WAIT;
+			printf("%-8zu %10.2f %10.2f %7.2fx", pn.n, f * 1e3, r * 1e3, r / f);
+		if (have_ss)
+			printf(" %10.2f %7.2fx", s * 1e3, s / f);
+		else
+			printf(" %10s %8s", "-", "-");
+		if (have_netstat)
+			printf(" %10.2f %7.2fx", n * 1e3, n / f);
+		else
+			printf(" %10s %8s", "-", "-");
+		printf(" %6.1f MiB  (%zu TIME_WAIT)\n", mem, ntw);
+		}
+		if (r / f > 1.1) {
+			printf("  target missed: refresh is %.2fx the floor (target <= 1.1x)\n", r / f);
+			fail = 1;
+		}
+		if (mem >= 16) {
+			printf("  target missed: %.1f MiB (target < 16 MiB)\n", mem);
+			fail = 1;
+		}
+		if (pn.malformed)
+			printf("  %zu malformed lines\n", pn.malformed);
+	}
+	printf("refresh = procnet_read + netview_build; floor = read(2) of the same files; "
+	       "medians of %d runs\n", RUNS);
+	netview_free(&nv);
+	procnet_free(&pn);
+	return fail;
+}
