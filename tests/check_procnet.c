@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +181,139 @@ START_TEST(join_real_sockets)
 }
 END_TEST
 
+/* One endpoint as ss prints it: "127.0.0.1:80", "[::1]:80", "*:80", "0.0.0.0:*". */
+static bool ss_endpoint_is(const char *text, const struct endpoint *ep)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(text, ':');
+	struct endpoint u = addr_unmap(ep), want;
+	int port;
+	size_t hl;
+
+	if (colon == NULL)
+		return false;
+	port = strcmp(colon + 1, "*") == 0 ? 0 : atoi(colon + 1);
+	if (port != ep->port)
+		return false;
+	hl = (size_t)(colon - text);
+	if (hl >= sizeof host)
+		return false;
+	memcpy(host, text, hl);
+	host[hl] = '\0';
+	if (strcmp(host, "*") == 0)
+		return addr_is_wildcard(ep);
+	if (host[0] == '[') {
+		memmove(host, host + 1, hl);
+		host[strlen(host) - 1] = '\0';
+	}
+	memset(&want, 0, sizeof want);
+	if (inet_pton(AF_INET, host, want.addr) == 1)
+		want.family = AF_INET;
+	else if (inet_pton(AF_INET6, host, want.addr) == 1)
+		want.family = AF_INET6;
+	else
+		return false;
+	want = addr_unmap(&want);
+	return addr_same_host(&want, &u);
+}
+
+/* ss's state names, for ours */
+static const char *ss_state(const struct pn_entry *e)
+{
+	static char buf[16];
+	const char *n = pn_state_name(e);
+
+	if (strcmp(n, "ESTABLISHED") == 0)
+		return "ESTAB";
+	snprintf(buf, sizeof buf, "%s", n);
+	for (char *p = buf; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	if (strcmp(buf, "FIN-WAIT1") == 0)
+		return "FIN-WAIT-1";
+	if (strcmp(buf, "FIN-WAIT2") == 0)
+		return "FIN-WAIT-2";
+	return buf;
+}
+
+/* The panel and ss -tanuo agree on the same sockets. */
+START_TEST(agrees_with_ss)
+{
+	struct tsess t;
+	int p = tport(10), lines = 0, timers = 0;
+	char line[512];
+	FILE *ss;
+
+	tsess_init(&t);
+	RUN_OK(&t, "tcp l");
+	RUN_OK(&t, "bind l 127.0.0.1:%d", p);
+	RUN_OK(&t, "listen l");
+	RUN_OK(&t, "tcp c");
+	RUN_OK(&t, "connect c 127.0.0.1:%d", p);
+	RUN_OK(&t, "accept l a");
+	RUN_COUNT(&t, 5, "send c hello");
+	RUN_OK(&t, "tcp q");
+	RUN_OK(&t, "connect q 127.0.0.1:%d", p);	/* left in the accept queue */
+	RUN_OK(&t, "tcp l6 -6");
+	RUN_OK(&t, "bind l6 [::1]:%d", p + 1);
+	RUN_OK(&t, "listen l6");
+	RUN_OK(&t, "tcp x");
+	RUN_OK(&t, "bind x 127.0.0.1:%d", p + 2);
+	RUN_OK(&t, "listen x");
+	RUN_OK(&t, "tcp y");
+	RUN_OK(&t, "connect y 127.0.0.1:%d", p + 2);
+	RUN_OK(&t, "accept x z");
+	RUN_OK(&t, "close y");
+	RUN_OK(&t, "wait 0.05");
+	RUN_OK(&t, "close z");	/* y's end goes to TIME_WAIT */
+	RUN_OK(&t, "udp u");
+	RUN_OK(&t, "bind u 127.0.0.1:%d", p + 3);
+	RUN_OK(&t, "wait 0.05");
+	ck_assert_int_eq(session_refresh_net(&t.s), 0);
+	ss = popen("ss -tanuoH 2>/dev/null", "r");
+	ck_assert_ptr_nonnull(ss);
+	while (fgets(line, sizeof line, ss)) {
+		char netid[8], state[16], local[80], peer[80], rest[256] = "";
+		unsigned rq, sq;
+		const struct pn_entry *e = NULL;
+		double tw = -1;
+
+		if (sscanf(line, "%7s %15s %u %u %79s %79s %255[^\n]", netid, state, &rq, &sq,
+			   local, peer, rest) < 6)
+			continue;
+		for (size_t i = 0; i < t.s.pn.n; i++) {
+			const struct pn_entry *c = &t.s.pn.v[i];
+
+			if (((c->proto == IPPROTO_TCP) == (strcmp(netid, "tcp") == 0)) &&
+			    ss_endpoint_is(local, &c->local) && ss_endpoint_is(peer, &c->remote))
+				e = c;
+		}
+		ck_assert_msg(e != NULL, "ss shows a socket the panel lacks: %s", line);
+		lines++;
+		ck_assert_msg(strcmp(ss_state(e), state) == 0 || (e->proto == IPPROTO_UDP &&
+			      strcmp(pn_state_name(e), state) == 0),
+			      "state: panel %s, ss %s", pn_state_name(e), state);
+		/* Recv-Q: unread bytes, or for a listener its accept queue */
+		ck_assert_msg(e->rxq == rq, "%s: rx queue panel %u, ss %u", line, e->rxq, rq);
+		if (e->state != PN_LISTEN)
+			ck_assert_msg(e->txq == sq, "%s: tx queue panel %u, ss %u", line, e->txq, sq);
+		if (sscanf(rest, "timer:(timewait,%lfsec", &tw) == 1 ||
+		    sscanf(rest, "timer:(timewait,%lfmin", &tw) == 1) {
+			if (strstr(rest, "min"))
+				tw *= 60;
+			timers++;
+			ck_assert_msg(fabs(tw - e->when / 100.0) <= 1.0, "TIME_WAIT timer: panel %.1f, ss %.1f",
+				      e->when / 100.0, tw);
+		}
+	}
+	pclose(ss);
+	/* listener, 2 ends + queued pair (2), v6 listener, x, TIME_WAIT, udp */
+	ck_assert_int_ge(lines, 8);
+	ck_assert_int_ge(timers, 1);	/* at least y's TIME_WAIT timer was compared */
+	tsess_free(&t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("procnet");
@@ -193,6 +328,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("join");
 	tcase_add_test(tc, join_real_sockets);
+	tcase_add_test(tc, agrees_with_ss);
 	suite_add_tcase(s, tc);
 	return trun_suite(s) ? EXIT_FAILURE : EXIT_SUCCESS;
 }
