@@ -33,6 +33,9 @@ static void usage(FILE *f)
 		"  -s, --sandbox        run in a private network namespace, where sysctl\n"
 		"                       and addr add may change settings\n"
 		"  -i, --interval SECS  refresh the kernel pane every SECS seconds (0.25)\n"
+		"      --source SRC     read the kernel table from proc (/proc/net), diag\n"
+		"                       (NETLINK_SOCK_DIAG) or auto (proc, diag when\n"
+		"                       a refresh gets slow; the default)\n"
 		"  -h, --help           show this help and exit\n"
 		"  -V, --version        show the version and exit\n"
 		"\n"
@@ -53,6 +56,7 @@ int main(int argc, char **argv)
 		{ "batch", required_argument, NULL, 'b' },
 		{ "sandbox", no_argument, NULL, 's' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "source", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -60,6 +64,7 @@ int main(int argc, char **argv)
 	const char *batch = NULL;
 	double interval = 0.25;
 	int sandbox = 0, c, status;
+	enum net_source source = SRC_AUTO;
 	struct session s;
 	struct ui_options uo;
 	char *end;
@@ -79,6 +84,20 @@ int main(int argc, char **argv)
 				char msg[128];
 
 				snprintf(msg, sizeof msg, "bad --interval '%s': seconds from 0.05 to 60", optarg);
+				die_usage(msg);
+			}
+			break;
+		case 'S':
+			if (strcmp(optarg, "proc") == 0)
+				source = SRC_PROC;
+			else if (strcmp(optarg, "diag") == 0)
+				source = SRC_DIAG;
+			else if (strcmp(optarg, "auto") == 0)
+				source = SRC_AUTO;
+			else {
+				char msg[128];
+
+				snprintf(msg, sizeof msg, "bad --source '%s': use proc, diag or auto", optarg);
 				die_usage(msg);
 			}
 			break;
@@ -113,6 +132,7 @@ int main(int argc, char **argv)
 	}
 	session_init(&s, EV_DEFAULT, (struct sink){ NULL, NULL });
 	s.sandboxed = sandbox;
+	s.source = source;
 
 	if (batch) {
 		struct batch_stats st;

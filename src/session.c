@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "session.h"
+#include "sockdiag.h"
 #include "sysctl.h"
 
 void session_init(struct session *s, struct ev_loop *loop, struct sink sink)
@@ -80,10 +81,27 @@ void session_sleep(struct session *s, double seconds)
 		session_wait_fd(s, -1, 0, end - ev_time());
 }
 
+#define AUTO_DIAG_COST 0.020	/* seconds: a /proc refresh slower than this switches */
+
 int session_refresh_net(struct session *s)
 {
-	if (procnet_read(&s->pn, PN_ALL) < 0)
-		return -1;
+	bool diag = s->source == SRC_DIAG || (s->source == SRC_AUTO && s->using_diag);
+
+	if (diag && sockdiag_read(&s->pn, PN_ALL, 0) == 0) {
+		s->using_diag = true;
+	} else {
+		double t0 = ev_time();
+
+		if (s->source == SRC_DIAG)
+			return -1;	/* asked for it and it failed: say so */
+		s->using_diag = false;
+		if (procnet_read(&s->pn, PN_ALL) < 0)
+			return -1;
+		/* /proc prints every socket as text; past a size, netlink is far cheaper */
+		if (s->source == SRC_AUTO && ev_time() - t0 > AUTO_DIAG_COST &&
+		    sockdiag_read(&s->pn, PN_ALL, 0) == 0)
+			s->using_diag = true;
+	}
 	return netview_build(&s->nv, &s->pn, &s->socks);
 }
 

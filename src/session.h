@@ -19,6 +19,13 @@
 #include "sink.h"
 #include "sockets.h"
 
+/* Where the kernel table comes from. */
+enum net_source {
+	SRC_AUTO,	/* /proc, until a refresh costs more than 20 ms: then sock_diag */
+	SRC_PROC,	/* /proc/net/{tcp,tcp6,udp,udp6} */
+	SRC_DIAG,	/* NETLINK_SOCK_DIAG */
+};
+
 struct session {
 	struct ev_loop *loop;
 	struct socktab socks;
@@ -28,6 +35,8 @@ struct session {
 	double connect_timeout;	/* seconds a connect may take before we report */
 	bool sandboxed;		/* in a namespace of our own: sysctl writes allowed */
 	int busy;		/* > 0 while a command runs the loop itself */
+	enum net_source source;	/* asked for */
+	bool using_diag;	/* what the last refresh used */
 };
 
 void session_init(struct session *s, struct ev_loop *loop, struct sink sink);

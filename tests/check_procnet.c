@@ -15,6 +15,7 @@
 
 #include "netview.h"
 #include "procnet.h"
+#include "sockdiag.h"
 #include "testlib.h"
 
 static char fixdir[512];
@@ -314,6 +315,81 @@ START_TEST(agrees_with_ss)
 }
 END_TEST
 
+static bool same_entry(const struct pn_entry *a, const struct pn_entry *b)
+{
+	return a->proto == b->proto && addr_equal(&a->local, &b->local) &&
+	       addr_equal(&a->remote, &b->remote);
+}
+
+/* /proc and sock_diag list the same sockets with the same facts. */
+START_TEST(proc_and_diag_agree)
+{
+	struct tsess t;
+	struct procnet diag;
+	int p = tport(20);
+	size_t matched = 0;
+
+	tsess_init(&t);
+	RUN_OK(&t, "tcp l");
+	RUN_OK(&t, "bind l 127.0.0.1:%d", p);
+	RUN_OK(&t, "listen l");
+	RUN_OK(&t, "tcp c");
+	RUN_OK(&t, "connect c 127.0.0.1:%d", p);
+	RUN_OK(&t, "accept l a");
+	RUN_COUNT(&t, 3, "send a abc");
+	RUN_OK(&t, "tcp c2");
+	RUN_OK(&t, "connect c2 127.0.0.1:%d", p);
+	RUN_OK(&t, "accept l a2");
+	RUN_OK(&t, "close c2");
+	RUN_OK(&t, "wait 0.05");
+	RUN_OK(&t, "close a2");
+	RUN_OK(&t, "tcp l6 -6");
+	RUN_OK(&t, "bind l6 [::1]:%d", p + 1);
+	RUN_OK(&t, "listen l6");
+	RUN_OK(&t, "udp u");
+	RUN_OK(&t, "bind u 127.0.0.1:%d", p + 2);
+	RUN_OK(&t, "udp u6 -6");
+	RUN_OK(&t, "bind u6 [::1]:%d", p + 2);
+	RUN_OK(&t, "wait 0.05");
+	procnet_init(&diag, NULL);
+	ck_assert_int_eq(procnet_read(&t.s.pn, PN_ALL), 0);
+	ck_assert_int_eq(sockdiag_read(&diag, PN_ALL, 0), 0);
+	ck_assert_int_eq(diag.n, t.s.pn.n);
+	for (size_t i = 0; i < t.s.pn.n; i++) {
+		const struct pn_entry *a = &t.s.pn.v[i];
+
+		for (size_t k = 0; k < diag.n; k++) {
+			const struct pn_entry *b = &diag.v[k];
+
+			if (!same_entry(a, b))
+				continue;
+			matched++;
+			ck_assert_int_eq(a->state, b->state);
+			ck_assert_int_eq(a->inode, b->inode);
+			ck_assert_int_eq(a->uid, b->uid);
+			ck_assert_int_eq(a->rxq, b->rxq);
+			ck_assert_int_eq(a->timer, b->timer);
+			ck_assert_msg(abs((int)a->when - (int)b->when) <= 100, "timers %u vs %u", a->when, b->when);
+			if (a->state != PN_LISTEN)	/* diag: max backlog there; /proc: 0 */
+				ck_assert_int_eq(a->txq, b->txq);
+			break;
+		}
+	}
+	ck_assert_int_eq(matched, t.s.pn.n);
+	/* the kernel-side port filter returns only that port */
+	ck_assert_int_eq(sockdiag_read(&diag, PN_ALL, (unsigned)p + 2), 0);
+	ck_assert_int_eq(diag.n, 2);
+	for (size_t k = 0; k < diag.n; k++)
+		ck_assert_int_eq(diag.v[k].local.port, p + 2);
+	/* and the session can be told to use it */
+	t.s.source = SRC_DIAG;
+	RUN_COUNT(&t, 1, "net tcp TIME_WAIT ->127.0.0.1:%d", p);
+	ck_assert(t.s.using_diag);
+	procnet_free(&diag);
+	tsess_free(&t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("procnet");
@@ -329,6 +405,7 @@ int main(void)
 	tc = tcase_create("join");
 	tcase_add_test(tc, join_real_sockets);
 	tcase_add_test(tc, agrees_with_ss);
+	tcase_add_test(tc, proc_and_diag_agree);
 	suite_add_tcase(s, tc);
 	return trun_suite(s) ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -72,10 +72,11 @@ static void draw_title(struct ui *ui)
 	snprintf(left, sizeof left, " sockplay%s  %zu socket%s open", ui->s->sandboxed ? " [sandbox]" : "",
 		 open, open == 1 ? "" : "s");
 	if (ui->interval > ui->base_interval * 1.01)
-		snprintf(right, sizeof right, "kernel every %.2fs (slowed: a refresh takes %.0f ms) ",
-			 ui->interval, ui->cost * 1000);
+		snprintf(right, sizeof right, "%s every %.2fs (slowed: a refresh takes %.0f ms) ",
+			 ui->s->using_diag ? "sock_diag" : "/proc", ui->interval, ui->cost * 1000);
 	else
-		snprintf(right, sizeof right, "kernel every %.2fs ", ui->interval);
+		snprintf(right, sizeof right, "%s every %.2fs ", ui->s->using_diag ? "sock_diag" : "/proc",
+			 ui->interval);
 	put_text(0, 0, ui->cols, left, theme_attr(R_TITLE));
 	if ((int)strlen(right) + (int)strlen(left) < ui->cols)
 		put_text(0, ui->cols - (int)strlen(right), (int)strlen(right), right, theme_attr(R_TITLE));
