@@ -15,6 +15,8 @@
 #include <ev.h>
 
 #include "batch.h"
+#include "lesson.h"
+#include "lesson_check.h"
 #include "sandbox.h"
 #include "session.h"
 #include "ui/ui.h"
@@ -23,6 +25,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: sockplay [OPTION]...\n"
+		"       sockplay --check-lessons [NAME|NUMBER]...\n"
 		"A socket playground on the real kernel: create TCP and UDP sockets, call\n"
 		"bind/listen/connect/accept/close by hand, and watch the kernel's own table.\n"
 		"\n"
@@ -32,6 +35,11 @@ static void usage(FILE *f)
 		"                       and print the transcript; no screen\n"
 		"  -s, --sandbox        run in a private network namespace, where sysctl\n"
 		"                       and addr add may change settings\n"
+		"  -l, --lesson LESSON  open the screen on a guided lesson (name or number)\n"
+		"      --list-lessons   list the lessons: number, name, title, [sandbox]\n"
+		"      --check-lessons  run lessons unattended and report which expectations\n"
+		"                       held on this kernel (all, or the ones named)\n"
+		"      --lang LANG      lesson language: en or zh_CN (default from $LANG)\n"
 		"  -i, --interval SECS  refresh the kernel pane every SECS seconds (0.25)\n"
 		"      --source SRC     read the kernel table from proc (/proc/net), diag\n"
 		"                       (NETLINK_SOCK_DIAG) or auto (proc, diag when\n"
@@ -55,27 +63,51 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "batch", required_argument, NULL, 'b' },
 		{ "sandbox", no_argument, NULL, 's' },
+		{ "lesson", required_argument, NULL, 'l' },
+		{ "list-lessons", no_argument, NULL, 'L' },
+		{ "check-lessons", no_argument, NULL, 'C' },
+		{ "lang", required_argument, NULL, 'g' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "source", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *batch = NULL;
+	const char *batch = NULL, *lesson = NULL, *lang = NULL;
+	int list_lessons = 0, check_lessons = 0;
+	struct lesson les;
 	double interval = 0.25;
-	int sandbox = 0, c, status;
+	int want_sandbox = 0, in_sandbox = 0, c, status;
 	enum net_source source = SRC_AUTO;
 	struct session s;
 	struct ui_options uo;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "b:si:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:sl:i:hV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'l':
+			lesson = optarg;
+			break;
+		case 'L':
+			list_lessons = 1;
+			break;
+		case 'C':
+			check_lessons = 1;
+			break;
+		case 'g':
+			if (strcmp(optarg, "en") != 0 && strncmp(optarg, "zh", 2) != 0) {
+				char msg[128];
+
+				snprintf(msg, sizeof msg, "bad --lang '%s': use en or zh_CN", optarg);
+				die_usage(msg);
+			}
+			lang = lesson_lang(optarg);
+			break;
 		case 'b':
 			batch = optarg;
 			break;
 		case 's':
-			sandbox = 1;
+			want_sandbox = 1;
 			break;
 		case 'i':
 			interval = strtod(optarg, &end);
@@ -112,7 +144,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind < argc) {
+	if (optind < argc && !check_lessons) {
 		char msg[128];
 
 		snprintf(msg, sizeof msg, "unexpected argument '%s'", argv[optind]);
@@ -122,19 +154,59 @@ int main(int argc, char **argv)
 	/* a peer that went away must give EPIPE, not kill us */
 	signal(SIGPIPE, SIG_IGN);
 
-	if (sandbox) {
+	if (list_lessons)
+		return lessons_list(stdout, stderr, lesson_lang(lang));
+	if (lesson) {
+		char dir[512], err[1024];
+		char **paths;
+		const char *path;
+
+		if (lesson_dir(dir, sizeof dir) < 0) {
+			fprintf(stderr, "sockplay: no lessons found (set SOCKPLAY_LESSONS to their directory)\n");
+			return 2;
+		}
+		paths = lesson_paths(dir, lesson_lang(lang));
+		path = lesson_find(paths, lesson);
+		if (path == NULL) {
+			fprintf(stderr, "sockplay: no lesson '%s' (sockplay --list-lessons lists them)\n", lesson);
+			lesson_paths_free(paths);
+			return 2;
+		}
+		if (lesson_load(path, &les, err, sizeof err) < 0) {
+			fprintf(stderr, "%s\n", err);
+			lesson_paths_free(paths);
+			return 2;
+		}
+		lesson_paths_free(paths);
+	}
+	/*
+	 * --sandbox asks for it; lessons use it when it can be had (a clean,
+	 * private table), and a lesson that changes the kernel cannot go without.
+	 */
+	if (want_sandbox || lesson || check_lessons) {
 		char err[256];
 
-		if (sandbox_enter(err, sizeof err) < 0) {
+		if (sandbox_enter(err, sizeof err) == 0) {
+			in_sandbox = 1;
+		} else if (want_sandbox) {
 			fprintf(stderr, "sockplay: --sandbox: %s\n", err);
+			if (lesson)
+				lesson_free(&les);
+			return 2;
+		} else if (lesson && les.sandbox) {
+			fprintf(stderr, "sockplay: lesson %d (%s) needs the sandbox: %s\n", les.number,
+				les.name, err);
+			lesson_free(&les);
 			return 2;
 		}
 	}
 	session_init(&s, EV_DEFAULT, (struct sink){ NULL, NULL });
-	s.sandboxed = sandbox;
+	s.sandboxed = in_sandbox;
 	s.source = source;
 
-	if (batch) {
+	if (check_lessons) {
+		status = lessons_check(&s, lang, argv + optind, argc - optind, stdout, stderr);
+	} else if (batch) {
 		struct batch_stats st;
 		FILE *in = stdin;
 
@@ -152,7 +224,11 @@ int main(int argc, char **argv)
 	} else {
 		memset(&uo, 0, sizeof uo);
 		uo.interval = interval;
+		uo.lesson = lesson ? &les : NULL;
+		uo.lesson_zh = strcmp(lesson_lang(lang), "zh_CN") == 0;
 		status = ui_run(&s, &uo);
+		if (lesson)
+			lesson_free(&les);
 	}
 	session_free(&s);
 	return status;

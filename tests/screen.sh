@@ -113,6 +113,49 @@ start colour 80 24 ""
 expect "Welcome to sockplay"
 if T capture-pane -t colour -p -e | grep -q "$(printf '\033')\[[0-9;]*3[0-9]m"; then ok; else bad "no colour on a colour terminal"; fi
 
+# lesson 3, start to end, with only the keys the screen shows: Enter runs,
+# a digit answers a prediction (we always pick 2: the pane says whether it
+# was right), ] goes on when the step says it is done
+S=lesson
+T new-session -d -s lesson -x 80 -y 24 \
+	"env LANG=C.UTF-8 XDG_STATE_HOME=$tmp/state $SOCKPLAY --lesson 3; echo EXIT=\$?; sleep 60"
+expect "Step 1 of 6: A server with a client"
+done_lesson=0 verdicts=0
+i=0
+while [ $i -lt 120 ]; do
+	screen=$(T capture-pane -t lesson -p)
+	case $screen in
+	*"Lesson done. R starts it again."*) done_lesson=1; break ;;
+	*"Predict first"*)
+		keys 2
+		if wait_for "the kernel said" 3; then verdicts=$((verdicts + 1)); fi ;;
+	*"Step done: press ] for the next step."*) keys ']' ;;
+	*) keys Enter ;;
+	esac
+	sleep 0.15
+	i=$((i + 1))
+done
+if [ $done_lesson -eq 1 ]; then ok; else bad "lesson 3 never finished with the keys shown"; fi
+expect "bind(p2, 127.0.0.1:8890) = 0"
+# each of the lesson's three predictions was judged on screen
+if [ $verdicts -eq 3 ]; then ok; else bad "$verdicts of 3 predictions judged"; fi
+keys q; expect "(y/n)"; keys y; expect "EXIT=0"
+# progress: the last step is remembered, and reopening resumes there
+if grep -q "^restart 5$" "$tmp/state/sockplay/progress"; then ok; else bad "progress not kept: $(cat "$tmp/state/sockplay/progress")"; fi
+S=lesson2
+T new-session -d -s lesson2 -x 80 -y 24 \
+	"env LANG=C.UTF-8 XDG_STATE_HOME=$tmp/state $SOCKPLAY --lesson restart; echo EXIT=\$?; sleep 60"
+expect "Step 6 of 6: The other way: SO_REUSEPORT"
+expect "Resuming at step 6"
+
+# the Chinese lesson, wide characters aligned, on a wide screen beside the panes
+S=zh
+T new-session -d -s zh -x 150 -y 30 \
+	"env LANG=C.UTF-8 XDG_STATE_HOME=$tmp/state-zh $SOCKPLAY --lesson 1 --lang zh_CN; echo EXIT=\$?; sleep 60"
+expect "第 1 步，共 4 步: 端口 8888 上的 TCP 服务器"
+expect "回车：运行下一条"
+keys Enter; expect "socket(AF_INET, SOCK_STREAM) = web"
+
 # a pipe is not a terminal: a clear one-line error, exit 2
 out=$("$SOCKPLAY" </dev/null 2>&1); st=$?
 if [ $st -eq 2 ] && echo "$out" | grep -q "needs a terminal"; then ok; else bad "no-tty: exit $st: $out"; fi

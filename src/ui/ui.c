@@ -22,6 +22,7 @@
 
 #include "cmd.h"
 #include "errname.h"
+#include "lesson.h"
 #include "sysctl.h"
 #include "ui/ui_int.h"
 
@@ -193,10 +194,10 @@ static void status_update(struct ui *ui)
 }
 
 
-void ui_run_command(struct ui *ui, const char *text)
+void ui_run_command(struct ui *ui, const char *text, struct outcome *out)
 {
 	struct cmd_line cl;
-	struct outcome o;
+	struct outcome o = { 0, 0, true };
 	char err[256], want[32], got[48], echo[600];
 	int r;
 
@@ -204,6 +205,8 @@ void ui_run_command(struct ui *ui, const char *text)
 	ui_log(ui, R_DIM, echo);
 	ui->msg[0] = '\0';
 	r = cmd_parse(text, &cl, err, sizeof err);
+	if (out)
+		*out = o;
 	if (r == 1)
 		return;
 	if (r < 0) {
@@ -243,6 +246,8 @@ void ui_run_command(struct ui *ui, const char *text)
 	watch_sync(ui, cl.argc > 1 ? cl.argv[1] : NULL);
 	ev_io_start(ui->loop, &ui->input);
 	ui->dirty = true;
+	if (out)
+		*out = o;
 }
 
 /* --- watchers ------------------------------------------------------------ */
@@ -280,6 +285,8 @@ static void handle_key(struct ui *ui, wint_t ch, bool is_key)
 		prompt_key(ui, ch, is_key);
 		return;
 	}
+	if (ui->les && pane_lesson.key(ui, ch, is_key))
+		return;
 	if (ui->cols < 60 || ui->rows < 14) {	/* too small: only quit works */
 		if (!is_key && ch == L'q')
 			ask_quit(ui);
@@ -444,6 +451,13 @@ int ui_run(struct session *s, const struct ui_options *o)
 	ev_prepare_init(&ui->redraw, redraw_cb);
 	ev_prepare_start(ui->loop, &ui->redraw);
 	ui->dirty = true;
+	/* after the watchers: opening may replay steps through ui_run_command */
+	if (o->lesson) {
+		ui_log(ui, R_HEADER, o->lesson->title);
+		if (o->lesson->summary)
+			ui_log(ui, R_INFO, o->lesson->summary);
+		lesson_open(ui, o->lesson, o->lesson_zh);
+	}
 
 	ev_run(ui->loop, 0);
 

@@ -7,8 +7,12 @@
 
 #include "session.h"
 
+struct lesson;
+
 struct ui_options {
 	double interval;	/* kernel pane refresh, seconds */
+	const struct lesson *lesson;	/* open on this lesson, or NULL */
+	int lesson_zh;			/* its language is Chinese */
 };
 
 /* Run the screen until the user quits; returns the exit status. */

@@ -142,6 +142,28 @@ void ui_draw(struct ui *ui)
 	rs = (struct rect){ 2, 0, hs, ui->cols };
 	rk = (struct rect){ 2 + hs, 0, hk, ui->cols };
 	rl = (struct rect){ 2 + hs + hk, 0, avail - hs - hk, ui->cols };
+	if (ui->les) {
+		/* the lesson: beside the panes when wide, above them otherwise */
+		if (ui->cols >= 140) {
+			int lw = ui->cols * 2 / 5;
+			struct rect rles = { 1, ui->cols - lw, ui->rows - 2, lw };
+
+			rs.w = rk.w = rl.w = ui->cols - lw - 1;
+			pane_lesson.draw(ui, &rles);
+		} else {
+			int lh = avail * 2 / 5 > 7 ? avail * 2 / 5 : 7;
+			struct rect rles = { 2, 0, lh, ui->cols };
+
+			hs = hs > 2 ? (hs * (avail - lh)) / avail : hs;
+			if (hs < 2)
+				hs = 2;
+			hk = (avail - lh - hs) / 2;
+			rs = (struct rect){ 2 + lh, 0, hs, ui->cols };
+			rk = (struct rect){ 2 + lh + hs, 0, hk, ui->cols };
+			rl = (struct rect){ 2 + lh + hs + hk, 0, avail - lh - hs - hk, ui->cols };
+			pane_lesson.draw(ui, &rles);
+		}
+	}
 	pane_sockets.draw(ui, &rs);
 	pane_kernel.draw(ui, &rk);
 	pane_log.draw(ui, &rl);

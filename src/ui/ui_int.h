@@ -12,6 +12,7 @@
 
 #include <ev.h>
 
+#include "cmd.h"
 #include "netview.h"
 #include "session.h"
 #include "ui/ui.h"
@@ -37,7 +38,7 @@ struct pane_ops {
 	/* true when the pane used the key */
 	bool (*key)(struct ui *ui, wint_t ch, bool is_key);
 };
-extern const struct pane_ops pane_sockets, pane_kernel, pane_log, pane_help;
+extern const struct pane_ops pane_sockets, pane_kernel, pane_log, pane_help, pane_lesson;
 
 /* The log pane's lines: a ring of transcript lines. */
 #define LOG_MAX 2000
@@ -99,13 +100,20 @@ struct ui {
 	/* prompt and message line */
 	struct prompt pr;
 	char msg[256];
+	/* lesson pane */
+	const struct lesson *les;
+	bool lzh;		/* the lesson's language is Chinese */
+	size_t lstep, litem;	/* current step; next item not yet run */
+	int lchoice;		/* the prediction chosen, or -1 */
+	char lresult[300];
 	/* live events */
 	struct sockwatch *watch;
 	size_t nwatch;
 };
 
 /* ui.c */
-void ui_run_command(struct ui *ui, const char *line);
+/* Run a line of the command language as if typed; o (may be NULL) gets the outcome. */
+void ui_run_command(struct ui *ui, const char *line, struct outcome *o);
 void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const struct sock *ui_selected(struct ui *ui);
 void ui_log(struct ui *ui, enum role role, const char *text);
@@ -123,6 +131,11 @@ bool prompt_key(struct ui *ui, wint_t ch, bool is_key);
 void prompt_draw(struct ui *ui, int y);
 void prompt_load_history(struct prompt *p);
 void prompt_free(struct prompt *p);
+void prompt_make_dirs(const char *path);
+
+/* ui_lesson.c */
+struct lesson;
+void lesson_open(struct ui *ui, const struct lesson *l, bool zh);
 
 /* ui_keys.c */
 bool keys_handle(struct ui *ui, wint_t ch, bool is_key);

@@ -83,7 +83,7 @@ static void run_binding(struct ui *ui, const struct binding *b)
 			snprintf(line, sizeof line, "set %s linger %s", sk->name, on ? "off" : "0");
 		else
 			snprintf(line, sizeof line, "set %s %s %s", sk->name, o->name, on ? "off" : "on");
-		ui_run_command(ui, line);
+		ui_run_command(ui, line, NULL);
 		return;
 	}
 	{
@@ -99,7 +99,7 @@ static void run_binding(struct ui *ui, const struct binding *b)
 	if (b->how == PREFILL)
 		prompt_open(ui, line);
 	else
-		ui_run_command(ui, line);
+		ui_run_command(ui, line, NULL);
 }
 
 bool keys_handle(struct ui *ui, wint_t ch, bool is_key)

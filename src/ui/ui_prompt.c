@@ -39,7 +39,7 @@ static void state_dir(char *buf, size_t len)
 }
 
 /* mkdir -p for the state directory; failures only cost the history. */
-static void make_dirs(const char *path)
+void prompt_make_dirs(const char *path)
 {
 	char tmp[512];
 
@@ -99,7 +99,7 @@ static void hist_save(struct prompt *p, const char *line)
 	if (!p->histfile[0])
 		return;
 	state_dir(dir, sizeof dir);
-	make_dirs(dir);
+	prompt_make_dirs(dir);
 	f = fopen(p->histfile, "a");
 	if (f) {
 		fprintf(f, "%s\n", line);
@@ -263,7 +263,7 @@ static void submit(struct ui *ui)
 		return;
 	hist_add(&ui->pr, line);
 	hist_save(&ui->pr, line);
-	ui_run_command(ui, line);
+	ui_run_command(ui, line, NULL);
 }
 
 bool prompt_key(struct ui *ui, wint_t ch, bool is_key)

@@ -1,0 +1,386 @@
+/*
+ * ui_lesson: the lesson pane.  A step unfolds as it runs: prose and
+ * commands are shown up to the next command not yet run, so the prose that
+ * explains an outcome appears only after the class has seen it (and, for a
+ * prediction, answered first).  Enter or Space runs the next command
+ * through the same executor as every key; digits answer a prediction;
+ * ] and [ move between steps; R restarts the lesson.  The step reached is
+ * kept in $XDG_STATE_HOME/sockplay/progress so a student can resume.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errname.h"
+#include "lesson.h"
+#include "ui/ui_int.h"
+
+/* The pane's own words, in the lesson's language. */
+enum lword { W_STEP, W_KEYS, W_KEYS_PREDICT, W_DONE, W_LAST, W_RIGHT, W_WRONG, W_RESUME, W_N };
+static const char *const words[2][W_N] = {
+	{ "Step %zu of %zu", "Enter: run next   ]: next step   [: previous   R: restart",
+	  "Predict first: press the number of your answer", "Step done: press ] for the next step.",
+	  "Lesson done. R starts it again.", "Right: you said %s, the kernel said %s.",
+	  "Not quite: you said %s, the kernel said %s. The why-lines tell the rule.",
+	  "Resuming at step %zu: replaying the steps before it" },
+	{ "第 %zu 步，共 %zu 步", "回车：运行下一条   ]：下一步   [：上一步   R：重新开始",
+	  "先预测：请按下你的答案编号", "本步完成：按 ] 进入下一步。", "课程结束。按 R 重新开始。",
+	  "答对了：你选 %s，内核给出 %s。", "不对：你选 %s，内核给出 %s。why 行说明了规则。",
+	  "从第 %zu 步继续：重放之前的步骤" },
+};
+
+static const char *W(const struct ui *ui, enum lword w)
+{
+	return words[ui->lzh][w];
+}
+
+/*
+ * snprintf with one of the formats above.  They are constants of this file,
+ * chosen by language, so the format checker cannot see them: the one place
+ * that warning is turned off.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static void Wfmt(const struct ui *ui, char *buf, size_t len, enum lword w, ...)
+{
+	va_list ap;
+
+	va_start(ap, w);
+	vsnprintf(buf, len, words[ui->lzh][w], ap);
+	va_end(ap);
+}
+#pragma GCC diagnostic pop
+
+static void progress_path(char *buf, size_t len)
+{
+	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+	if (x && *x == '/')
+		snprintf(buf, len, "%s/sockplay/progress", x);
+	else if (home && *home)
+		snprintf(buf, len, "%s/.local/state/sockplay/progress", home);
+	else
+		buf[0] = '\0';
+}
+
+/* The saved step of this lesson (by name), or 0. */
+static size_t progress_load(const struct lesson *l)
+{
+	char path[600], name[80];
+	size_t step = 0, st;
+	FILE *f;
+
+	progress_path(path, sizeof path);
+	if (!path[0] || (f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fscanf(f, "%79s %zu", name, &st) == 2)
+		if (strcmp(name, l->name) == 0)
+			step = st;
+	fclose(f);
+	return step < l->nsteps ? step : 0;
+}
+
+static void progress_save(const struct ui *ui)
+{
+	char path[600], tmp[620], name[80], *dir;
+	size_t st;
+	FILE *in, *out;
+
+	progress_path(path, sizeof path);
+	if (!path[0])
+		return;
+	dir = strrchr(path, '/');
+	*dir = '\0';
+	prompt_make_dirs(path);
+	*dir = '/';
+	snprintf(tmp, sizeof tmp, "%s.new", path);
+	out = fopen(tmp, "w");
+	if (out == NULL)
+		return;
+	/* every other lesson's line, then ours */
+	if ((in = fopen(path, "r")) != NULL) {
+		while (fscanf(in, "%79s %zu", name, &st) == 2)
+			if (strcmp(name, ui->les->name) != 0)
+				fprintf(out, "%s %zu\n", name, st);
+		fclose(in);
+	}
+	fprintf(out, "%s %zu\n", ui->les->name, ui->lstep);
+	if (fclose(out) == 0)
+		rename(tmp, path);
+}
+
+static const struct lstep *cur_step(const struct ui *ui)
+{
+	return &ui->les->steps[ui->lstep];
+}
+
+/* Index of the next command item not yet run in this step, or n. */
+static size_t next_cmd(const struct ui *ui)
+{
+	const struct lstep *st = cur_step(ui);
+	size_t i;
+
+	for (i = ui->litem; i < st->n && st->items[i].kind != LI_CMD; i++)
+		;
+	return i;
+}
+
+/* Is the next command a prediction still to be answered? */
+static bool asking(const struct ui *ui)
+{
+	const struct lstep *st = cur_step(ui);
+	size_t i = next_cmd(ui);
+
+	return i < st->n && st->items[i].question && ui->lchoice < 0;
+}
+
+static void run_next(struct ui *ui)
+{
+	const struct lstep *st = cur_step(ui);
+	size_t i = next_cmd(ui);
+	const struct litem *it;
+	struct outcome o;
+	char got[64];
+
+	if (i >= st->n) {
+		ui->litem = st->n;
+		return;
+	}
+	it = &st->items[i];
+	if (asking(ui)) {
+		ui_message(ui, "%s", W(ui, W_KEYS_PREDICT));	/* ask first */
+		return;
+	}
+	ui_run_command(ui, it->text, &o);
+	ui->lresult[0] = '\0';
+	if (it->question && ui->lchoice >= 0) {
+		const char *said = it->choices[ui->lchoice];
+
+		if (o.usage)
+			snprintf(got, sizeof got, "?");
+		else if (o.err)
+			snprintf(got, sizeof got, "%s", errname(o.err));
+		else if (strcmp(said, "ok") == 0 || errname_value(said) >= 0)
+			snprintf(got, sizeof got, "ok");
+		else
+			snprintf(got, sizeof got, "%ld", o.ret);
+		bool right = strcmp(said, got) == 0 ||
+			     (errname_value(said) >= 0 && errname_value(said) == o.err);
+
+		Wfmt(ui, ui->lresult, sizeof ui->lresult, right ? W_RIGHT : W_WRONG, said, got);
+		ui_log(ui, right ? R_OWN : R_ERROR, ui->lresult);
+	}
+	ui->lchoice = -1;
+	ui->litem = i + 1;
+}
+
+static void go_step(struct ui *ui, size_t step)
+{
+	ui->lstep = step;
+	ui->litem = 0;
+	ui->lchoice = -1;
+	ui->lresult[0] = '\0';
+	progress_save(ui);
+}
+
+/* Restart: a clean table (a fresh namespace in the sandbox) and the settings. */
+static void restart(struct ui *ui)
+{
+	char err[300];
+
+	if (lesson_begin(ui->s, ui->les, err, sizeof err) < 0)
+		ui_log(ui, R_ERROR, err);
+	go_step(ui, 0);
+}
+
+void lesson_open(struct ui *ui, const struct lesson *l, bool zh)
+{
+	size_t resume;
+	char msg[160];
+
+	ui->les = l;
+	ui->lzh = zh;
+	ui->lchoice = -1;
+	resume = progress_load(l);	/* before restart() saves step 1 */
+	restart(ui);
+	if (resume > 0) {
+		Wfmt(ui, msg, sizeof msg, W_RESUME, resume + 1);
+		ui_log(ui, R_INFO, msg);
+		for (size_t s = 0; s < resume; s++) {
+			const struct lstep *st = &l->steps[s];
+
+			for (size_t i = 0; i < st->n; i++)
+				if (st->items[i].kind == LI_CMD)
+					ui_run_command(ui, st->items[i].text, NULL);
+		}
+		go_step(ui, resume);
+		ui_message(ui, "%s", msg);	/* the replay pushed it out of the log */
+	}
+}
+
+/*
+ * Rows of the pane, drawn bottom-aligned: the interesting part of a step is
+ * its end (the next command, the verdict), so when the step is longer than
+ * the pane the first rows are skipped.  Pass 1 counts, pass 2 draws.
+ */
+struct rows {
+	int y, x, w, ymax;
+	int skip;		/* rows still to skip before drawing */
+	bool draw;
+	int count;
+};
+
+static void row_put(struct rows *rw, const char *piece, int attr)
+{
+	rw->count++;
+	if (!rw->draw)
+		return;
+	if (rw->skip > 0) {
+		rw->skip--;
+		return;
+	}
+	if (rw->y < rw->ymax)
+		put_text(rw->y++, rw->x, rw->w, piece, attr);
+}
+
+/* Text wrapped at blanks to the pane's width. */
+static void wrapped(struct rows *rw, const char *text, int attr)
+{
+	const char *p = text;
+
+	if (!*p) {
+		row_put(rw, "", attr);	/* a blank line: a paragraph break */
+		return;
+	}
+	while (*p) {
+		int used = 0;
+		const char *end = p, *brk = NULL;
+		mbstate_t st;
+		char piece[1024];
+		size_t n;
+
+		memset(&st, 0, sizeof st);
+		while (*end) {
+			wchar_t wc;
+			size_t k = mbrtowc(&wc, end, strlen(end), &st);
+			int cw;
+
+			if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+				k = 1;
+				cw = 1;
+				memset(&st, 0, sizeof st);
+			} else {
+				cw = wcwidth(wc) < 0 ? 1 : wcwidth(wc);
+			}
+			if (used + cw > rw->w)
+				break;
+			used += cw;
+			end += k;
+			if (wc == L' ')
+				brk = end;
+		}
+		if (*end && brk && brk > p)
+			end = brk;
+		if (end == p)
+			end = p + 1;	/* a column narrower than one character */
+		n = (size_t)(end - p) < sizeof piece - 1 ? (size_t)(end - p) : sizeof piece - 1;
+		memcpy(piece, p, n);
+		piece[n] = '\0';
+		row_put(rw, piece, attr);
+		p = end;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+static void lesson_rows(struct ui *ui, struct rows *rw)
+{
+	const struct lstep *st = cur_step(ui);
+	size_t upto = next_cmd(ui);
+
+	/* everything up to and including the next command to run */
+	for (size_t i = 0; i < st->n && i <= upto; i++) {
+		const struct litem *it = &st->items[i];
+		char line[600];
+
+		if (it->kind == LI_PROSE) {
+			wrapped(rw, it->text, theme_attr(R_NORMAL));
+			continue;
+		}
+		if (it->question && i == upto) {
+			int n = snprintf(line, sizeof line, "? %s  ", it->question);
+
+			for (int c = 0; c < it->nchoices && n < (int)sizeof line; c++)
+				n += snprintf(line + n, sizeof line - (size_t)n, " %d) %s", c + 1, it->choices[c]);
+			wrapped(rw, line, theme_attr(R_HEADER));
+		}
+		snprintf(line, sizeof line, "%s $ %s", i < upto ? "[x]" : " > ", it->text);
+		wrapped(rw, line, theme_attr(i < upto ? R_DIM : R_CALL));
+	}
+	if (ui->lresult[0])
+		wrapped(rw, ui->lresult, theme_attr(R_WHY));
+	if (upto >= st->n)
+		wrapped(rw, W(ui, ui->lstep + 1 < ui->les->nsteps ? W_DONE : W_LAST), theme_attr(R_OWN));
+}
+
+static void lesson_draw(struct ui *ui, const struct rect *r)
+{
+	const struct lstep *st = cur_step(ui);
+	struct rows rw = { r->y + 1, r->x + 1, r->w - 2, r->y + r->h - 1, 0, false, 0 };
+	char head[300];
+
+	Wfmt(ui, head, sizeof head, W_STEP, ui->lstep + 1, ui->les->nsteps);
+	snprintf(head + strlen(head), sizeof head - strlen(head), ": %s", st->title);
+	fill_line(r->y, r->x, r->w, theme_attr(R_TITLE));
+	put_text(r->y, r->x + 1, r->w - 1, head, theme_attr(R_TITLE));
+	lesson_rows(ui, &rw);
+	rw.skip = rw.count - (rw.ymax - rw.y);
+	rw.draw = true;
+	lesson_rows(ui, &rw);
+	fill_line(r->y + r->h - 1, r->x, r->w, theme_attr(R_KEYBAR));
+	put_text(r->y + r->h - 1, r->x + 1, r->w - 1, W(ui, asking(ui) ? W_KEYS_PREDICT : W_KEYS),
+		 theme_attr(asking(ui) ? R_WHY : R_DIM));
+}
+
+static bool lesson_key(struct ui *ui, wint_t ch, bool is_key)
+{
+	const struct lstep *st;
+
+	if (ui->les == NULL)
+		return false;
+	st = cur_step(ui);
+	if (asking(ui) && !is_key && ch >= L'1' && ch <= L'9') {
+		const struct litem *it = &st->items[next_cmd(ui)];
+
+		if ((int)(ch - L'1') < it->nchoices) {
+			ui->lchoice = (int)(ch - L'1');
+			run_next(ui);
+		}
+		return true;
+	}
+	if ((!is_key && (ch == L'\n' || ch == L'\r' || ch == L' ')) || (is_key && ch == KEY_ENTER)) {
+		run_next(ui);
+		return true;
+	}
+	if (!is_key && ch == L']') {
+		if (ui->lstep + 1 < ui->les->nsteps)
+			go_step(ui, ui->lstep + 1);
+		return true;
+	}
+	if (!is_key && ch == L'[') {
+		if (ui->lstep > 0)
+			go_step(ui, ui->lstep - 1);
+		return true;
+	}
+	if (!is_key && ch == L'R') {
+		restart(ui);
+		return true;
+	}
+	return false;
+}
+
+const struct pane_ops pane_lesson = { "lesson", lesson_draw, lesson_key };

@@ -1,0 +1,60 @@
+#!/bin/sh
+# The lessons: every one passes --check-lessons in both languages on this
+# kernel; both languages run the very same commands; a malformed lesson is
+# refused with FILE:LINE, never half-run; --list-lessons and --lesson.
+set -u
+: "${SOCKPLAY:=../src/sockplay}"
+: "${SOCKPLAY_LESSONS:=../data/lessons}"
+export SOCKPLAY_LESSONS
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# the two languages teach the same experiment, line for line
+for f in "$SOCKPLAY_LESSONS"/en/*.lesson; do
+	b=$(basename "$f")
+	if [ ! -f "$SOCKPLAY_LESSONS/zh_CN/$b" ]; then bad "zh_CN/$b missing"; continue; fi
+	if grep -E '^(\$|sandbox:|sysctl:)' "$f" >"$tmp/a" &&
+	   grep -E '^(\$|sandbox:|sysctl:)' "$SOCKPLAY_LESSONS/zh_CN/$b" >"$tmp/b" && cmp -s "$tmp/a" "$tmp/b"; then
+		ok
+	else
+		bad "$b: the English and Chinese lessons run different commands"; diff "$tmp/a" "$tmp/b"
+	fi
+done
+
+"$SOCKPLAY" --check-lessons >"$tmp/out" 2>"$tmp/err"
+st=$?
+cat "$tmp/out"
+if [ $st -eq 0 ] && grep -q "^20 passed, 0 failed" "$tmp/out"; then ok; else bad "--check-lessons: exit $st"; cat "$tmp/err"; fi
+"$SOCKPLAY" --check-lessons --lang zh_CN restart 8 >"$tmp/out" 2>&1
+if [ $? -eq 0 ] && grep -q "^2 passed, 0 failed" "$tmp/out"; then ok; else bad "--check-lessons by name"; cat "$tmp/out"; fi
+
+"$SOCKPLAY" --list-lessons --lang en >"$tmp/out" 2>&1
+if grep -q "^ 3  restart" "$tmp/out" && grep -q "^ 8  tw-exhaustion .*\[sandbox\]" "$tmp/out"; then ok; else bad "--list-lessons"; cat "$tmp/out"; fi
+LANG=zh_CN.UTF-8 "$SOCKPLAY" --list-lessons >"$tmp/out" 2>&1
+if grep -q "^ 1  tcp-udp      TCP 和 UDP" "$tmp/out"; then ok; else bad "LANG=zh_CN picks Chinese"; cat "$tmp/out"; fi
+"$SOCKPLAY" --lesson nosuch >"$tmp/out" 2>&1
+if [ $? -eq 2 ] && grep -q "no lesson 'nosuch'" "$tmp/out"; then ok; else bad "--lesson nosuch"; cat "$tmp/out"; fi
+
+# malformed lessons: refused with FILE:LINE: message, and nothing runs
+mkdir -p "$tmp/bad/en"
+check_bad() {	# NAME WANT: the lesson text on stdin
+	cat >"$tmp/bad/en/01-$1.lesson"
+	SOCKPLAY_LESSONS="$tmp/bad" "$SOCKPLAY" --check-lessons --lang en >"$tmp/out" 2>&1
+	st=$?
+	if [ $st -eq 1 ] && grep -qF -- "$2" "$tmp/out" && ! grep -q "expectations held" "$tmp/out"; then ok
+	else bad "malformed $1: exit $st"; cat "$tmp/out"; fi
+	rm -f "$tmp/bad/en/01-$1.lesson"
+}
+printf 'title: t\nstep: s\n$ tcp a\n$ bind a 1.2.3.4:99999 => ok\n' | check_bad port "01-port.lesson:4: bind: bad port '99999'"
+printf 'title: t\nstep: s\npredict: what? | ok | EADDRINUSE\n$ tcp a\n' | check_bad predict "01-predict.lesson:4: the command after 'predict:' (line 3) needs an expectation"
+printf 'title: t\nstep: s\npredict: q | ok | EINVAL\n$ tcp a => EADDRINUSE\n' | check_bad choice "01-choice.lesson:4: the expected outcome EADDRINUSE is not among"
+printf 'title: t\nhello\nstep: s\n$ tcp a\n' | check_bad header "01-header.lesson:2: 'hello' before the first step"
+printf 'title: t\nstep: s\n$ sysctl net.ipv4.tcp_tw_reuse 1\n' | check_bad sysctl "01-sysctl.lesson:3: 'sysctl' changes the kernel: the lesson needs 'sandbox: yes'"
+printf 'step: s\n$ tcp a\n' | check_bad notitle "no 'title:'"
+printf 'title: t\nstep: s\nstep: u\n$ tcp a\n' | check_bad empty "01-empty.lesson:3: the step before this one is empty"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
