@@ -369,6 +369,21 @@ void explain_success(struct session *s, const char *call, const struct sock *sk,
 	char a[ADDR_STRLEN];
 
 	if (strcmp(call, "bind") == 0 && sk && ep) {
+		session_refresh_net(s);
+		/* a TIME_WAIT of ours on the address, which the bind just passed over */
+		for (size_t i = 0; i < s->nv.n; i++) {
+			const struct netrow *r = &s->nv.rows[i];
+
+			if (!r->was || r->e == NULL || r->e->state != PN_TIME_WAIT ||
+			    sk->type != SOCK_STREAM ||
+			    !explain_overlap(&r->e->local, false, ep, sk->opts & SOPT_V6ONLY))
+				continue;
+			WHY(s, "was %s's TIME_WAIT still holds %s (%.0f s left); the bind passed because %s",
+			    r->own->name, addr_format(&r->e->local, a, sizeof a), netrow_timer_left(r),
+			    (r->own->opts & sk->opts & SOPT_REUSEADDR) ? "both had SO_REUSEADDR" :
+			    "both had SO_REUSEPORT");
+			break;
+		}
 		for (size_t i = 0; i < s->socks.n; i++) {
 			const struct sock *k = s->socks.v[i];
 

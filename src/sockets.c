@@ -284,11 +284,24 @@ int sock_connect_start(struct sock *s, const struct endpoint *ep)
 
 int sock_connect_finish(struct sock *s)
 {
+	struct sockaddr_storage ss;
+	socklen_t sl;
 	int err = 0;
 	socklen_t len = sizeof err;
 
 	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		return -1;
+	if (err == 0) {
+		/*
+		 * Complete it the way a non-blocking program must: connect()
+		 * again.  Until then the kernel keeps the socket "connecting",
+		 * and the student's next connect() would return 0 instead of
+		 * EISCONN, unlike any blocking program.
+		 */
+		sl = addr_to_sockaddr(&s->peer, &ss);
+		if (connect(s->fd, (struct sockaddr *)&ss, sl) < 0 && errno != EISCONN)
+			err = errno;
+	}
 	if (err != 0) {
 		/* a failed connect leaves the socket usable only for close() */
 		s->state = s->local.family ? SOCK_BOUND : SOCK_CREATED;

@@ -38,6 +38,16 @@ if grep -q "^ 1  tcp-udp      TCP 和 UDP" "$tmp/out"; then ok; else bad "LANG=z
 "$SOCKPLAY" --lesson nosuch >"$tmp/out" 2>&1
 if [ $? -eq 2 ] && grep -q "no lesson 'nosuch'" "$tmp/out"; then ok; else bad "--lesson nosuch"; cat "$tmp/out"; fi
 
+# every failed call of every lesson has a why-line a student can act on
+for f in "$SOCKPLAY_LESSONS"/en/*.lesson; do
+	{ sed -n 's/^sysctl: */sysctl /p' "$f"; sed -n 's/^\$ //p' "$f"; } >"$tmp/script"
+	"$SOCKPLAY" --sandbox --batch "$tmp/script" >"$tmp/out" 2>&1
+	missing=$(awk '/ = -1 / { if (pending) print prev; pending = 1; prev = $0; next }
+		/^  why: / { pending = 0 } !/^  why: / && !/ = -1 / { if (pending) print prev; pending = 0 }
+		END { if (pending) print prev }' "$tmp/out")
+	if [ -z "$missing" ]; then ok; else bad "$(basename "$f"): failed calls without a why-line:"; echo "$missing"; fi
+done
+
 # malformed lessons: refused with FILE:LINE: message, and nothing runs
 mkdir -p "$tmp/bad/en"
 check_bad() {	# NAME WANT: the lesson text on stdin

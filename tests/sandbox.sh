@@ -69,5 +69,15 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	fi
 fi
 
+# EACCES, and the why-line that names the setting (as nobody, no sandbox)
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	start=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+	if [ "$start" -gt 80 ]; then
+		printf 'tcp s1\nbind s1 127.0.0.1:80 => EACCES\n' |
+			setpriv --reuid=65534 --regid=65534 --clear-groups "$SOCKPLAY" --batch - >"$tmp/out" 2>&1
+		if [ $? -eq 0 ] && grep -q "why: ports below $start need privilege" "$tmp/out"; then ok; else bad "EACCES"; cat "$tmp/out"; fi
+	fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
