@@ -34,6 +34,7 @@ const struct cmd_entry cmd_table[] = {
 	{ "wait", "wait SECONDS", "let time pass (fractions allowed)", 1, 1, cmd_wait },
 	{ "net", "net [FILTER...]", "show the kernel table: tcp udp own STATE :PORT ADDR:PORT ->ADDR:PORT",
 	  0, CMD_MAXARGS - 1, cmd_net },
+	{ "export", "export c FILE", "write the session's calls as a standalone C program", 2, 2, cmd_export },
 	{ "help", "help [VERB]", "list the commands, or show one", 0, 1, cmd_help },
 	{ NULL, NULL, NULL, 0, 0, NULL },
 };
@@ -175,10 +176,31 @@ int cmd_parse(const char *text, struct cmd_line *cl, char *err, size_t errlen)
 	return c->exec(NULL, cl, &o, err, errlen) < 0 ? -1 : 0;
 }
 
+/* The tee: every line of a command goes to the front end and into its record. */
+struct tee {
+	struct sink next;
+	struct strsink out;
+};
+
+static void tee_line(void *ctx, enum sink_kind kind, const char *text)
+{
+	struct tee *t = ctx;
+	struct sink s = strsink_sink(&t->out);
+
+	s.line(s.ctx, kind, text);
+	if (t->next.line)
+		t->next.line(t->next.ctx, kind, text);
+}
+
+static void exec_tee(struct session *s, const struct cmd_entry *c, const struct cmd_line *cl,
+		     struct outcome *o, char *err, size_t errlen);
+
 void cmd_exec(struct session *s, const struct cmd_line *cl, struct outcome *o)
 {
 	const struct cmd_entry *c = cmd_find(cl->argv[0]);
 	char err[256];
+	struct tee t = { s->sink, { 0 } };
+	char line[CMD_LINEMAX + 64];
 
 	memset(o, 0, sizeof *o);
 	if (c == NULL) {	/* only a caller that skipped cmd_parse gets here */
@@ -187,10 +209,62 @@ void cmd_exec(struct session *s, const struct cmd_line *cl, struct outcome *o)
 		return;
 	}
 	/* the checks first, then the work: a usage error must change nothing */
-	if (c->exec(NULL, cl, o, err, sizeof err) < 0 ||
-	    c->exec(s, cl, o, err, sizeof err) < 0) {
+	if (c->exec(NULL, cl, o, err, sizeof err) < 0) {
 		o->usage = true;
 		sink_printf(&s->sink, SINK_ERROR, "%s", err);
+		return;
+	}
+	s->sink = (struct sink){ tee_line, &t };
+	exec_tee(s, c, cl, o, err, sizeof err);
+	s->sink = t.next;
+	if (o->usage)
+		sink_printf(&s->sink, SINK_ERROR, "%s", err);
+	else if (strcmp(c->name, "help") != 0 && strcmp(c->name, "export") != 0) {
+		cmd_line_text(cl, line, sizeof line);
+		session_record(s, line, o->ret, o->err, t.out.buf);
+	}
+	strsink_free(&t.out);
+}
+
+static void exec_tee(struct session *s, const struct cmd_entry *c, const struct cmd_line *cl,
+		     struct outcome *o, char *err, size_t errlen)
+{
+	if (c->exec(s, cl, o, err, errlen) < 0)
+		o->usage = true;
+}
+
+void cmd_line_text(const struct cmd_line *cl, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < cl->argc && n < len; i++) {
+		const char *a = cl->argv[i];
+		bool quote = a[0] == '\0' || strpbrk(a, " \t#\"\\\n") != NULL;
+
+		n += (size_t)snprintf(buf + n, len - n, "%s", i ? " " : "");
+		if (!quote) {
+			n += (size_t)snprintf(buf + n, len - n, "%s", a);
+			continue;
+		}
+		n += (size_t)snprintf(buf + n, len - n, "\"");
+		for (; *a && n + 3 < len; a++) {
+			if (*a == '"' || *a == '\\')
+				buf[n++] = '\\', buf[n++] = *a;
+			else if (*a == '\n')
+				buf[n++] = '\\', buf[n++] = 'n';
+			else if (*a == '\t')
+				buf[n++] = '\\', buf[n++] = 't';
+			else
+				buf[n++] = *a;
+		}
+		n += (size_t)snprintf(buf + n, len - n, "\"");
+	}
+	if (cl->expect.kind != EXPECT_NONE && n < len) {
+		char want[32];
+
+		cmd_expect_format(&cl->expect, want, sizeof want);
+		snprintf(buf + n, len - n, " => %s", want);
 	}
 }
 

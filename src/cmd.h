@@ -91,6 +91,7 @@ bool cmd_expect_met(const struct expect *e, const struct outcome *o,
 /* "ok", "EADDRINUSE", "3" */
 void cmd_expect_format(const struct expect *e, char *buf, size_t len);
 
-/* Names of verbs for completion and help: cmd_table[i].name. */
+/* The line as it would be typed again (quoting where needed, expectation kept). */
+void cmd_line_text(const struct cmd_line *cl, char *buf, size_t len);
 
 #endif

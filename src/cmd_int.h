@@ -47,5 +47,6 @@ CMD_HANDLER(cmd_addr);
 CMD_HANDLER(cmd_reset);
 CMD_HANDLER(cmd_net);
 CMD_HANDLER(cmd_help);
+CMD_HANDLER(cmd_export);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd_int.h"
+#include "export.h"
 #include "sandbox.h"
 #include "sysctl.h"
 
@@ -200,5 +201,27 @@ CMD_HANDLER(cmd_help)
 	}
 	if (cl->argc == 1)
 		sink_printf(&s->sink, SINK_INFO, "any line may end with => ok | => ERRNO | => COUNT");
+	return 0;
+}
+
+CMD_HANDLER(cmd_export)
+{
+	char call[600], msg[600];
+
+	if (strcmp(cl->argv[1], "c") != 0) {
+		snprintf(err, errlen, "export: only 'export c FILE' is known, not '%s'", cl->argv[1]);
+		return -1;
+	}
+	if (s == NULL)
+		return 0;
+	snprintf(call, sizeof call, "export(c, %s)", cl->argv[2]);
+	if (export_c(s, cl->argv[2], msg, sizeof msg) < 0) {
+		cmd_report(s, o, call, -1, errno);
+		sink_printf(&s->sink, SINK_WHY, "%s", msg);
+		return 0;
+	}
+	cmd_report(s, o, call, 0, 0);
+	sink_printf(&s->sink, SINK_INFO, "%zu calls written; build with: cc -Wall -Wextra -o session %s",
+		    s->nrecords, cl->argv[2]);
 	return 0;
 }

@@ -316,7 +316,10 @@ int lesson_dir(char *buf, size_t len)
 	snprintf(buf, len, "%s/lessons", PKGDATADIR);
 	if (is_dir(buf))
 		return 0;
-	/* not installed: the data/ beside the build tree (src/sockplay) */
+	/*
+	 * Moved (make install DESTDIR=..., a relocated prefix): share/ beside
+	 * bin/.  Not installed: the data/ beside the build tree (src/sockplay).
+	 */
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
 		char *slash;
@@ -324,6 +327,9 @@ int lesson_dir(char *buf, size_t len)
 		exe[n] = '\0';
 		for (int up = 0; up < 3 && (slash = strrchr(exe, '/')); up++) {
 			*slash = '\0';
+			snprintf(buf, len, "%s/share/%s/lessons", exe, PACKAGE);
+			if (is_dir(buf))
+				return 0;
 			snprintf(buf, len, "%s/data/lessons", exe);
 			if (is_dir(buf))
 				return 0;
@@ -455,6 +461,7 @@ int lesson_run_all(struct session *s, const struct lesson *l, struct lesson_resu
 	for (size_t i = 0; i < l->nsteps; i++) {
 		const struct lstep *st = &l->steps[i];
 
+		session_set_context(s, st->title);
 		for (size_t k = 0; k < st->n; k++) {
 			const struct litem *it = &st->items[k];
 			struct outcome o;
@@ -479,5 +486,6 @@ int lesson_run_all(struct session *s, const struct lesson *l, struct lesson_resu
 			}
 		}
 	}
+	session_set_context(s, NULL);
 	return r->failed ? -1 : 0;
 }

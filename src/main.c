@@ -11,10 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <ev.h>
 
 #include "batch.h"
+#include "export.h"
 #include "lesson.h"
 #include "lesson_check.h"
 #include "sandbox.h"
@@ -40,6 +44,10 @@ static void usage(FILE *f)
 		"      --check-lessons  run lessons unattended and report which expectations\n"
 		"                       held on this kernel (all, or the ones named)\n"
 		"      --lang LANG      lesson language: en or zh_CN (default from $LANG)\n"
+		"  -t, --transcript FILE  write the session, as a replayable script, to FILE\n"
+		"                       (the screen writes one anyway, in\n"
+		"                       $XDG_STATE_HOME/sockplay/transcripts/)\n"
+		"  -e, --export-c FILE  after --batch, write its calls as a C program\n"
 		"  -i, --interval SECS  refresh the kernel pane every SECS seconds (0.25)\n"
 		"      --source SRC     read the kernel table from proc (/proc/net), diag\n"
 		"                       (NETLINK_SOCK_DIAG) or auto (proc, diag when\n"
@@ -50,6 +58,36 @@ static void usage(FILE *f)
 		"Exit status: 0 if every expectation held, 1 if one failed,\n"
 		"2 on a usage or script error.\n"
 		"See sockplay(1) for the command language.\n");
+}
+
+/*
+ * $XDG_STATE_HOME/sockplay/transcripts/YYYY-MM-DD-HHMMSS.spl, directories
+ * made as needed; NULL when there is no home to put it in.
+ */
+static const char *default_transcript(char *buf, size_t len)
+{
+	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char dir[400], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (x && *x == '/')
+		snprintf(dir, sizeof dir, "%s/sockplay/transcripts", x);
+	else if (home && *home)
+		snprintf(dir, sizeof dir, "%s/.local/state/sockplay/transcripts", home);
+	else
+		return NULL;
+	for (char *p = dir + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0700);
+			*p = '/';
+		}
+	mkdir(dir, 0700);
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%d-%H%M%S", &tm);
+	snprintf(buf, len, "%s/%s.spl", dir, stamp);
+	return buf;
 }
 
 static void die_usage(const char *msg)
@@ -68,12 +106,14 @@ int main(int argc, char **argv)
 		{ "check-lessons", no_argument, NULL, 'C' },
 		{ "lang", required_argument, NULL, 'g' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "transcript", required_argument, NULL, 't' },
+		{ "export-c", required_argument, NULL, 'e' },
 		{ "source", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *batch = NULL, *lesson = NULL, *lang = NULL;
+	const char *batch = NULL, *lesson = NULL, *lang = NULL, *transcript = NULL, *export = NULL;
 	int list_lessons = 0, check_lessons = 0;
 	struct lesson les;
 	double interval = 0.25;
@@ -81,10 +121,16 @@ int main(int argc, char **argv)
 	enum net_source source = SRC_AUTO;
 	struct session s;
 	struct ui_options uo;
-	char *end;
+	char *end, tpath[600];
 
-	while ((c = getopt_long(argc, argv, "b:sl:i:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:sl:t:e:i:hV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 't':
+			transcript = optarg;
+			break;
+		case 'e':
+			export = optarg;
+			break;
 		case 'l':
 			lesson = optarg;
 			break;
@@ -144,6 +190,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (export && !batch)
+		die_usage("--export-c needs --batch SCRIPT (in the screen, use the command 'export c FILE')");
 	if (optind < argc && !check_lessons) {
 		char msg[128];
 
@@ -203,6 +251,13 @@ int main(int argc, char **argv)
 	session_init(&s, EV_DEFAULT, (struct sink){ NULL, NULL });
 	s.sandboxed = in_sandbox;
 	s.source = source;
+	if (!transcript && !batch && !check_lessons && isatty(STDIN_FILENO))
+		transcript = default_transcript(tpath, sizeof tpath);
+	if (transcript && session_transcript_open(&s, transcript) < 0) {
+		fprintf(stderr, "sockplay: %s: %s\n", transcript, strerror(errno));
+		session_free(&s);
+		return 2;
+	}
 
 	if (check_lessons) {
 		status = lessons_check(&s, lang, argv + optind, argc - optind, stdout, stderr);
@@ -216,6 +271,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		status = batch_run(&s, batch, in, stdout, stderr, &st);
+		if (export) {
+			char err[600];
+
+			if (export_c(&s, export, err, sizeof err) < 0) {
+				fprintf(stderr, "sockplay: --export-c: %s\n", err);
+				status = 2;
+			}
+		}
 		if (in != stdin)
 			fclose(in);
 		if (st.expectations)

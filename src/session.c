@@ -8,8 +8,14 @@
 
 #include <netinet/in.h>
 #include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "errname.h"
 #include "session.h"
 #include "sockdiag.h"
 #include "sysctl.h"
@@ -20,12 +26,22 @@ void session_init(struct session *s, struct ev_loop *loop, struct sink sink)
 	s->loop = loop;
 	s->sink = sink;
 	s->connect_timeout = 3.0;
+	s->transcript_fd = -1;
 	socktab_init(&s->socks);
 	procnet_init(&s->pn, NULL);
 }
 
 void session_free(struct session *s)
 {
+	for (size_t i = 0; i < s->nrecords; i++) {
+		free(s->records[i].line);
+		free(s->records[i].output);
+		free(s->records[i].context);
+	}
+	free(s->records);
+	free(s->context);
+	if (s->transcript_fd >= 0)
+		close(s->transcript_fd);
 	socktab_free(&s->socks);
 	netview_free(&s->nv);
 	procnet_free(&s->pn);
@@ -135,4 +151,114 @@ int session_port_gauge(struct session *s, struct port_gauge *g)
 		}
 	}
 	return 0;
+}
+
+/* write(2) all of it; a transcript must not lose lines to a short write */
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		buf += w;
+		len -= (size_t)w;
+	}
+}
+
+int session_transcript_open(struct session *s, const char *path)
+{
+	char head[160];
+	time_t now = time(NULL);
+	struct tm tm;
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -1;
+	if (s->transcript_fd >= 0)
+		close(s->transcript_fd);
+	s->transcript_fd = fd;
+	localtime_r(&now, &tm);
+	strftime(head, sizeof head, "# sockplay transcript, %Y-%m-%d %H:%M:%S\n"
+		 "# replay it with: sockplay --batch FILE\n", &tm);
+	write_all(fd, head, strlen(head));
+	return 0;
+}
+
+void session_set_context(struct session *s, const char *context)
+{
+	free(s->context);
+	s->context = context ? strdup(context) : NULL;
+}
+
+/* Verbs whose outcome is worth checking again on replay. */
+static bool replay_checks(const char *line)
+{
+	static const char *const verbs[] = { "tcp", "udp", "set", "bind", "listen", "connect",
+					     "accept", "send", "sendto", "shutdown", "close", NULL };
+	size_t n = strcspn(line, " \t");
+
+	for (int i = 0; verbs[i]; i++)
+		if (strlen(verbs[i]) == n && strncmp(line, verbs[i], n) == 0)
+			return true;
+	return false;
+}
+
+void session_record(struct session *s, const char *line, long ret, int err, const char *output)
+{
+	struct record *r;
+
+	if (s->nrecords == s->caprecords) {
+		size_t cap = s->caprecords ? s->caprecords * 2 : 64;
+		struct record *v = realloc(s->records, cap * sizeof *v);
+
+		if (v == NULL)
+			return;
+		s->records = v;
+		s->caprecords = cap;
+	}
+	r = &s->records[s->nrecords];
+	r->line = strdup(line);
+	r->output = strdup(output ? output : "");
+	r->context = s->context ? strdup(s->context) : NULL;
+	r->ret = ret;
+	r->err = err;
+	if (r->line == NULL || r->output == NULL) {
+		free(r->line);
+		free(r->output);
+		free(r->context);
+		return;
+	}
+	s->nrecords++;
+	if (s->transcript_fd >= 0) {
+		const struct record *prev = s->nrecords > 1 ? &s->records[s->nrecords - 2] : NULL;
+		bool new_context = r->context && (!prev || !prev->context ||
+						  strcmp(prev->context, r->context) != 0);
+		size_t cap = strlen(line) + strlen(r->output) * 2 + 128 +
+			     (r->context ? strlen(r->context) : 0);
+		char *buf = malloc(cap), *o;
+		size_t n = 0;
+
+		if (buf == NULL)
+			return;
+		if (new_context)
+			n = (size_t)snprintf(buf, cap, "\n# == %s\n", r->context);
+		/* the line, with what happened as its expectation when it had none */
+		if (strstr(line, "=>") == NULL && replay_checks(line))
+			n += (size_t)snprintf(buf + n, cap - n, "%s => %s\n", line,
+					      err ? errname(err) : "ok");
+		else
+			n += (size_t)snprintf(buf + n, cap - n, "%s\n", line);
+		for (const char *p = r->output; *p; p = *o ? o + 1 : o) {
+			o = strchr(p, '\n');
+			if (o == NULL)
+				o = (char *)p + strlen(p);
+			n += (size_t)snprintf(buf + n, cap - n, "#%s%.*s\n", *p == ' ' ? "" : " ",
+					      (int)(o - p), p);
+		}
+		write_all(s->transcript_fd, buf, n);
+		free(buf);
+	}
 }

@@ -26,6 +26,15 @@ enum net_source {
 	SRC_DIAG,	/* NETLINK_SOCK_DIAG */
 };
 
+/* One executed command: what was typed, what the kernel said, and why. */
+struct record {
+	char *line;		/* as typed, expectation included */
+	long ret;
+	int err;
+	char *output;		/* the transcript lines it produced, '\n'-separated */
+	char *context;		/* e.g. the lesson step it belonged to, or NULL */
+};
+
 struct session {
 	struct ev_loop *loop;
 	struct socktab socks;
@@ -36,6 +45,11 @@ struct session {
 	bool sandboxed;		/* in a namespace of our own: sysctl writes allowed */
 	int busy;		/* > 0 while a command runs the loop itself */
 	enum net_source source;	/* asked for */
+	/* what ran: for the transcript file and for `export c` */
+	struct record *records;
+	size_t nrecords, caprecords;
+	int transcript_fd;	/* -1: none */
+	char *context;		/* set by a lesson runner: recorded with each command */
 	bool using_diag;	/* what the last refresh used */
 };
 
@@ -61,6 +75,18 @@ struct port_gauge {
 	unsigned used, timewait;
 };
 int session_port_gauge(struct session *s, struct port_gauge *g);
+
+/*
+ * Write every command from now on to path as a replayable script: the
+ * line with its outcome as an expectation, then its transcript as
+ * comments.  Each line goes out with one write(2), so a crash or a signal
+ * leaves the file complete up to the last call.  0 or -1/errno.
+ */
+int session_transcript_open(struct session *s, const char *path);
+/* Append a record (cmd_exec does, after each command that ran). */
+void session_record(struct session *s, const char *line, long ret, int err, const char *output);
+/* Set the context recorded with the following commands (NULL: none). */
+void session_set_context(struct session *s, const char *context);
 
 /* Re-read the kernel table and join it with the sockets: 0 or -1 (errno). */
 int session_refresh_net(struct session *s);

@@ -39,6 +39,7 @@ static const struct binding bindings[] = {
 	{ L'6', TOGGLE, "v6only", true },
 	{ L'0', TOGGLE, "linger", true },
 	{ L'n', RUN, "net", false },
+	{ L'E', PREFILL, "export c sockplay-session.c", false },
 	{ 0, RUN, NULL, false },
 };
 
@@ -53,6 +54,7 @@ const char *const keys_help[] = {
 	"  r  toggle SO_REUSEADDR                  p  toggle SO_REUSEPORT",
 	"  6  toggle IPV6_V6ONLY                   0  toggle linger 0 (RST)",
 	"  n  net: print the kernel table into the log",
+	"  E  export the session as a C program (prompt: file name)",
 	"Kernel pane",
 	"  A  all sockets / only ports touched     O  own sockets only",
 	"  P  protocol: all, tcp, udp              S  sort: kernel, port, state, owner",

@@ -155,7 +155,9 @@ static void run_next(struct ui *ui)
 		ui_message(ui, "%s", W(ui, W_KEYS_PREDICT));	/* ask first */
 		return;
 	}
+	session_set_context(ui->s, st->title);	/* the transcript and export say which step */
 	ui_run_command(ui, it->text, &o);
+	session_set_context(ui->s, NULL);
 	ui->lresult[0] = '\0';
 	if (it->question && ui->lchoice >= 0) {
 		const char *said = it->choices[ui->lchoice];
@@ -213,9 +215,11 @@ void lesson_open(struct ui *ui, const struct lesson *l, bool zh)
 		for (size_t s = 0; s < resume; s++) {
 			const struct lstep *st = &l->steps[s];
 
+			session_set_context(ui->s, st->title);
 			for (size_t i = 0; i < st->n; i++)
 				if (st->items[i].kind == LI_CMD)
 					ui_run_command(ui, st->items[i].text, NULL);
+			session_set_context(ui->s, NULL);
 		}
 		go_step(ui, resume);
 		ui_message(ui, "%s", msg);	/* the replay pushed it out of the log */

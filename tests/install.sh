@@ -1,0 +1,33 @@
+#!/bin/sh
+# make install into a DESTDIR: the program, both man pages, the lessons and
+# the bash completion land there, and the installed program finds its
+# lessons without being told.
+set -u
+: "${top_builddir:=..}"
+: "${MAKE:=make}"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+if ! $MAKE -s -C "$top_builddir" install DESTDIR="$tmp/root" >"$tmp/log" 2>&1; then
+	bad "make install failed"; cat "$tmp/log"; echo "$pass passed, $fail failed"; exit 1
+fi
+bin=$(find "$tmp/root" -path '*/bin/sockplay' -type f | head -1)
+if [ -n "$bin" ] && [ -x "$bin" ]; then ok; else bad "no installed program"; fi
+for f in man1/sockplay.1 man5/sockplay-lesson.5 sockplay/lessons/en/03-restart.lesson \
+	 sockplay/lessons/zh_CN/08-tw-exhaustion.lesson bash-completion/completions/sockplay; do
+	if [ -n "$(find "$tmp/root" -path "*/$f" -type f)" ]; then ok; else bad "not installed: $f"; fi
+done
+# the installed program, told nothing, finds the installed lessons and runs one
+out=$(env -u SOCKPLAY_LESSONS "$bin" --list-lessons --lang en 2>&1)
+if echo "$out" | grep -q "^ 3  restart"; then ok; else bad "installed --list-lessons: $out"; fi
+if env -u SOCKPLAY_LESSONS "$bin" --check-lessons --lang en 1 >"$tmp/out" 2>&1 &&
+   grep -q "^ok   en/01-tcp-udp.lesson" "$tmp/out"; then ok; else bad "installed lesson run"; cat "$tmp/out"; fi
+# the completion file is valid bash
+if command -v bash >/dev/null 2>&1; then
+	if bash -n "$(find "$tmp/root" -path '*/completions/sockplay')"; then ok; else bad "completion: syntax"; fi
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,39 @@
+#!/bin/sh
+# The man pages: lint clean, and in step with the program: every option of
+# --help is in sockplay(1) and every option documented there is in --help;
+# every command of the language is documented.
+set -u
+: "${SOCKPLAY:=../src/sockplay}"
+: "${top_srcdir:=..}"
+man1="$top_srcdir/man/sockplay.1"
+man5="$top_srcdir/man/sockplay-lesson.5"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+for m in "$man1" "$man5"; do
+	if command -v mandoc >/dev/null 2>&1; then
+		out=$(mandoc -T lint -W warning "$m" 2>&1)
+	else
+		out=$(groff -ww -z -man "$m" 2>&1)
+	fi
+	if [ -z "$out" ]; then ok; else bad "$(basename "$m") is not lint clean:"; echo "$out"; fi
+done
+
+# options: --help against the OPTIONS section (\-\-name in roff)
+help_opts=$("$SOCKPLAY" --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
+man_opts=$(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$man1" | sed 's/\\-/-/g' | grep -o -- '--[a-z][a-z-]*' | sort -u)
+for o in $help_opts; do
+	if echo "$man_opts" | grep -qx -- "$o"; then ok; else bad "--help has $o, sockplay(1) OPTIONS does not"; fi
+done
+for o in $man_opts; do
+	if echo "$help_opts" | grep -qx -- "$o"; then ok; else bad "sockplay(1) documents $o, --help does not"; fi
+done
+
+# every verb of the language has an entry in COMMANDS
+for v in $(printf 'help\n' | "$SOCKPLAY" --batch - 2>/dev/null | awk '/^  [a-z]/ && $1 != "any" {print $1}' | sort -u); do
+	if sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$man1" | grep -q "^\.B[IR]* *\"*$v\b"; then ok; else
+		bad "sockplay(1) COMMANDS lacks '$v'"; fi
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
