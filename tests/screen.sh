@@ -71,6 +71,16 @@ expect "s left"
 # the server closed first: the client's port is free again, 8000 holds TIME_WAIT
 expect "ports 40000-40009: 0 in use, 0 TIME_WAIT"
 
+# the kernel pane's filter takes the words of net
+keys / "TIME_WAIT" Enter
+expect "KERNEL filter TIME_WAIT, by kernel order: 1 row"
+keys / "LISTEN :9" Enter
+expect "KERNEL filter LISTEN :9, by kernel order: 0 rows"
+keys / "BOGUS" Enter
+expect "filter: unknown filter 'BOGUS'"
+keys : "filter" Enter
+expect "KERNEL ports touched"
+
 # tab completion and history
 keys : "bi" Tab "s"; expect ":bind s"
 keys Escape; expect "? help"

@@ -194,6 +194,35 @@ static void status_update(struct ui *ui)
 }
 
 
+/*
+ * `filter WORDS`: the kernel pane shows the rows `net WORDS` would; a
+ * screen command, not one of the language (it changes no socket).
+ */
+static void set_filter(struct ui *ui, const char *words)
+{
+	struct cmd_line cl;
+	char line[200], err[256];
+	struct netfilter f;
+
+	words += strspn(words, " ");
+	if (*words == '\0') {
+		ui->kfilter_text[0] = '\0';
+		ui_message(ui, "kernel pane: no filter");
+		return;
+	}
+	/* split the words as the language does, through its parser */
+	snprintf(line, sizeof line, "net %s", words);
+	if (cmd_parse(line, &cl, err, sizeof err) != 0 ||
+	    netfilter_parse(cl.argc - 1, cl.argv + 1, &f, err, sizeof err) < 0) {
+		ui_message(ui, "filter: %s", strncmp(err, "net: ", 5) == 0 ? err + 5 : err);
+		return;
+	}
+	ui->kfilter = f;
+	snprintf(ui->kfilter_text, sizeof ui->kfilter_text, "%s", words);
+	ui->kscroll = 0;
+	ui_message(ui, "kernel pane: filter %s (':filter' alone clears it)", words);
+}
+
 void ui_run_command(struct ui *ui, const char *text, struct outcome *out)
 {
 	struct cmd_line cl;
@@ -209,6 +238,11 @@ void ui_run_command(struct ui *ui, const char *text, struct outcome *out)
 		*out = o;
 	if (r == 1)
 		return;
+	if (r < 0 && strncmp(text + strspn(text, " "), "filter", 6) == 0 &&
+	    (text[strspn(text, " ") + 6] == '\0' || text[strspn(text, " ") + 6] == ' ')) {
+		set_filter(ui, text + strspn(text, " ") + 6);
+		return;
+	}
 	if (r < 0) {
 		if (strcmp(text + strspn(text, " "), "quit") == 0 || strcmp(text + strspn(text, " "), "q") == 0) {
 			ui->quit = true;

@@ -92,6 +92,8 @@ struct ui {
 	int kproto;		/* 0 all, 1 tcp, 2 udp */
 	enum ksort ksort;
 	int kscroll;
+	struct netfilter kfilter;	/* `filter ...`: the words of `net` */
+	char kfilter_text[120];		/* as typed, "" for none */
 	const struct netrow **krows;
 	size_t nkrows, capkrows;
 	/* log pane */

@@ -40,6 +40,7 @@ static const struct binding bindings[] = {
 	{ L'0', TOGGLE, "linger", true },
 	{ L'n', RUN, "net", false },
 	{ L'E', PREFILL, "export c sockplay-session.c", false },
+	{ L'/', PREFILL, "filter ", false },
 	{ 0, RUN, NULL, false },
 };
 
@@ -58,7 +59,8 @@ const char *const keys_help[] = {
 	"Kernel pane",
 	"  A  all sockets / only ports touched     O  own sockets only",
 	"  P  protocol: all, tcp, udp              S  sort: kernel, port, state, owner",
-	"  J/K  scroll",
+	"  /  filter, with the words of net: tcp udp own STATE :PORT ADDR:PORT ->ADDR:PORT",
+	"     (':filter' alone clears it)            J/K  scroll",
 	"Screen",
 	"  :  command line (Tab completes, Up/Down history, Esc leaves)",
 	"  PgUp/PgDn/End  scroll the log           Ctrl-L  redraw",

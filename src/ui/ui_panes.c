@@ -166,6 +166,8 @@ static bool krow_visible(const struct ui *ui, const struct netrow *r)
 		return false;	/* unlisted own sockets are in the sockets pane */
 	if (ui->kown && r->own == NULL)
 		return false;
+	if (ui->kfilter_text[0])
+		return netfilter_match(&ui->kfilter, r);	/* an explicit filter shows what it asks */
 	if (ui->kall || r->own)
 		return true;
 	return touched(ui, r->e->local.port) || touched(ui, r->e->remote.port);
@@ -228,9 +230,15 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 		aw = 15;
 	if (aw > 46)
 		aw = 46;
-	snprintf(head, sizeof head, "KERNEL %s%s%s, by %s: %zu row%s", ui->kall ? "all sockets" : "ports touched",
-		 ui->kown ? ", own only" : "", ui->kproto == 1 ? ", tcp" : ui->kproto == 2 ? ", udp" : "",
-		 sort_names[ui->ksort], ui->nkrows, ui->nkrows == 1 ? "" : "s");
+	if (ui->kfilter_text[0])
+		snprintf(head, sizeof head, "KERNEL filter %s%s%s, by %s: %zu row%s", ui->kfilter_text,
+			 ui->kown ? ", own only" : "", ui->kproto == 1 ? ", tcp" : ui->kproto == 2 ? ", udp" : "",
+			 sort_names[ui->ksort], ui->nkrows, ui->nkrows == 1 ? "" : "s");
+	else
+		snprintf(head, sizeof head, "KERNEL %s%s%s, by %s: %zu row%s",
+			 ui->kall ? "all sockets" : "ports touched", ui->kown ? ", own only" : "",
+			 ui->kproto == 1 ? ", tcp" : ui->kproto == 2 ? ", udp" : "", sort_names[ui->ksort],
+			 ui->nkrows, ui->nkrows == 1 ? "" : "s");
 	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
 	put_text(r->y, r->x, r->w, head, theme_attr(R_HEADER));
 	if (ui->nkrows == 0 && r->h > 1) {

@@ -156,7 +156,7 @@ static int candidates(struct ui *ui, int word, const char *first, const char *pr
 {
 	static const char *const onoff[] = { "on", "off", NULL };
 	static const char *const hows[] = { "rd", "wr", "rdwr", NULL };
-	static const char *const ui_verbs[] = { "quit", NULL };
+	static const char *const ui_verbs[] = { "quit", "filter", NULL };
 	size_t pl = strlen(prefix);
 	int n = 0;
 
