@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@
 #include "sandbox.h"
 #include "session.h"
 #include "ui/ui.h"
+#include "xdg.h"
 
 static void usage(FILE *f)
 {
@@ -60,34 +60,16 @@ static void usage(FILE *f)
 		"See sockplay(1) for the command language.\n");
 }
 
-/*
- * $XDG_STATE_HOME/sockplay/transcripts/YYYY-MM-DD-HHMMSS.spl, directories
- * made as needed; NULL when there is no home to put it in.
- */
+/* $XDG_STATE_HOME/sockplay/transcripts/YYYY-MM-DD-HHMMSS.spl */
 static const char *default_transcript(char *buf, size_t len)
 {
-	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char dir[400], stamp[32];
+	char name[64];
 	time_t now = time(NULL);
 	struct tm tm;
 
-	if (x && *x == '/')
-		snprintf(dir, sizeof dir, "%s/sockplay/transcripts", x);
-	else if (home && *home)
-		snprintf(dir, sizeof dir, "%s/.local/state/sockplay/transcripts", home);
-	else
-		return NULL;
-	for (char *p = dir + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0700);
-			*p = '/';
-		}
-	mkdir(dir, 0700);
 	localtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y-%m-%d-%H%M%S", &tm);
-	snprintf(buf, len, "%s/%s.spl", dir, stamp);
-	return buf;
+	strftime(name, sizeof name, "transcripts/%Y-%m-%d-%H%M%S.spl", &tm);
+	return state_path(buf, len, name, 1);
 }
 
 static void die_usage(const char *msg)

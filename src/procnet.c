@@ -208,7 +208,7 @@ int procnet_parse_line(const char *line, size_t len, enum pn_file which,
 	return 0;
 }
 
-static struct pn_entry *pn_push(struct procnet *pn)
+struct pn_entry *procnet_push(struct procnet *pn)
 {
 	if (pn->n == pn->cap) {
 		size_t cap = pn->cap ? pn->cap * 2 : 256;
@@ -235,7 +235,7 @@ static size_t pn_parse_lines(struct procnet *pn, const char *buf, size_t len,
 
 		if (nl == NULL)
 			return used;
-		e = pn_push(pn);
+		e = procnet_push(pn);
 		if (e == NULL) {
 			*oom = 1;
 			return len;

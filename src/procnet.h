@@ -78,6 +78,12 @@ int procnet_read(struct procnet *pn, unsigned mask);
 int procnet_parse_line(const char *line, size_t len, enum pn_file which,
 		       struct pn_entry *e);
 
+/*
+ * Room for one more entry at pn->v[pn->n] (the caller fills it and then
+ * counts it with pn->n++), or NULL when memory ran out.  For the readers.
+ */
+struct pn_entry *procnet_push(struct procnet *pn);
+
 /* "LISTEN", "TIME_WAIT"...; UDP: "UNCONN", "ESTAB". */
 const char *pn_state_name(const struct pn_entry *e);
 /* "", "on", "keepalive", "timewait", "probe" */

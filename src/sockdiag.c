@@ -19,20 +19,6 @@
 
 #define DIAG_BUF (1024 * 1024)
 
-static struct pn_entry *push(struct procnet *pn)
-{
-	if (pn->n == pn->cap) {
-		size_t cap = pn->cap ? pn->cap * 2 : 256;
-		struct pn_entry *v = realloc(pn->v, cap * sizeof *v);
-
-		if (v == NULL)
-			return NULL;
-		pn->v = v;
-		pn->cap = cap;
-	}
-	return &pn->v[pn->n];
-}
-
 static void fill(struct pn_entry *e, const struct inet_diag_msg *m, int proto)
 {
 	int alen = m->idiag_family == AF_INET6 ? 16 : 4;
@@ -112,7 +98,7 @@ static int dump(struct procnet *pn, int fd, int family, int proto, unsigned port
 				pn->malformed++;
 				continue;
 			}
-			e = push(pn);
+			e = procnet_push(pn);
 			if (e == NULL) {
 				errno = ENOMEM;
 				return -1;

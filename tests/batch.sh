@@ -5,13 +5,9 @@
 set -u
 : "${SOCKPLAY:=../src/sockplay}"
 : "${top_srcdir:=..}"
+. "$top_srcdir/tests/testlib.sh"
 S="$top_srcdir/tests/scripts"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 # expect STATUS GREP-PATTERN FILE DESCRIPTION
 check() {
 	if [ "$1" != "$2" ]; then bad "$4: exit $1, want $2"; return; fi
@@ -74,5 +70,4 @@ printf 'sysctl net.ipv4.ip_local_port_range 40000 40009 => ok\nsysctl net.ipv4.i
 	"$SOCKPLAY" --sandbox --batch - >"$tmp/out" 2>&1
 check $? 0 "= 40000 40009" "sandbox sysctl write" "$tmp/out"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -8,11 +8,8 @@ set -u
 : "${SOCKPLAY:=../src/sockplay}"
 : "${top_srcdir:=..}"
 : "${CC:=cc}"
-tmp=$(mktemp -d) || exit 99
-trap 'tmux -S "$tmp/tmux.sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$top_srcdir/tests/testlib.sh"
+cleanup='tmux -S "$tmp/tmux.sock" kill-server 2>/dev/null'
 # ports the kernel chose (the ephemeral range) differ from run to run
 norm() { sed -E 's/:(3[2-9][0-9]{3}|[4-6][0-9]{4})\b/:PORT/g'; }
 # a fresh network namespace for the exported program, as sockplay's sandbox
@@ -70,5 +67,4 @@ if command -v tmux >/dev/null 2>&1; then
 	done
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -3,13 +3,10 @@
 # the bash completion land there, and the installed program finds its
 # lessons without being told.
 set -u
+: "${top_srcdir:=..}"
 : "${top_builddir:=..}"
 : "${MAKE:=make}"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$top_srcdir/tests/testlib.sh"
 
 if ! $MAKE -s -C "$top_builddir" install DESTDIR="$tmp/root" >"$tmp/log" 2>&1; then
 	bad "make install failed"; cat "$tmp/log"; echo "$pass passed, $fail failed"; exit 1
@@ -29,5 +26,4 @@ if env -u SOCKPLAY_LESSONS "$bin" --check-lessons --lang en 1 >"$tmp/out" 2>&1 &
 if command -v bash >/dev/null 2>&1; then
 	if bash -n "$(find "$tmp/root" -path '*/completions/sockplay')"; then ok; else bad "completion: syntax"; fi
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

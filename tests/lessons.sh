@@ -3,14 +3,11 @@
 # kernel; both languages run the very same commands; a malformed lesson is
 # refused with FILE:LINE, never half-run; --list-lessons and --lesson.
 set -u
+: "${top_srcdir:=..}"
 : "${SOCKPLAY:=../src/sockplay}"
 : "${SOCKPLAY_LESSONS:=../data/lessons}"
+. "$top_srcdir/tests/testlib.sh"
 export SOCKPLAY_LESSONS
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # the two languages teach the same experiment, line for line
 for f in "$SOCKPLAY_LESSONS"/en/*.lesson; do
@@ -66,5 +63,4 @@ printf 'title: t\nstep: s\n$ sysctl net.ipv4.tcp_tw_reuse 1\n' | check_bad sysct
 printf 'step: s\n$ tcp a\n' | check_bad notitle "no 'title:'"
 printf 'title: t\nstep: s\nstep: u\n$ tcp a\n' | check_bad empty "01-empty.lesson:3: the step before this one is empty"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

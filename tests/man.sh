@@ -5,11 +5,9 @@
 set -u
 : "${SOCKPLAY:=../src/sockplay}"
 : "${top_srcdir:=..}"
+. "$top_srcdir/tests/testlib.sh"
 man1="$top_srcdir/man/sockplay.1"
 man5="$top_srcdir/man/sockplay-lesson.5"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 for m in "$man1" "$man5"; do
 	if command -v mandoc >/dev/null 2>&1; then
@@ -35,5 +33,4 @@ for v in $(printf 'help\n' | "$SOCKPLAY" --batch - 2>/dev/null | awk '/^  [a-z]/
 	if sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$man1" | grep -q "^\.B[IR]* *\"*$v\b"; then ok; else
 		bad "sockplay(1) COMMANDS lacks '$v'"; fi
 done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -5,11 +5,7 @@
 set -u
 : "${SOCKPLAY:=../src/sockplay}"
 : "${top_srcdir:=..}"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$top_srcdir/tests/testlib.sh"
 
 if ! "$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>"$tmp/err"; then
 	echo "SKIP: no sandbox here: $(cat "$tmp/err")"
@@ -79,5 +75,4 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	fi
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -3,16 +3,16 @@
 # detached tmux session of a fixed size; we send keys, capture the pane and
 # poll until it shows what we wait for (never a bare sleep).
 set -u
+: "${top_srcdir:=..}"
 : "${SOCKPLAY:=../src/sockplay}"
+. "$top_srcdir/tests/testlib.sh"
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux not installed"; exit 77; }
 "$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>&1 || { echo "SKIP: no sandbox here"; exit 77; }
 
-tmp=$(mktemp -d) || exit 99
 sock="$tmp/tmux.sock"
 T() { tmux -S "$sock" "$@"; }
-trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
+cleanup='T kill-server 2>/dev/null'
+# this script's bad() also shows the screen it saw
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; T capture-pane -t "$S" -p | sed 's/^/    | /'; }
 
 # start NAME COLS ROWS [ENV...]: sockplay in a fresh session; after it exits
@@ -170,5 +170,4 @@ keys Enter; expect "socket(AF_INET, SOCK_STREAM) = web"
 out=$("$SOCKPLAY" </dev/null 2>&1); st=$?
 if [ $st -eq 2 ] && echo "$out" | grep -q "needs a terminal"; then ok; else bad "no-tty: exit $st: $out"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -56,6 +56,41 @@ int put_text(int y, int x, int w, const char *text, int attr)
 	return used;
 }
 
+size_t text_fit(const char *text, int w, int min_brk)
+{
+	mbstate_t st;
+	size_t off = 0, len = strlen(text), brk = 0;
+	int col = 0, brk_col = 0;
+
+	memset(&st, 0, sizeof st);
+	while (off < len) {
+		wchar_t wc = 0;
+		size_t k = mbrtowc(&wc, text + off, len - off, &st);
+		int cw;
+
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			k = 1;	/* not UTF-8: one byte, one column */
+			cw = 1;
+			wc = 0;
+			memset(&st, 0, sizeof st);
+		} else {
+			cw = wcwidth(wc) < 0 ? 1 : wcwidth(wc);
+		}
+		if (col + cw > w) {
+			if (brk > 0 && brk_col > min_brk)
+				return brk;	/* the word moves to the next line */
+			return off ? off : k;	/* at least one character */
+		}
+		col += cw;
+		off += k;
+		if (wc == L' ') {
+			brk = off;
+			brk_col = col;
+		}
+	}
+	return off;
+}
+
 void fill_line(int y, int x, int w, int attr)
 {
 	attron(attr);

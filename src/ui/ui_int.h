@@ -124,6 +124,12 @@ void ui_log(struct ui *ui, enum role role, const char *text);
 /* Draw UTF-8 text at y,x in at most w columns; returns columns used. */
 int put_text(int y, int x, int w, const char *text, int attr);
 void fill_line(int y, int x, int w, int attr);
+/*
+ * The bytes of text that fit in w columns (wide characters counted by
+ * wcwidth), ending after the last blank when the text goes on and that
+ * blank lies beyond min_brk columns; at least one character.
+ */
+size_t text_fit(const char *text, int w, int min_brk);
 void ui_draw(struct ui *ui);
 void kernel_rows_build(struct ui *ui);
 
@@ -133,7 +139,6 @@ bool prompt_key(struct ui *ui, wint_t ch, bool is_key);
 void prompt_draw(struct ui *ui, int y);
 void prompt_load_history(struct prompt *p);
 void prompt_free(struct prompt *p);
-void prompt_make_dirs(const char *path);
 
 /* ui_lesson.c */
 struct lesson;

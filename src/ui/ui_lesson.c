@@ -18,6 +18,7 @@
 #include "errname.h"
 #include "lesson.h"
 #include "ui/ui_int.h"
+#include "xdg.h"
 
 /* The pane's own words, in the lesson's language. */
 enum lword { W_STEP, W_KEYS, W_KEYS_PREDICT, W_DONE, W_LAST, W_RIGHT, W_WRONG, W_RESUME, W_N };
@@ -55,18 +56,6 @@ static void Wfmt(const struct ui *ui, char *buf, size_t len, enum lword w, ...)
 }
 #pragma GCC diagnostic pop
 
-static void progress_path(char *buf, size_t len)
-{
-	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-
-	if (x && *x == '/')
-		snprintf(buf, len, "%s/sockplay/progress", x);
-	else if (home && *home)
-		snprintf(buf, len, "%s/.local/state/sockplay/progress", home);
-	else
-		buf[0] = '\0';
-}
-
 /* The saved step of this lesson (by name), or 0. */
 static size_t progress_load(const struct lesson *l)
 {
@@ -74,8 +63,7 @@ static size_t progress_load(const struct lesson *l)
 	size_t step = 0, st;
 	FILE *f;
 
-	progress_path(path, sizeof path);
-	if (!path[0] || (f = fopen(path, "r")) == NULL)
+	if (state_path(path, sizeof path, "progress", 0) == NULL || (f = fopen(path, "r")) == NULL)
 		return 0;
 	while (fscanf(f, "%79s %zu", name, &st) == 2)
 		if (strcmp(name, l->name) == 0)
@@ -86,17 +74,12 @@ static size_t progress_load(const struct lesson *l)
 
 static void progress_save(const struct ui *ui)
 {
-	char path[600], tmp[620], name[80], *dir;
+	char path[600], tmp[620], name[80];
 	size_t st;
 	FILE *in, *out;
 
-	progress_path(path, sizeof path);
-	if (!path[0])
+	if (state_path(path, sizeof path, "progress", 1) == NULL)
 		return;
-	dir = strrchr(path, '/');
-	*dir = '\0';
-	prompt_make_dirs(path);
-	*dir = '/';
 	snprintf(tmp, sizeof tmp, "%s.new", path);
 	out = fopen(tmp, "w");
 	if (out == NULL)
@@ -261,41 +244,15 @@ static void wrapped(struct rows *rw, const char *text, int attr)
 		return;
 	}
 	while (*p) {
-		int used = 0;
-		const char *end = p, *brk = NULL;
-		mbstate_t st;
 		char piece[1024];
-		size_t n;
+		size_t n = text_fit(p, rw->w, 0);
 
-		memset(&st, 0, sizeof st);
-		while (*end) {
-			wchar_t wc;
-			size_t k = mbrtowc(&wc, end, strlen(end), &st);
-			int cw;
-
-			if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
-				k = 1;
-				cw = 1;
-				memset(&st, 0, sizeof st);
-			} else {
-				cw = wcwidth(wc) < 0 ? 1 : wcwidth(wc);
-			}
-			if (used + cw > rw->w)
-				break;
-			used += cw;
-			end += k;
-			if (wc == L' ')
-				brk = end;
-		}
-		if (*end && brk && brk > p)
-			end = brk;
-		if (end == p)
-			end = p + 1;	/* a column narrower than one character */
-		n = (size_t)(end - p) < sizeof piece - 1 ? (size_t)(end - p) : sizeof piece - 1;
+		if (n > sizeof piece - 1)
+			n = sizeof piece - 1;
 		memcpy(piece, p, n);
 		piece[n] = '\0';
 		row_put(rw, piece, attr);
-		p = end;
+		p += n;
 		while (*p == ' ')
 			p++;
 	}

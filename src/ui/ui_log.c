@@ -38,50 +38,20 @@ void ui_log(struct ui *ui, enum role role, const char *text)
 
 /*
  * Split text into pieces of at most w columns (the first w, the rest
- * w - WRAP_INDENT), breaking after a blank where there is one; store the
+ * w - WRAP_INDENT), breaking after a blank past half the width; store the
  * byte offsets of the starts in starts[].  Returns the number of pieces.
  */
 static int wrap(const char *text, int w, size_t *starts, int max)
 {
-	mbstate_t st;
-	size_t off = 0, len = strlen(text), brk = 0;
-	int n = 0, col = 0, width = w, col_at_brk = 0;
+	size_t off = 0, len = strlen(text);
+	int n = 0, width = w;
 
-	memset(&st, 0, sizeof st);
-	starts[n++] = 0;
-	while (off < len) {
-		wchar_t wc = 0;
-		size_t k = mbrtowc(&wc, text + off, len - off, &st);
-		int cw;
-
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
-			k = 1;
-			cw = 1;
-			memset(&st, 0, sizeof st);
-		} else {
-			cw = wcwidth(wc);
-			if (cw < 0)
-				cw = 1;
-		}
-		if (col + cw > width) {
-			if (n == max)
-				break;
-			if (brk > starts[n - 1] && col_at_brk > width / 2) {
-				starts[n++] = brk;	/* the word moves to the next line */
-				col -= col_at_brk;
-			} else {
-				starts[n++] = off;
-				col = 0;
-			}
-			width = w - WRAP_INDENT;
-			brk = 0;
-		}
-		col += cw;
-		off += k;
-		if (wc == L' ') {
-			brk = off;
-			col_at_brk = col;
-		}
+	while (n < max) {
+		starts[n++] = off;
+		off += text_fit(text + off, width, width / 2);
+		if (off >= len)
+			break;
+		width = w - WRAP_INDENT;
 	}
 	return n;
 }

@@ -18,40 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <wchar.h>
 #include <wctype.h>
 
 #include "cmd.h"
 #include "sockets.h"
 #include "ui/ui_int.h"
-
-static void state_dir(char *buf, size_t len)
-{
-	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-
-	if (x && *x == '/')
-		snprintf(buf, len, "%s/sockplay", x);
-	else if (home && *home)
-		snprintf(buf, len, "%s/.local/state/sockplay", home);
-	else
-		buf[0] = '\0';
-}
-
-/* mkdir -p for the state directory; failures only cost the history. */
-void prompt_make_dirs(const char *path)
-{
-	char tmp[512];
-
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(tmp, 0700);
-			*p = '/';
-		}
-	mkdir(tmp, 0700);
-}
+#include "xdg.h"
 
 static void hist_add(struct prompt *p, const char *line)
 {
@@ -69,15 +42,15 @@ static void hist_add(struct prompt *p, const char *line)
 
 void prompt_load_history(struct prompt *p)
 {
-	char dir[512], *line = NULL;
+	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	FILE *f;
 
-	state_dir(dir, sizeof dir);
-	if (!dir[0])
+	if (state_path(p->histfile, sizeof p->histfile, "history", 0) == NULL) {
+		p->histfile[0] = '\0';
 		return;
-	snprintf(p->histfile, sizeof p->histfile, "%s/history", dir);
+	}
 	f = fopen(p->histfile, "r");
 	if (f == NULL)
 		return;
@@ -93,13 +66,12 @@ void prompt_load_history(struct prompt *p)
 
 static void hist_save(struct prompt *p, const char *line)
 {
-	char dir[512];
+	char path[600];
 	FILE *f;
 
 	if (!p->histfile[0])
 		return;
-	state_dir(dir, sizeof dir);
-	prompt_make_dirs(dir);
+	state_path(path, sizeof path, "history", 1);	/* makes the directory */
 	f = fopen(p->histfile, "a");
 	if (f) {
 		fprintf(f, "%s\n", line);
