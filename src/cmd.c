@@ -13,30 +13,30 @@
 #include "cmd_int.h"
 
 const struct cmd_entry cmd_table[] = {
-	{ "tcp", "tcp [NAME] [-6]", "create a TCP socket (IPv4, or IPv6 with -6)", 0, 2, cmd_tcp },
-	{ "udp", "udp [NAME] [-6]", "create a UDP socket (IPv4, or IPv6 with -6)", 0, 2, cmd_udp },
+	{ "tcp", "tcp [NAME] [-6]", "create a TCP socket (IPv4, or IPv6 with -6)", 0, 2, true, cmd_tcp },
+	{ "udp", "udp [NAME] [-6]", "create a UDP socket (IPv4, or IPv6 with -6)", 0, 2, true, cmd_udp },
 	{ "set", "set NAME OPTION VALUE",
 	  "setsockopt: reuseaddr reuseport v6only nodelay keepalive on|off; linger off|SECONDS",
-	  3, 3, cmd_set },
+	  3, 3, true, cmd_set },
 	{ "bind", "bind NAME ADDR:PORT", "bind to 1.2.3.4:P, [::1]:P or *:P (port 0: kernel picks)",
-	  2, 2, cmd_bind },
-	{ "listen", "listen NAME [BACKLOG]", "start listening (TCP)", 1, 2, cmd_listen },
-	{ "connect", "connect NAME ADDR:PORT", "connect and report the final result", 2, 2, cmd_connect },
-	{ "accept", "accept NAME [NEWNAME]", "take one waiting connection (EAGAIN if none)", 1, 2, cmd_accept },
-	{ "send", "send NAME TEXT", "send text on a connected socket", 2, CMD_MAXARGS - 1, cmd_send },
-	{ "sendto", "sendto NAME ADDR:PORT TEXT", "send a datagram to an address", 3, CMD_MAXARGS - 1, cmd_sendto },
-	{ "recv", "recv NAME", "read what has arrived (EAGAIN if nothing)", 1, 1, cmd_recv },
-	{ "shutdown", "shutdown NAME rd|wr|rdwr", "shut down one or both directions", 2, 2, cmd_shutdown },
-	{ "close", "close NAME", "close the socket", 1, 1, cmd_close },
-	{ "sysctl", "sysctl KEY [VALUE...]", "read a net.* knob; write it only in the sandbox", 1, 4, cmd_sysctl },
-	{ "addr", "addr add ADDR", "give the sandbox's loopback another address", 2, 2, cmd_addr },
-	{ "reset", "reset", "close every socket (in the sandbox: a fresh namespace)", 0, 0, cmd_reset },
-	{ "wait", "wait SECONDS", "let time pass (fractions allowed)", 1, 1, cmd_wait },
+	  2, 2, true, cmd_bind },
+	{ "listen", "listen NAME [BACKLOG]", "start listening (TCP)", 1, 2, true, cmd_listen },
+	{ "connect", "connect NAME ADDR:PORT", "connect and report the final result", 2, 2, true, cmd_connect },
+	{ "accept", "accept NAME [NEWNAME]", "take one waiting connection (EAGAIN if none)", 1, 2, true, cmd_accept },
+	{ "send", "send NAME TEXT", "send text on a connected socket", 2, CMD_MAXARGS - 1, true, cmd_send },
+	{ "sendto", "sendto NAME ADDR:PORT TEXT", "send a datagram to an address", 3, CMD_MAXARGS - 1, true, cmd_sendto },
+	{ "recv", "recv NAME", "read what has arrived (EAGAIN if nothing)", 1, 1, false, cmd_recv },
+	{ "shutdown", "shutdown NAME rd|wr|rdwr", "shut down one or both directions", 2, 2, true, cmd_shutdown },
+	{ "close", "close NAME", "close the socket", 1, 1, true, cmd_close },
+	{ "sysctl", "sysctl KEY [VALUE...]", "read a net.* knob; write it only in the sandbox", 1, 4, false, cmd_sysctl },
+	{ "addr", "addr add ADDR", "give the sandbox's loopback another address", 2, 2, false, cmd_addr },
+	{ "reset", "reset", "close every socket (in the sandbox: a fresh namespace)", 0, 0, false, cmd_reset },
+	{ "wait", "wait SECONDS", "let time pass (fractions allowed)", 1, 1, false, cmd_wait },
 	{ "net", "net [FILTER...]", "show the kernel table: tcp udp own STATE :PORT ADDR:PORT ->ADDR:PORT",
-	  0, CMD_MAXARGS - 1, cmd_net },
-	{ "export", "export c FILE", "write the session's calls as a standalone C program", 2, 2, cmd_export },
-	{ "help", "help [VERB]", "list the commands, or show one", 0, 1, cmd_help },
-	{ NULL, NULL, NULL, 0, 0, NULL },
+	  0, CMD_MAXARGS - 1, false, cmd_net },
+	{ "export", "export c FILE", "write the session's calls as a standalone C program", 2, 2, false, cmd_export },
+	{ "help", "help [VERB]", "list the commands, or show one", 0, 1, false, cmd_help },
+	{ NULL, NULL, NULL, 0, 0, false, NULL },
 };
 
 const struct cmd_entry *cmd_find(const char *verb)
@@ -192,9 +192,6 @@ static void tee_line(void *ctx, enum sink_kind kind, const char *text)
 		t->next.line(t->next.ctx, kind, text);
 }
 
-static void exec_tee(struct session *s, const struct cmd_entry *c, const struct cmd_line *cl,
-		     struct outcome *o, char *err, size_t errlen);
-
 void cmd_exec(struct session *s, const struct cmd_line *cl, struct outcome *o)
 {
 	const struct cmd_entry *c = cmd_find(cl->argv[0]);
@@ -215,22 +212,20 @@ void cmd_exec(struct session *s, const struct cmd_line *cl, struct outcome *o)
 		return;
 	}
 	s->sink = (struct sink){ tee_line, &t };
-	exec_tee(s, c, cl, o, err, sizeof err);
+	if (c->exec(s, cl, o, err, sizeof err) < 0)
+		o->usage = true;
 	s->sink = t.next;
 	if (o->usage)
 		sink_printf(&s->sink, SINK_ERROR, "%s", err);
 	else if (strcmp(c->name, "help") != 0 && strcmp(c->name, "export") != 0) {
+		/* a replayed transcript checks the kernel still answers the same */
+		const char *replay = c->replay && cl->expect.kind == EXPECT_NONE ?
+				     (o->err ? errname(o->err) : "ok") : NULL;
+
 		cmd_line_text(cl, line, sizeof line);
-		session_record(s, line, o->ret, o->err, t.out.buf);
+		session_record(s, line, replay, o->ret, o->err, t.out.buf);
 	}
 	strsink_free(&t.out);
-}
-
-static void exec_tee(struct session *s, const struct cmd_entry *c, const struct cmd_line *cl,
-		     struct outcome *o, char *err, size_t errlen)
-{
-	if (c->exec(s, cl, o, err, errlen) < 0)
-		o->usage = true;
 }
 
 void cmd_line_text(const struct cmd_line *cl, char *buf, size_t len)

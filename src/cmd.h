@@ -54,6 +54,7 @@ struct cmd_entry {
 	const char *usage;	/* "bind NAME ADDR:PORT" */
 	const char *help;	/* one line */
 	int min_args, max_args;	/* not counting the verb */
+	bool replay;		/* a transcript replays its outcome as an expectation */
 	/*
 	 * Check the arguments and, when s is not NULL, run the command.  With
 	 * s NULL only the checks that need no session are made.  Returns 0, or

@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "errname.h"
 #include "session.h"
 #include "sockdiag.h"
 #include "sysctl.h"
@@ -193,20 +192,8 @@ void session_set_context(struct session *s, const char *context)
 	s->context = context ? strdup(context) : NULL;
 }
 
-/* Verbs whose outcome is worth checking again on replay. */
-static bool replay_checks(const char *line)
-{
-	static const char *const verbs[] = { "tcp", "udp", "set", "bind", "listen", "connect",
-					     "accept", "send", "sendto", "shutdown", "close", NULL };
-	size_t n = strcspn(line, " \t");
-
-	for (int i = 0; verbs[i]; i++)
-		if (strlen(verbs[i]) == n && strncmp(line, verbs[i], n) == 0)
-			return true;
-	return false;
-}
-
-void session_record(struct session *s, const char *line, long ret, int err, const char *output)
+void session_record(struct session *s, const char *line, const char *replay, long ret, int err,
+		    const char *output)
 {
 	struct record *r;
 
@@ -246,9 +233,8 @@ void session_record(struct session *s, const char *line, long ret, int err, cons
 		if (new_context)
 			n = (size_t)snprintf(buf, cap, "\n# == %s\n", r->context);
 		/* the line, with what happened as its expectation when it had none */
-		if (strstr(line, "=>") == NULL && replay_checks(line))
-			n += (size_t)snprintf(buf + n, cap - n, "%s => %s\n", line,
-					      err ? errname(err) : "ok");
+		if (replay)
+			n += (size_t)snprintf(buf + n, cap - n, "%s => %s\n", line, replay);
 		else
 			n += (size_t)snprintf(buf + n, cap - n, "%s\n", line);
 		for (const char *p = r->output; *p; p = *o ? o + 1 : o) {

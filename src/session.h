@@ -83,8 +83,13 @@ int session_port_gauge(struct session *s, struct port_gauge *g);
  * leaves the file complete up to the last call.  0 or -1/errno.
  */
 int session_transcript_open(struct session *s, const char *path);
-/* Append a record (cmd_exec does, after each command that ran). */
-void session_record(struct session *s, const char *line, long ret, int err, const char *output);
+/*
+ * Append a record (cmd_exec does, after each command that ran).  replay,
+ * when not NULL, is the expectation the transcript gives the line
+ * ("ok", "EADDRINUSE") so that replaying it checks the outcome again.
+ */
+void session_record(struct session *s, const char *line, const char *replay, long ret, int err,
+		    const char *output);
 /* Set the context recorded with the following commands (NULL: none). */
 void session_set_context(struct session *s, const char *context);
 
