@@ -60,6 +60,41 @@ void ui_message(struct ui *ui, const char *fmt, ...)
 	ui->dirty = true;
 }
 
+/* The status row: how full the local port range is, and the knobs. */
+static void status_update(struct ui *ui)
+{
+	static const char *const knobs[][2] = {
+		{ "net.ipv4.tcp_tw_reuse", "tw_reuse" },
+		{ "net.ipv4.tcp_timestamps", "timestamps" },
+		{ "net.ipv4.tcp_fin_timeout", "fin_timeout" },
+		{ "net.ipv4.tcp_max_tw_buckets", "max_tw" },
+	};
+	const struct port_gauge *g = &ui->gauge;
+	size_t n;
+
+	ui->statusline[0] = '\0';
+	ui->have_gauge = session_port_gauge(ui->s, &ui->gauge) == 0 && g->hi >= g->lo;
+	if (!ui->have_gauge)
+		return;
+	n = (size_t)snprintf(ui->statusline, sizeof ui->statusline, "ports %d-%d: %u in use, %u TIME_WAIT",
+			     g->lo, g->hi, g->used, g->timewait);
+	for (size_t i = 0; i < sizeof knobs / sizeof knobs[0] && n < sizeof ui->statusline; i++) {
+		char v[32];
+
+		if (sysctl_read(knobs[i][0], v, sizeof v) == 0)
+			n += (size_t)snprintf(ui->statusline + n, sizeof ui->statusline - n, "  %s %s",
+					      knobs[i][1], v);
+	}
+}
+
+/* Re-read the kernel table, and with it the status row. */
+static void kernel_refresh(struct ui *ui)
+{
+	session_refresh_net(ui->s);
+	status_update(ui);
+	ui->dirty = true;
+}
+
 /* --- live events --------------------------------------------------------- */
 
 static void watch_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -103,7 +138,7 @@ static void watch_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	ui_log(ui, R_OWN, line);
-	session_refresh_net(ui->s);
+	kernel_refresh(ui);
 }
 
 static void watch_stop_all(struct ui *ui)
@@ -167,31 +202,6 @@ static void watch_sync(struct ui *ui, const char *named)
 
 /* --- commands ------------------------------------------------------------ */
 
-/* The status row: how full the local port range is, and the knobs. */
-static void status_update(struct ui *ui)
-{
-	static const char *const knobs[][2] = {
-		{ "net.ipv4.tcp_tw_reuse", "tw_reuse" },
-		{ "net.ipv4.tcp_timestamps", "timestamps" },
-		{ "net.ipv4.tcp_fin_timeout", "fin_timeout" },
-		{ "net.ipv4.tcp_max_tw_buckets", "max_tw" },
-	};
-	struct port_gauge g;
-	size_t n;
-
-	ui->statusline[0] = '\0';
-	if (session_port_gauge(ui->s, &g) < 0)
-		return;
-	n = (size_t)snprintf(ui->statusline, sizeof ui->statusline, "ports %d-%d: %u in use, %u TIME_WAIT",
-			     g.lo, g.hi, g.used, g.timewait);
-	for (size_t i = 0; i < sizeof knobs / sizeof knobs[0] && n < sizeof ui->statusline; i++) {
-		char v[32];
-
-		if (sysctl_read(knobs[i][0], v, sizeof v) == 0)
-			n += (size_t)snprintf(ui->statusline + n, sizeof ui->statusline - n, "  %s %s",
-					      knobs[i][1], v);
-	}
-}
 
 
 /*
@@ -275,8 +285,7 @@ void ui_run_command(struct ui *ui, const char *text, struct outcome *out)
 	if ((strcmp(cl.argv[0], "tcp") == 0 || strcmp(cl.argv[0], "udp") == 0 ||
 	     strcmp(cl.argv[0], "accept") == 0) && o.err == 0 && !o.usage)
 		ui->sel = (int)socktab_count_open(&ui->s->socks) - 1;
-	session_refresh_net(ui->s);
-	status_update(ui);
+	kernel_refresh(ui);
 	watch_sync(ui, cl.argc > 1 ? cl.argv[1] : NULL);
 	ev_io_start(ui->loop, &ui->input);
 	ui->dirty = true;
@@ -395,8 +404,7 @@ static void refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	double t0 = ev_time();
 
 	(void)revents;
-	session_refresh_net(ui->s);
-	status_update(ui);
+	kernel_refresh(ui);
 	ui->cost = ev_time() - t0;
 	/* the panel may take at most a tenth of a core: stretch the interval */
 	if (ui->cost * 10 > ui->interval)
@@ -405,7 +413,6 @@ static void refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		ui->interval = ui->cost * 10 > ui->base_interval ? ui->cost * 10 : ui->base_interval;
 	w->repeat = ui->interval;
 	ev_timer_again(loop, w);
-	ui->dirty = true;
 }
 
 static void redraw_cb(struct ev_loop *loop, ev_prepare *w, int revents)

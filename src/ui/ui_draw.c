@@ -145,24 +145,24 @@ void ui_draw(struct ui *ui)
 	kernel_rows_build(ui);
 	/* the port range gauge: a bar as wide as fits, then the numbers */
 	{
-		struct port_gauge g;
+		const struct port_gauge *g = &ui->gauge;
 		int bw = 10, x = 0;
 		char bar[16];
 
 		fill_line(1, 0, ui->cols, theme_attr(R_DIM));
-		if (session_port_gauge(ui->s, &g) == 0 && g.hi >= g.lo) {
-			int span = g.hi - g.lo + 1;
-			int u = (int)((long)g.used * bw / span), t = (int)((long)g.timewait * bw / span);
+		if (ui->have_gauge) {
+			int span = g->hi - g->lo + 1;
+			int u = (int)((long)g->used * bw / span), t = (int)((long)g->timewait * bw / span);
 
-			if (g.used && u == 0)
+			if (g->used && u == 0)
 				u = 1;
-			if (g.timewait && t == 0)
+			if (g->timewait && t == 0)
 				t = 1;
 			for (int i = 0; i < bw; i++)
 				bar[i] = i < u - t ? '#' : i < u ? 'T' : '.';
 			bar[bw] = '\0';
 			x += put_text(1, 0, ui->cols, "[", theme_attr(R_NORMAL));
-			x += put_text(1, x, ui->cols - x, bar, theme_attr(g.timewait ? R_TIMEWAIT : R_OWN));
+			x += put_text(1, x, ui->cols - x, bar, theme_attr(g->timewait ? R_TIMEWAIT : R_OWN));
 			x += put_text(1, x, ui->cols - x, "] ", theme_attr(R_NORMAL));
 		}
 		put_text(1, x, ui->cols - x, ui->statusline, theme_attr(R_NORMAL));

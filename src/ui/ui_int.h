@@ -84,6 +84,8 @@ struct ui {
 	int status;
 
 	/* status row: the port range gauge and the knobs that matter */
+	struct port_gauge gauge;
+	bool have_gauge;
 	char statusline[256];
 	/* sockets pane */
 	int sel;
@@ -96,6 +98,7 @@ struct ui {
 	char kfilter_text[120];		/* as typed, "" for none */
 	const struct netrow **krows;
 	size_t nkrows, capkrows;
+	unsigned char touched[65536 / 8];	/* ports the session touched, by bit */
 	/* log pane */
 	struct logline log[LOG_MAX];
 	int nlog, loghead, logscroll;

@@ -144,14 +144,21 @@ const struct pane_ops pane_sockets = { "sockets", sockets_draw, sockets_key };
 /* Has the session touched this port (any socket, open or closed)? */
 static bool touched(const struct ui *ui, uint16_t port)
 {
+	return ui->touched[port / 8] & (1u << (port % 8));
+}
+
+/* The ports of every socket of the session, once per rebuild, not per row. */
+static void touched_build(struct ui *ui)
+{
+	memset(ui->touched, 0, sizeof ui->touched);
 	for (size_t i = 0; i < ui->s->socks.n; i++) {
 		const struct sock *sk = ui->s->socks.v[i];
 
-		if ((sk->local.family && sk->local.port == port) ||
-		    (sk->peer.family && sk->peer.port == port))
-			return true;
+		if (sk->local.family)
+			ui->touched[sk->local.port / 8] |= (unsigned char)(1u << (sk->local.port % 8));
+		if (sk->peer.family)
+			ui->touched[sk->peer.port / 8] |= (unsigned char)(1u << (sk->peer.port % 8));
 	}
-	return false;
 }
 
 static bool krow_visible(const struct ui *ui, const struct netrow *r)
@@ -210,6 +217,7 @@ void kernel_rows_build(struct ui *ui)
 		ui->krows = v;
 		ui->capkrows = ui->s->nv.n;
 	}
+	touched_build(ui);
 	for (size_t i = 0; i < ui->s->nv.n; i++)
 		if (krow_visible(ui, &ui->s->nv.rows[i]))
 			ui->krows[ui->nkrows++] = &ui->s->nv.rows[i];
