@@ -339,8 +339,13 @@ void explain_failure(struct session *s, const char *call, const struct sock *sk,
 			WHY(s, "%s has no default destination: use sendto, or connect it", sk->name);
 			return;
 		case EPIPE:
-			WHY(s, "%s can no longer send: it was shut down for writing, or the peer reset "
-			    "the connection", sk->name);
+			if (sk->state == SOCK_CREATED || sk->state == SOCK_BOUND ||
+			    sk->state == SOCK_LISTENING)
+				WHY(s, "%s is not connected: TCP sends only on a connection (for a TCP "
+				    "socket that never connected, Linux answers EPIPE, not ENOTCONN)", sk->name);
+			else
+				WHY(s, "%s can no longer send: it was shut down for writing, or the peer "
+				    "reset the connection", sk->name);
 			return;
 		case ECONNRESET:
 			WHY(s, "the peer reset the connection (RST): it closed with SO_LINGER 0, or "

@@ -163,6 +163,8 @@ START_TEST(other_errors)
 	RUN_OK(&t, "tcp lone");
 	RUN_ERR(&t, ENOTCONN, "recv lone");
 	SAYS(&t, "lone is not connected");
+	RUN_ERR(&t, EPIPE, "send lone hi");
+	SAYS(&t, "lone is not connected: TCP sends only on a connection");
 	RUN_OK(&t, "udp u");
 	RUN_ERR(&t, EDESTADDRREQ, "send u hi");
 	SAYS(&t, "u has no default destination: use sendto, or connect it");
@@ -180,6 +182,10 @@ START_TEST(other_errors)
 	SAYS(&t, "no connection is waiting in l's accept queue yet: connect a client first");
 	RUN_ERR(&t, EAGAIN, "recv a");
 	SAYS(&t, "nothing has arrived on a yet: send something to it first");
+	/* EPIPE after shutting down the sending side says so */
+	RUN_OK(&t, "shutdown c wr");
+	RUN_ERR(&t, EPIPE, "send c hi");
+	SAYS(&t, "c can no longer send: it was shut down for writing");
 	tsess_free(&t);
 }
 END_TEST
