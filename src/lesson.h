@@ -88,15 +88,19 @@ char *lesson_find(char **paths, const char *which);
 int lesson_begin(struct session *s, const struct lesson *l, char *err, size_t errlen);
 
 struct lesson_result {
-	unsigned commands, expectations, failed;
+	unsigned commands, expectations, held;	/* expectations, and how many held */
+	unsigned failed;	/* commands that failed an expectation or were refused */
 	char first_failure[1400];	/* "FILE:LINE: CMD: expected X, got Y" */
 };
 
 /* Run every step unattended; the transcript goes to the session's sink. */
 int lesson_run_all(struct session *s, const struct lesson *l, struct lesson_result *r);
 
-/* Run one command item; fills o; returns whether its expectation held. */
+/*
+ * Run one command item; fills o and *expect (the item's expectation);
+ * returns whether it held (always, when there is none).
+ */
 bool lesson_run_item(struct session *s, const struct litem *it, struct outcome *o,
-		     char *got, size_t gotlen);
+		     char *got, size_t gotlen, struct expect *expect);
 
 #endif

@@ -104,7 +104,7 @@ int lessons_check(struct session *s, const char *lang, char *const *names, int n
 			if (r.failed) {
 				nfail++;
 				fprintf(out, "FAIL %s/%s: %u of %u expectations held\n  %s\n", langs[li], base,
-					r.expectations - r.failed, r.expectations, r.first_failure);
+					r.held, r.expectations, r.first_failure);
 				fprintf(errout, "--- transcript of %s/%s\n%s---\n", langs[li], base,
 					ss.buf ? ss.buf : "");
 			} else {

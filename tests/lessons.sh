@@ -61,6 +61,15 @@ printf 'title: t\nstep: s\npredict: q | ok | EINVAL\n$ tcp a => EADDRINUSE\n' | 
 printf 'title: t\nhello\nstep: s\n$ tcp a\n' | check_bad header "01-header.lesson:2: 'hello' before the first step"
 printf 'title: t\nstep: s\n$ sysctl net.ipv4.tcp_tw_reuse 1\n' | check_bad sysctl "01-sysctl.lesson:3: 'sysctl' changes the kernel: the lesson needs 'sandbox: yes'"
 printf 'step: s\n$ tcp a\n' | check_bad notitle "no 'title:'"
+# a lesson that runs but fails: the count of held expectations is right
+mkdir -p "$tmp/fails/en"
+printf 'title: t\nstep: s\n$ tcp a\n$ bind a 127.0.0.1:8000 => EADDRINUSE\n$ listen nosuch\n$ listen a => ok\n' \
+	>"$tmp/fails/en/01-fails.lesson"
+SOCKPLAY_LESSONS="$tmp/fails" "$SOCKPLAY" --check-lessons --lang en >"$tmp/out" 2>&1
+st=$?
+if [ $st -eq 1 ] && grep -q "^FAIL en/01-fails.lesson: 1 of 2 expectations held" "$tmp/out" &&
+   grep -q "01-fails.lesson:4: bind a 127.0.0.1:8000 => EADDRINUSE: expected EADDRINUSE, got ok" "$tmp/out"; then ok
+else bad "failing lesson report: exit $st"; cat "$tmp/out"; fi
 printf 'title: t\nstep: s\nstep: u\n$ tcp a\n' | check_bad empty "01-empty.lesson:3: the step before this one is empty"
 
 finish
