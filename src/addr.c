@@ -69,6 +69,11 @@ int addr_parse(const char *text, int family, struct endpoint *ep,
 	memcpy(host, hs, (size_t)(he - hs));
 	host[he - hs] = '\0';
 	ep->port = (uint16_t)port;
+	if (strchr(host, '%')) {
+		snprintf(err, errlen, "bad address '%s': zone ids (%%lo) are not supported; "
+			 "sockplay talks to loopback, which needs none", text);
+		return -1;
+	}
 
 	if (strcmp(host, "*") == 0) {
 		ep->family = family;	/* all-zero address of that family */
@@ -90,6 +95,39 @@ int addr_parse(const char *text, int family, struct endpoint *ep,
 	}
 	snprintf(err, errlen, "bad address '%s': not an IPv4 address, [IPv6] or *", host);
 	return -1;
+}
+
+int addr_parse_host(const char *text, char *host, size_t hostlen, char *err, size_t errlen)
+{
+	char h[INET6_ADDRSTRLEN + 2];
+	unsigned char a[16];
+	size_t n = strlen(text);
+	int family;
+
+	if (n >= 2 && text[0] == '[' && text[n - 1] == ']') {
+		text++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof h) {
+		snprintf(err, errlen, "bad address: give an IPv4 address or [IPv6], no port");
+		return -1;
+	}
+	memcpy(h, text, n);
+	h[n] = '\0';
+	if (inet_pton(AF_INET, h, a) == 1)
+		family = AF_INET;
+	else if (inet_pton(AF_INET6, h, a) == 1)
+		family = AF_INET6;
+	else {
+		snprintf(err, errlen, "bad address '%s': give an IPv4 address or [IPv6], no port%s", h,
+			 strchr(h, '%') ? " (zone ids are not supported)" : "");
+		return -1;
+	}
+	if (inet_ntop(family, a, host, (socklen_t)hostlen) == NULL) {
+		snprintf(err, errlen, "bad address '%s'", h);
+		return -1;
+	}
+	return 0;
 }
 
 char *addr_format_host(const struct endpoint *ep, char *buf, size_t len)

@@ -52,6 +52,12 @@ bool addr_same_host(const struct endpoint *a, const struct endpoint *b);
 /* The IPv4 address an IPv4-mapped IPv6 endpoint stands for (else a copy). */
 struct endpoint addr_unmap(const struct endpoint *ep);
 
+/*
+ * An address without a port, as `addr add` takes it: "192.168.1.100",
+ * "::1" or "[::1]".  The canonical text goes to host.  0, or -1 with err.
+ */
+int addr_parse_host(const char *text, char *host, size_t hostlen, char *err, size_t errlen);
+
 /* Parse a decimal port 0..65535; -1 if not one. */
 int addr_parse_port(const char *s);
 

@@ -31,18 +31,30 @@ static void batch_line(void *ctx, enum sink_kind kind, const char *text)
 		return;
 	}
 	fprintf(b->out, "%s%s\n", sink_prefix(kind), text);
+	if (kind == SINK_FAIL) {
+		fflush(b->out);
+		fprintf(b->errout, "%s:%u: expectation failed: %s\n", b->path, b->line, text);
+		fflush(b->errout);
+	}
 }
 
-/* Read a whole stream into an array of lines (newlines stripped). */
-static char **read_lines(FILE *in, size_t *count)
+/*
+ * Read a whole stream into an array of lines (newlines stripped).  A NUL
+ * byte inside a line is an error (it would end the line silently): its
+ * line number goes to *nul_line.
+ */
+static char **read_lines(FILE *in, size_t *count, size_t *nul_line)
 {
 	char **v = NULL, *line = NULL;
 	size_t n = 0, cap = 0, lcap = 0;
 	ssize_t len;
 
+	*nul_line = 0;
 	while ((len = getline(&line, &lcap, in)) >= 0) {
 		if (len > 0 && line[len - 1] == '\n')
 			line[--len] = '\0';
+		if (strlen(line) != (size_t)len && *nul_line == 0)
+			*nul_line = n + 1;
 		if (n == cap) {
 			char **nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
 
@@ -61,35 +73,91 @@ static char **read_lines(FILE *in, size_t *count)
 }
 
 /* Run one line; returns 2 on a usage error, 1 on a failed expectation, else 0. */
-static int run_one(struct session *s, struct batch *b, const char *text, struct batch_stats *st)
+static int run_one(struct session *s, const char *text, struct batch_stats *st,
+		   struct cmd_result *r)
 {
-	struct cmd_line cl;
-	struct outcome o;
-	char err[256], want[32], got[48];
-	int r = cmd_parse(text, &cl, err, sizeof err);
+	int status = cmd_run_line(s, text, r);
 
-	if (r == 1)
+	if (status == CMD_BLANK)
 		return 0;
-	if (r < 0) {
-		sink_printf(&s->sink, SINK_ERROR, "%s", err);
+	if (status == CMD_REFUSED)
 		return 2;
-	}
 	st->commands++;
-	cmd_exec(s, &cl, &o);
-	if (o.usage)
-		return 2;
-	if (cl.expect.kind == EXPECT_NONE)
+	if (!r->expected)
 		return 0;
 	st->expectations++;
-	if (cmd_expect_met(&cl.expect, &o, got, sizeof got))
+	if (r->met)
 		return 0;
 	st->failed++;
-	cmd_expect_format(&cl.expect, want, sizeof want);
-	fprintf(b->out, "  FAILED: expected %s, got %s\n", want, got);
-	fflush(b->out);
-	fprintf(b->errout, "%s:%u: expectation failed: expected %s, got %s\n", b->path, b->line,
-		want, got);
 	return 1;
+}
+
+/* A script from a file: parsed whole first, refused unrun if any line is bad. */
+static int run_file(struct session *s, struct batch *b, FILE *in, struct batch_stats *st,
+		    struct cmd_result *r)
+{
+	size_t n, nul;
+	char **lines = read_lines(in, &n, &nul);
+	int status = 0;
+
+	if (ferror(in)) {
+		fprintf(b->errout, "%s: %s\n", b->path, strerror(errno));
+		status = 2;
+	} else if (nul) {
+		fprintf(b->errout, "%s:%zu: a NUL byte: a script is text\n", b->path, nul);
+		status = 2;
+	}
+	for (size_t i = 0; i < n && !nul; i++)	/* every bad line, not just the first */
+		if (cmd_parse(lines[i], &r->cl, r->err, sizeof r->err) < 0) {
+			fprintf(b->errout, "%s:%zu: %s\n", b->path, i + 1, r->err);
+			status = 2;
+		}
+	for (size_t i = 0; i < n && status != 2; i++) {
+		int rs;
+
+		b->line = (unsigned)(i + 1);
+		rs = run_one(s, lines[i], st, r);
+		fflush(b->out);	/* a signal must not take what already ran */
+		if (rs > status)
+			status = rs;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	return status;
+}
+
+/* Standard input: line by line, so a person can type at it. */
+static int run_stream(struct session *s, struct batch *b, FILE *in, struct batch_stats *st,
+		      struct cmd_result *r)
+{
+	bool interactive = isatty(fileno(in));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int status = 0;
+
+	while (!s->stopping && (len = getline(&line, &cap, in)) >= 0) {
+		int rs;
+
+		b->line++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (strlen(line) != (size_t)len) {
+			fprintf(b->errout, "%s:%u: a NUL byte: a script is text\n", b->path, b->line);
+			rs = 2;
+		} else {
+			rs = run_one(s, line, st, r);
+		}
+		fflush(b->out);
+		if (rs > status)
+			status = rs;
+		/* a person at the keyboard may retype; a script may not go on */
+		if (rs == 2 && !interactive)
+			break;
+	}
+	free(line);
+	return status;
 }
 
 int batch_run(struct session *s, const char *path, FILE *in, FILE *out, FILE *errout,
@@ -97,64 +165,25 @@ int batch_run(struct session *s, const char *path, FILE *in, FILE *out, FILE *er
 {
 	struct batch b = { strcmp(path, "-") == 0 ? "-" : path, 0, out, errout };
 	struct sink saved = s->sink;
-	int status = 0;
+	struct cmd_result *r = malloc(sizeof *r);
+	int status;
 
 	memset(st, 0, sizeof *st);
-	s->sink = (struct sink){ batch_line, &b };
-	if (strcmp(path, "-") != 0) {
-		struct cmd_line cl;
-		char err[256];
-		size_t n;
-		char **lines = read_lines(in, &n);
-		int bad = 0;
-
-		if (ferror(in)) {
-			fprintf(errout, "%s: %s\n", path, strerror(errno));
-			status = 2;
-		}
-		/* refuse a malformed script before any of it runs */
-		for (size_t i = 0; i < n && !status; i++) {
-			if (cmd_parse(lines[i], &cl, err, sizeof err) < 0) {
-				fprintf(errout, "%s:%zu: %s\n", path, i + 1, err);
-				bad = 1;
-			}
-		}
-		if (bad)
-			status = 2;
-		for (size_t i = 0; i < n && status != 2; i++) {
-			int r;
-
-			b.line = (unsigned)(i + 1);
-			r = run_one(s, &b, lines[i], st);
-			if (r > status)
-				status = r;
-		}
-		for (size_t i = 0; i < n; i++)
-			free(lines[i]);
-		free(lines);
-	} else {
-		bool interactive = isatty(fileno(in));
-		char *line = NULL;
-		size_t cap = 0;
-		ssize_t len;
-
-		while ((len = getline(&line, &cap, in)) >= 0) {
-			int r;
-
-			b.line++;
-			if (len > 0 && line[len - 1] == '\n')
-				line[len - 1] = '\0';
-			r = run_one(s, &b, line, st);
-			fflush(out);
-			if (r > status)
-				status = r;
-			/* a person at the keyboard may retype; a script may not go on */
-			if (r == 2 && !interactive)
-				break;
-		}
-		free(line);
+	if (r == NULL) {
+		fprintf(errout, "sockplay: out of memory\n");
+		return 2;
 	}
-	fflush(out);
+	s->sink = (struct sink){ batch_line, &b };
+	if (strcmp(path, "-") != 0)
+		status = run_file(s, &b, in, st, r);
+	else
+		status = run_stream(s, &b, in, st, r);
+	if (fflush(out) != 0 || ferror(out)) {
+		fprintf(errout, "sockplay: writing the transcript to standard output: %s\n",
+			strerror(errno ? errno : EIO));
+		status = 2;
+	}
 	s->sink = saved;
+	free(r);
 	return status;
 }

@@ -7,37 +7,79 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd_int.h"
+#include "export.h"
+
+#define R CMDF_RECORD
+#define P CMDF_REPLAY
 
 const struct cmd_entry cmd_table[] = {
-	{ "tcp", "tcp [NAME] [-6]", "create a TCP socket (IPv4, or IPv6 with -6)", 0, 2, true, cmd_tcp },
-	{ "udp", "udp [NAME] [-6]", "create a UDP socket (IPv4, or IPv6 with -6)", 0, 2, true, cmd_udp },
-	{ "set", "set NAME OPTION VALUE",
-	  "setsockopt: reuseaddr reuseport v6only nodelay keepalive on|off; linger off|SECONDS",
-	  3, 3, true, cmd_set },
-	{ "bind", "bind NAME ADDR:PORT", "bind to 1.2.3.4:P, [::1]:P or *:P (port 0: kernel picks)",
-	  2, 2, true, cmd_bind },
-	{ "listen", "listen NAME [BACKLOG]", "start listening (TCP)", 1, 2, true, cmd_listen },
-	{ "connect", "connect NAME ADDR:PORT", "connect and report the final result", 2, 2, true, cmd_connect },
-	{ "accept", "accept NAME [NEWNAME]", "take one waiting connection (EAGAIN if none)", 1, 2, true, cmd_accept },
-	{ "send", "send NAME TEXT", "send text on a connected socket", 2, CMD_MAXARGS - 1, true, cmd_send },
-	{ "sendto", "sendto NAME ADDR:PORT TEXT", "send a datagram to an address", 3, CMD_MAXARGS - 1, true, cmd_sendto },
-	{ "recv", "recv NAME", "read what has arrived (EAGAIN if nothing)", 1, 1, false, cmd_recv },
-	{ "shutdown", "shutdown NAME rd|wr|rdwr", "shut down one or both directions", 2, 2, true, cmd_shutdown },
-	{ "close", "close NAME", "close the socket", 1, 1, true, cmd_close },
-	{ "sysctl", "sysctl KEY [VALUE...]", "read a net.* knob; write it only in the sandbox", 1, 4, false, cmd_sysctl },
-	{ "addr", "addr add ADDR", "give the sandbox's loopback another address", 2, 2, false, cmd_addr },
-	{ "reset", "reset", "close every socket (in the sandbox: a fresh namespace)", 0, 0, false, cmd_reset },
-	{ "wait", "wait SECONDS", "let time pass (fractions allowed)", 1, 1, false, cmd_wait },
-	{ "net", "net [FILTER...]", "show the kernel table: tcp udp own STATE :PORT ADDR:PORT ->ADDR:PORT",
-	  0, CMD_MAXARGS - 1, false, cmd_net },
-	{ "export", "export c FILE", "write the session's calls as a standalone C program", 2, 2, false, cmd_export },
-	{ "help", "help [VERB]", "list the commands, or show one", 0, 1, false, cmd_help },
-	{ NULL, NULL, NULL, 0, 0, false, NULL },
+	{ .name = "tcp", .usage = "tcp [NAME] [-6]", .help = "create a TCP socket (IPv4, or IPv6 with -6)",
+	  .min_args = 0, .max_args = 2, .flags = R | P | CMDF_CREATES, .args = "N-",
+	  .exec = cmd_tcp, .emit = export_socket },
+	{ .name = "udp", .usage = "udp [NAME] [-6]", .help = "create a UDP socket (IPv4, or IPv6 with -6)",
+	  .min_args = 0, .max_args = 2, .flags = R | P | CMDF_CREATES, .args = "N-",
+	  .exec = cmd_udp, .emit = export_socket },
+	{ .name = "set", .usage = "set NAME OPTION VALUE",
+	  .help = "setsockopt: reuseaddr reuseport v6only nodelay keepalive on|off; linger off|SECONDS",
+	  .min_args = 3, .max_args = 3, .flags = R | P, .args = "SOV", .exec = cmd_set, .emit = export_set },
+	{ .name = "bind", .usage = "bind NAME ADDR:PORT",
+	  .help = "bind to 1.2.3.4:P, [::1]:P or *:P (port 0: kernel picks)",
+	  .min_args = 2, .max_args = 2, .flags = R | P, .args = "SA", .exec = cmd_bind, .emit = export_bind },
+	{ .name = "listen", .usage = "listen NAME [BACKLOG]", .help = "start listening (TCP)",
+	  .min_args = 1, .max_args = 2, .flags = R | P, .args = "S-", .exec = cmd_listen,
+	  .emit = export_listen },
+	{ .name = "connect", .usage = "connect NAME ADDR:PORT", .help = "connect and report the final result",
+	  .min_args = 2, .max_args = 2, .flags = R | P | CMDF_WAITS, .args = "SA", .exec = cmd_connect,
+	  .emit = export_connect },
+	{ .name = "accept", .usage = "accept NAME [NEWNAME]", .help = "take one waiting connection (EAGAIN if none)",
+	  .min_args = 1, .max_args = 2, .flags = R | P | CMDF_CREATES, .args = "SN", .exec = cmd_accept,
+	  .emit = export_accept },
+	{ .name = "send", .usage = "send NAME TEXT", .help = "send text on a connected socket",
+	  .min_args = 2, .max_args = CMD_MAXARGS - 1, .flags = R | P, .args = "ST", .exec = cmd_send,
+	  .emit = export_send },
+	{ .name = "sendto", .usage = "sendto NAME ADDR:PORT TEXT", .help = "send a datagram to an address",
+	  .min_args = 3, .max_args = CMD_MAXARGS - 1, .flags = R | P, .args = "SAT", .exec = cmd_sendto,
+	  .emit = export_sendto },
+	{ .name = "recv", .usage = "recv NAME", .help = "read what has arrived (EAGAIN if nothing)",
+	  .min_args = 1, .max_args = 1, .flags = R, .args = "S", .exec = cmd_recv, .emit = export_recv },
+	{ .name = "shutdown", .usage = "shutdown NAME rd|wr|rdwr", .help = "shut down one or both directions",
+	  .min_args = 2, .max_args = 2, .flags = R | P, .args = "SH", .exec = cmd_shutdown,
+	  .emit = export_shutdown },
+	{ .name = "close", .usage = "close NAME", .help = "close the socket",
+	  .min_args = 1, .max_args = 1, .flags = R | P | CMDF_CLOSES, .args = "S", .exec = cmd_close,
+	  .emit = export_close },
+	{ .name = "sysctl", .usage = "sysctl KEY [VALUE...]", .help = "read a net.* knob; write it only in the sandbox",
+	  .min_args = 1, .max_args = 4, .flags = R, .args = "K", .kernel_write_args = 2,
+	  .exec = cmd_sysctl, .emit = export_sysctl, .no_export = "only sockplay's sandbox may do this" },
+	{ .name = "addr", .usage = "addr add ADDR", .help = "give the sandbox's loopback another address",
+	  .min_args = 2, .max_args = 2, .flags = R, .args = "--", .kernel_write_args = 1,
+	  .exec = cmd_addr, .no_export = "only sockplay's sandbox may do this" },
+	{ .name = "reset", .usage = "reset", .help = "close every socket (in the sandbox: a fresh namespace)",
+	  .min_args = 0, .max_args = 0, .flags = R | CMDF_CLOSES, .args = "", .exec = cmd_reset,
+	  .no_export = "only sockplay's sandbox may do this" },
+	{ .name = "wait", .usage = "wait SECONDS", .help = "let time pass (fractions allowed)",
+	  .min_args = 1, .max_args = 1, .flags = R | CMDF_WAITS, .args = "-", .exec = cmd_wait,
+	  .emit = export_wait },
+	{ .name = "net", .usage = "net [FILTER...]",
+	  .help = "show the kernel table: tcp udp own STATE :PORT ADDR:PORT ->ADDR:PORT",
+	  .min_args = 0, .max_args = CMD_MAXARGS - 1, .flags = R, .args = "FFFFFFFFFFFFFFF",
+	  .exec = cmd_net, .no_export = "the kernel table is sockplay's view" },
+	{ .name = "export", .usage = "export c [-f] FILE|-",
+	  .help = "write the session's calls as a C program (-f: overwrite; -: standard output)",
+	  .min_args = 2, .max_args = 3, .flags = CMDF_FILE, .args = "---", .exec = cmd_export },
+	{ .name = "help", .usage = "help [VERB]", .help = "list the commands, or show one",
+	  .min_args = 0, .max_args = 1, .flags = 0, .args = "-", .exec = cmd_help },
+	{ .name = NULL },
 };
+
+#undef R
+#undef P
 
 const struct cmd_entry *cmd_find(const char *verb)
 {
@@ -47,7 +89,7 @@ const struct cmd_entry *cmd_find(const char *verb)
 	return NULL;
 }
 
-static int parse_expect(const char *w, struct expect *e, char *err, size_t errlen)
+int cmd_expect_parse(const char *w, struct expect *e, char *err, size_t errlen)
 {
 	if (strcmp(w, "ok") == 0) {
 		e->kind = EXPECT_OK;
@@ -76,19 +118,69 @@ static int parse_expect(const char *w, struct expect *e, char *err, size_t errle
 	return 0;
 }
 
+const char *cmd_word_show(const char *word, char *buf, size_t len)
+{
+	size_t n = 0;
+	const unsigned char *w = (const unsigned char *)word;
+
+	for (; *w && n + 5 < len; w++) {
+		if (n >= 60) {
+			n += (size_t)snprintf(buf + n, len - n, "...");
+			break;
+		}
+		if (*w < 0x20 || *w == 0x7f)
+			n += (size_t)snprintf(buf + n, len - n, "\\x%02x", *w);
+		else
+			buf[n++] = (char)*w;
+	}
+	buf[n < len ? n : len - 1] = '\0';
+	return buf;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* One escape inside quotes at p (after the backslash): the byte, and how far it read. */
+static int unescape(const char *p, char *c)
+{
+	switch (*p) {
+	case 'n': *c = '\n'; return 1;
+	case 't': *c = '\t'; return 1;
+	case 'r': *c = '\r'; return 1;
+	case 'x':
+		if (hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+			*c = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+			return 3;
+		}
+		*c = 'x';
+		return 1;
+	default:
+		*c = *p;
+		return 1;
+	}
+}
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* Split text into words in cl->buf; handles quotes and comments. */
 static int split_words(const char *text, struct cmd_line *cl, int *arrow,
 		       char *err, size_t errlen)
 {
 	const char *p = text;
-	char *out = cl->buf, *end = cl->buf + sizeof cl->buf - 1;
+	char *out = cl->buf, *end = cl->buf + sizeof cl->buf - 1, show[80];
 
 	cl->argc = 0;
 	*arrow = -1;
 	for (;;) {
-		bool quoted = false;
+		bool quoted = false, was_quoted = false;
 
-		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		while (blank(*p))
 			p++;
 		if (*p == '\0' || *p == '#')
 			break;
@@ -97,54 +189,48 @@ static int split_words(const char *text, struct cmd_line *cl, int *arrow,
 			return -1;
 		}
 		cl->argv[cl->argc] = out;
-		while (*p && (quoted || (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n'))) {
+		while (*p && (quoted || !blank(*p))) {
 			char c = *p++;
 
 			if (c == '"') {
 				quoted = !quoted;
+				was_quoted = true;
 				continue;
 			}
-			if (quoted && c == '\\' && *p) {
-				c = *p++;
-				c = c == 'n' ? '\n' : c == 't' ? '\t' : c;
-			}
+			if (quoted && c == '\\' && *p)
+				p += unescape(p, &c);
 			if (out == end) {
-				snprintf(err, errlen, "line too long (at most %d bytes)", CMD_LINEMAX - 1);
+				snprintf(err, errlen, "line too long (at most %d bytes of words)", CMD_LINEMAX - 1);
 				return -1;
 			}
 			*out++ = c;
 		}
+		*out = '\0';	/* out < end here: every byte was checked before it was written */
 		if (quoted) {
-			snprintf(err, errlen, "unterminated \" in '%s'", cl->argv[cl->argc]);
+			snprintf(err, errlen, "unterminated \" in '%s'",
+				 cmd_word_show(cl->argv[cl->argc], show, sizeof show));
 			return -1;
 		}
 		if (out == end) {
-			snprintf(err, errlen, "line too long (at most %d bytes)", CMD_LINEMAX - 1);
+			snprintf(err, errlen, "line too long (at most %d bytes of words)", CMD_LINEMAX - 1);
 			return -1;
 		}
-		*out++ = '\0';
-		if (*arrow < 0 && strcmp(cl->argv[cl->argc], "=>") == 0)
+		out++;
+		/* a quoted "=>" is text, not an expectation */
+		if (*arrow < 0 && !was_quoted && strcmp(cl->argv[cl->argc], "=>") == 0)
 			*arrow = cl->argc;
 		cl->argc++;
 	}
 	return 0;
 }
 
-int cmd_parse(const char *text, struct cmd_line *cl, char *err, size_t errlen)
+/* The words after the verb: count and expectation checked against the row. */
+static int check_shape(struct cmd_line *cl, int arrow, char *err, size_t errlen)
 {
 	const struct cmd_entry *c;
-	struct outcome o;
-	int arrow, nargs;
+	char show[80];
+	int nargs;
 
-	memset(&cl->expect, 0, sizeof cl->expect);
-	if (strlen(text) >= CMD_LINEMAX) {
-		snprintf(err, errlen, "line too long (at most %d bytes)", CMD_LINEMAX - 1);
-		return -1;
-	}
-	if (split_words(text, cl, &arrow, err, errlen) < 0)
-		return -1;
-	if (cl->argc == 0)
-		return 1;
 	if (arrow == 0) {
 		snprintf(err, errlen, "an expectation '=>' needs a command before it");
 		return -1;
@@ -154,15 +240,17 @@ int cmd_parse(const char *text, struct cmd_line *cl, char *err, size_t errlen)
 			snprintf(err, errlen, "'=>' must be followed by exactly one word: ok, an errno name or a count");
 			return -1;
 		}
-		if (parse_expect(cl->argv[arrow + 1], &cl->expect, err, errlen) < 0)
+		if (cmd_expect_parse(cl->argv[arrow + 1], &cl->expect, err, errlen) < 0)
 			return -1;
 		cl->argc = arrow;
 	}
 	c = cmd_find(cl->argv[0]);
 	if (c == NULL) {
-		snprintf(err, errlen, "unknown command '%s' (try: help)", cl->argv[0]);
+		snprintf(err, errlen, "unknown command '%s' (try: help)",
+			 cmd_word_show(cl->argv[0], show, sizeof show));
 		return -1;
 	}
+	cl->cmd = c;
 	nargs = cl->argc - 1;
 	if (nargs < c->min_args) {
 		snprintf(err, errlen, "%s: missing argument; usage: %s", c->name, c->usage);
@@ -172,8 +260,43 @@ int cmd_parse(const char *text, struct cmd_line *cl, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: too many arguments; usage: %s", c->name, c->usage);
 		return -1;
 	}
+	return 0;
+}
+
+/* Error messages quote what was typed: no control byte may reach a terminal. */
+static void err_clean(char *err)
+{
+	for (unsigned char *p = (unsigned char *)err; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+int cmd_parse(const char *text, struct cmd_line *cl, char *err, size_t errlen)
+{
+	struct outcome o;
+	int arrow, r;
+
+	memset(&cl->expect, 0, sizeof cl->expect);
+	cl->cmd = NULL;
+	cl->argc = 0;
+	if (strnlen(text, CMD_TEXTMAX) >= CMD_TEXTMAX) {
+		snprintf(err, errlen, "line too long (at most %d bytes)", CMD_TEXTMAX - 1);
+		return -1;
+	}
+	if (split_words(text, cl, &arrow, err, errlen) < 0) {
+		err_clean(err);
+		return -1;
+	}
+	if (cl->argc == 0)
+		return 1;
 	memset(&o, 0, sizeof o);
-	return c->exec(NULL, cl, &o, err, errlen) < 0 ? -1 : 0;
+	r = check_shape(cl, arrow, err, errlen) < 0 ? -1 :
+	    cl->cmd->exec(NULL, cl, &o, err, errlen) < 0 ? -1 : 0;
+	if (r < 0) {
+		err_clean(err);
+		cl->cmd = NULL;
+	}
+	return r;
 }
 
 /* The tee: every line of a command goes to the front end and into its record. */
@@ -192,93 +315,219 @@ static void tee_line(void *ctx, enum sink_kind kind, const char *text)
 		t->next.line(t->next.ctx, kind, text);
 }
 
-void cmd_exec(struct session *s, const struct cmd_line *cl, struct outcome *o)
+/* The socket a record is about, as it is after the call (created, or argv[1]). */
+static void record_subject(struct session *s, const struct cmd_line *cl, const char *created,
+			   struct record_sock *rs)
 {
-	const struct cmd_entry *c = cmd_find(cl->argv[0]);
-	char err[256];
+	const struct sock *k = NULL;
+
+	memset(rs, 0, sizeof *rs);
+	if (created && created[0])
+		k = socktab_find_any(&s->socks, created);
+	else if (cl->argc > 1 && cl->cmd->args[0] == 'S')
+		k = socktab_find_any(&s->socks, cl->argv[1]);
+	if (k == NULL)
+		return;
+	snprintf(rs->name, sizeof rs->name, "%s", k->name);
+	rs->family = k->family;
+	rs->type = k->type;
+}
+
+/*
+ * Run a parsed line: checks, then the work, then the record.  err gets the
+ * message of a usage error (also sent to the sink), created the name of a
+ * socket the line made.
+ */
+static void run_parsed(struct session *s, const struct cmd_line *cl, struct outcome *o,
+		       char *created, char *err, size_t errlen)
+{
+	const struct cmd_entry *c = cl->cmd;
 	struct tee t = { s->sink, { 0 } };
-	char line[CMD_LINEMAX + 64];
+	unsigned before = s->socks.serial;
 
 	memset(o, 0, sizeof *o);
-	if (c == NULL) {	/* only a caller that skipped cmd_parse gets here */
-		o->usage = true;
-		sink_printf(&s->sink, SINK_ERROR, "unknown command '%s'", cl->argv[0]);
-		return;
-	}
+	created[0] = '\0';
 	/* the checks first, then the work: a usage error must change nothing */
-	if (c->exec(NULL, cl, o, err, sizeof err) < 0) {
+	if (c->exec(NULL, cl, o, err, errlen) < 0) {
 		o->usage = true;
+		err_clean(err);
 		sink_printf(&s->sink, SINK_ERROR, "%s", err);
 		return;
 	}
 	s->sink = (struct sink){ tee_line, &t };
-	if (c->exec(s, cl, o, err, sizeof err) < 0)
+	if (c->exec(s, cl, o, err, errlen) < 0)
 		o->usage = true;
 	s->sink = t.next;
-	if (o->usage)
+	if (o->usage) {
+		err_clean(err);
 		sink_printf(&s->sink, SINK_ERROR, "%s", err);
-	else if (strcmp(c->name, "help") != 0 && strcmp(c->name, "export") != 0) {
-		/* a replayed transcript checks the kernel still answers the same */
-		const char *replay = c->replay && cl->expect.kind == EXPECT_NONE ?
-				     (o->err ? errname(o->err) : "ok") : NULL;
+	} else {
+		struct record_sock rs;
 
-		cmd_line_text(cl, line, sizeof line);
-		session_record(s, line, replay, o->ret, o->err, t.out.buf);
+		if ((c->flags & CMDF_CREATES) && o->err == 0 && s->socks.serial != before && s->socks.n)
+			snprintf(created, SOCK_NAMELEN, "%s", s->socks.v[s->socks.n - 1]->name);
+		if (c->flags & CMDF_RECORD) {
+			record_subject(s, cl, created, &rs);
+			session_record(s, cl, o, &rs, created, t.out.buf);
+		}
 	}
 	strsink_free(&t.out);
 }
 
-void cmd_line_text(const struct cmd_line *cl, char *buf, size_t len)
+void cmd_exec(struct session *s, const struct cmd_line *cl, struct outcome *o)
 {
-	size_t n = 0;
+	char err[256], created[SOCK_NAMELEN];
+	struct cmd_line own;
 
-	buf[0] = '\0';
-	for (int i = 0; i < cl->argc && n < len; i++) {
-		const char *a = cl->argv[i];
-		bool quote = a[0] == '\0' || strpbrk(a, " \t#\"\\\n") != NULL;
+	if (cl->cmd == NULL) {	/* a caller that filled argv itself: find the row */
+		const struct cmd_entry *c = cmd_find(cl->argv[0]);
 
-		n += (size_t)snprintf(buf + n, len - n, "%s", i ? " " : "");
-		if (!quote) {
-			n += (size_t)snprintf(buf + n, len - n, "%s", a);
-			continue;
+		if (c == NULL) {
+			memset(o, 0, sizeof *o);
+			o->usage = true;
+			sink_printf(&s->sink, SINK_ERROR, "unknown command '%s'",
+				    cmd_word_show(cl->argv[0], err, sizeof err));
+			return;
 		}
-		n += (size_t)snprintf(buf + n, len - n, "\"");
-		for (; *a && n + 3 < len; a++) {
-			if (*a == '"' || *a == '\\')
-				buf[n++] = '\\', buf[n++] = *a;
-			else if (*a == '\n')
-				buf[n++] = '\\', buf[n++] = 'n';
-			else if (*a == '\t')
-				buf[n++] = '\\', buf[n++] = 't';
-			else
-				buf[n++] = *a;
-		}
-		n += (size_t)snprintf(buf + n, len - n, "\"");
+		own = *cl;
+		for (int i = 0; i < own.argc; i++)
+			own.argv[i] = cl->argv[i] >= cl->buf && cl->argv[i] < cl->buf + sizeof cl->buf ?
+				      own.buf + (cl->argv[i] - cl->buf) : cl->argv[i];
+		own.cmd = c;
+		cl = &own;
 	}
-	if (cl->expect.kind != EXPECT_NONE && n < len) {
+	run_parsed(s, cl, o, created, err, sizeof err);
+}
+
+/* A safe appender: counts what it could not write, as snprintf does. */
+struct out {
+	char *buf;
+	size_t len, n;
+};
+
+static void put(struct out *o, char c)
+{
+	if (o->n + 1 < o->len)
+		o->buf[o->n] = c;
+	o->n++;
+}
+
+static void puts_(struct out *o, const char *s)
+{
+	while (*s)
+		put(o, *s++);
+}
+
+static bool needs_quotes(const char *a)
+{
+	if (a[0] == '\0' || strcmp(a, "=>") == 0)
+		return true;
+	for (const unsigned char *p = (const unsigned char *)a; *p; p++)
+		if (*p <= ' ' || *p == '#' || *p == '"' || *p == '\\' || *p == 0x7f)
+			return true;
+	return false;
+}
+
+static void put_quoted(struct out *o, const char *a)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	put(o, '"');
+	for (const unsigned char *p = (const unsigned char *)a; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			put(o, '\\');
+			put(o, (char)*p);
+		} else if (*p == '\n') {
+			puts_(o, "\\n");
+		} else if (*p == '\t') {
+			puts_(o, "\\t");
+		} else if (*p == '\r') {
+			puts_(o, "\\r");
+		} else if (*p < 0x20 || *p == 0x7f) {
+			puts_(o, "\\x");
+			put(o, hex[*p >> 4]);
+			put(o, hex[*p & 15]);
+		} else {
+			put(o, (char)*p);
+		}
+	}
+	put(o, '"');
+}
+
+size_t cmd_line_text(const struct cmd_line *cl, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0 };
+
+	for (int i = 0; i < cl->argc; i++) {
+		if (i)
+			put(&o, ' ');
+		if (needs_quotes(cl->argv[i]))
+			put_quoted(&o, cl->argv[i]);
+		else
+			puts_(&o, cl->argv[i]);
+	}
+	if (cl->expect.kind != EXPECT_NONE) {
 		char want[32];
 
 		cmd_expect_format(&cl->expect, want, sizeof want);
-		snprintf(buf + n, len - n, " => %s", want);
+		puts_(&o, " => ");
+		puts_(&o, want);
 	}
+	if (len)
+		buf[o.n < len ? o.n : len - 1] = '\0';
+	return o.n;
+}
+
+int cmd_run_line(struct session *s, const char *text, struct cmd_result *r)
+{
+	struct cmd_line *cl = &r->cl;
+	int p;
+
+	memset(r, 0, sizeof *r);
+	r->met = true;
+	p = cmd_parse(text, cl, r->err, sizeof r->err);
+	if (p == 1) {
+		r->status = CMD_BLANK;
+		return r->status;
+	}
+	if (p < 0) {
+		r->status = CMD_REFUSED;
+		r->o.usage = true;
+		sink_printf(&s->sink, SINK_ERROR, "%s", r->err);
+		return r->status;
+	}
+	s->interrupted = false;
+	if (s->hooks.before)
+		s->hooks.before(s->hooks.ctx, cl);
+	run_parsed(s, cl, &r->o, r->created, r->err, sizeof r->err);
+	r->interrupted = s->interrupted;
+	r->status = r->o.usage ? CMD_REFUSED : CMD_RAN;
+	if (cl->expect.kind != EXPECT_NONE) {
+		r->expected = true;
+		r->met = cmd_expect_met(&cl->expect, &r->o, r->got, sizeof r->got);
+		cmd_expect_format(&cl->expect, r->want, sizeof r->want);
+		if (!r->met && !r->o.usage)
+			sink_printf(&s->sink, SINK_FAIL, "expected %s, got %s", r->want, r->got);
+	}
+	if (s->hooks.after)
+		s->hooks.after(s->hooks.ctx, r);
+	return r->status;
 }
 
 int cmd_run(struct session *s, const char *text, struct outcome *o)
 {
-	struct cmd_line cl;
-	char err[256];
-	int r = cmd_parse(text, &cl, err, sizeof err);
+	struct cmd_result *r = malloc(sizeof *r);
+	int st;
 
-	memset(o, 0, sizeof *o);
-	if (r < 0) {
+	if (r == NULL) {
+		memset(o, 0, sizeof *o);
 		o->usage = true;
-		sink_printf(&s->sink, SINK_ERROR, "%s", err);
 		return -1;
 	}
-	if (r == 1)
-		return 1;
-	cmd_exec(s, &cl, o);
-	return o->usage ? -1 : 0;
+	st = cmd_run_line(s, text, r);
+	*o = r->o;
+	free(r);
+	return st == CMD_BLANK ? 1 : st == CMD_REFUSED ? -1 : 0;
 }
 
 void cmd_expect_format(const struct expect *e, char *buf, size_t len)

@@ -22,7 +22,13 @@
 #include "session.h"
 
 #define CMD_MAXARGS 16
-#define CMD_LINEMAX 1024
+#define CMD_LINEMAX 1024	/* bytes of the words, once unquoted */
+/*
+ * Longest line of text the parser reads.  Writing a parsed line back can
+ * turn a byte into four ("\x1b"), so the text may be four times the words:
+ * every line the parser accepted fits when written back (cmd_line_text).
+ */
+#define CMD_TEXTMAX (4 * CMD_LINEMAX + 128)
 
 enum expect_kind {
 	EXPECT_NONE,
@@ -36,7 +42,10 @@ struct expect {
 	long value;		/* errno or count */
 };
 
+struct cmd_entry;
+
 struct cmd_line {
+	const struct cmd_entry *cmd;	/* the verb's row, set by cmd_parse */
 	int argc;		/* argv[0] is the verb */
 	char *argv[CMD_MAXARGS];
 	struct expect expect;
@@ -49,12 +58,33 @@ struct outcome {
 	bool usage;		/* the line itself was wrong; nothing was done */
 };
 
+/* What a verb does to the session, beyond its own call: the runners read these. */
+enum cmd_flag {
+	CMDF_RECORD = 1 << 0,	/* kept in the session's records and transcript */
+	CMDF_REPLAY = 1 << 1,	/* the transcript gives it its outcome as an expectation */
+	CMDF_CREATES = 1 << 2,	/* on success it made a socket (named in the result) */
+	CMDF_CLOSES = 1 << 3,	/* it may close descriptors: watchers stop first */
+	CMDF_FILE = 1 << 4,	/* it touches files: refused in a lesson */
+	CMDF_WAITS = 1 << 5,	/* it lets time pass: a key or a signal may cut it short */
+};
+
+struct record;
+struct export_ctx;
+
 struct cmd_entry {
 	const char *name;
 	const char *usage;	/* "bind NAME ADDR:PORT" */
 	const char *help;	/* one line */
 	int min_args, max_args;	/* not counting the verb */
-	bool replay;		/* a transcript replays its outcome as an expectation */
+	unsigned flags;		/* enum cmd_flag */
+	/*
+	 * What each argument is, one letter per position, for completion:
+	 * S an open socket, N a new name, A ADDR:PORT, O an option, V on|off,
+	 * H rd|wr|rdwr, K a sysctl key, F a net filter word, T text, - other.
+	 */
+	const char *args;
+	/* It changes the kernel (a lesson must ask for the sandbox) with this many args; 0 never. */
+	int kernel_write_args;
 	/*
 	 * Check the arguments and, when s is not NULL, run the command.  With
 	 * s NULL only the checks that need no session are made.  Returns 0, or
@@ -62,6 +92,9 @@ struct cmd_entry {
 	 */
 	int (*exec)(struct session *s, const struct cmd_line *cl, struct outcome *o,
 		    char *err, size_t errlen);
+	/* Write the record as C (export.c); NULL: not exported, said in a comment. */
+	void (*emit)(struct export_ctx *x, const struct record *r);
+	const char *no_export;	/* with emit NULL: why ("only sockplay's sandbox may do this") */
 };
 
 /* Every command, in help order; terminated by a NULL name. */
@@ -70,15 +103,39 @@ const struct cmd_entry *cmd_find(const char *verb);
 
 /*
  * Parse one line.  Returns 0 for a command, 1 for a blank or comment-only
- * line, -1 with a one-line message in err (which names the bad word).
+ * line, -1 with a one-line message in err (which names the bad word, with
+ * control bytes shown as \xNN).
  */
 int cmd_parse(const char *text, struct cmd_line *cl, char *err, size_t errlen);
 
 /*
  * Run a parsed line on the session.  The transcript goes to the session's
  * sink; a usage error is reported there as SINK_ERROR and sets o->usage.
+ * Prefer cmd_run_line, which every front end uses.
  */
 void cmd_exec(struct session *s, const struct cmd_line *cl, struct outcome *o);
+
+/* What one line did, as the runner saw it. */
+struct cmd_result {
+	int status;		/* CMD_BLANK, CMD_REFUSED (parse or usage error), CMD_RAN */
+	struct cmd_line cl;	/* the parsed line (cl.cmd NULL when it did not parse) */
+	struct outcome o;
+	bool expected;		/* the line carried an expectation */
+	bool met;		/* ...and the kernel met it (true without one) */
+	char want[32], got[48];	/* with an expectation: "EADDRINUSE", "EADDRNOTAVAIL" */
+	char created[SOCK_NAMELEN];/* the socket it made (CMDF_CREATES), or "" */
+	bool interrupted;	/* a key or a signal cut a wait short */
+	char err[256];		/* CMD_REFUSED: the message (also sent to the sink) */
+};
+enum { CMD_BLANK = 1, CMD_REFUSED = 2, CMD_RAN = 0 };
+
+/*
+ * The one runner: parse, run, check the expectation.  A refused line is
+ * reported through the sink as SINK_ERROR, an expectation the kernel did
+ * not meet as SINK_FAIL ("expected EADDRINUSE, got EADDRNOTAVAIL").  The
+ * session's hooks are called around the run.  Returns r->status.
+ */
+int cmd_run_line(struct session *s, const char *text, struct cmd_result *r);
 
 /* Parse and run; a parse error is reported like a usage error.  1 = blank. */
 int cmd_run(struct session *s, const char *text, struct outcome *o);
@@ -89,10 +146,20 @@ int cmd_run(struct session *s, const char *text, struct outcome *o);
  */
 bool cmd_expect_met(const struct expect *e, const struct outcome *o,
 		    char *got, size_t gotlen);
+/* Parse an expectation word ("ok", "EADDRINUSE", "3"): 0, or -1 with err. */
+int cmd_expect_parse(const char *word, struct expect *e, char *err, size_t errlen);
 /* "ok", "EADDRINUSE", "3" */
 void cmd_expect_format(const struct expect *e, char *buf, size_t len);
 
-/* The line as it would be typed again (quoting where needed, expectation kept). */
-void cmd_line_text(const struct cmd_line *cl, char *buf, size_t len);
+/*
+ * The line as it would be typed again: quoted where needed, every control
+ * byte escaped, the expectation kept, so that cmd_parse gives back the same
+ * command.  Returns the length the whole text needs (as snprintf does);
+ * a buffer of CMD_TEXTMAX always holds a line cmd_parse accepted.
+ */
+size_t cmd_line_text(const struct cmd_line *cl, char *buf, size_t len);
+
+/* A word as an error message may show it: control bytes as \xNN, cut at 60 bytes. */
+const char *cmd_word_show(const char *word, char *buf, size_t len);
 
 #endif

@@ -57,12 +57,12 @@ CMD_HANDLER(cmd_bind)
 	snprintf(call, sizeof call, "bind(%s, %s)", sk->name, addr_format(&ep, a, sizeof a));
 	if (sock_bind(sk, &ep) < 0) {
 		cmd_report(s, o, call, -1, errno);
-		explain_failure(s, "bind", sk, &ep, o->err);
+		explain_bind(s, sk, &ep, o->err);
 		return 0;
 	}
 	cmd_report(s, o, call, 0, 0);
 	note_autobind(s, sk, true, &ep);
-	explain_success(s, "bind", sk, &ep);
+	explain_bind(s, sk, &ep, 0);
 	return 0;
 }
 
@@ -85,7 +85,7 @@ CMD_HANDLER(cmd_listen)
 	snprintf(call, sizeof call, "listen(%s, %d)", sk->name, backlog);
 	if (sock_listen(sk, backlog) < 0) {
 		cmd_report(s, o, call, -1, errno);
-		explain_failure(s, "listen", sk, NULL, o->err);
+		explain_listen(s, sk, o->err);
 		return 0;
 	}
 	cmd_report(s, o, call, 0, 0);
@@ -123,7 +123,7 @@ CMD_HANDLER(cmd_connect)
 	}
 	if (r < 0) {
 		cmd_report(s, o, call, -1, errno);
-		explain_failure(s, "connect", sk, &ep, o->err);
+		explain_connect(s, sk, &ep, o->err);
 		return 0;
 	}
 	cmd_report(s, o, call, 0, 0);
@@ -162,7 +162,7 @@ CMD_HANDLER(cmd_accept)
 		/* the automatic name is spent only when a connection really comes */
 		s->socks.next_auto = save;
 		cmd_report(s, o, call, -1, errno);
-		explain_failure(s, "accept", ls, NULL, o->err);
+		explain_accept(s, ls, o->err);
 		return 0;
 	}
 	o->ret = 0;
@@ -178,7 +178,7 @@ static void report_send(struct session *s, struct outcome *o, struct sock *sk,
 {
 	if (r < 0) {
 		cmd_report(s, o, call, -1, errno);
-		explain_failure(s, "send", sk, NULL, o->err);
+		explain_io(s, sk, false, o->err);
 	} else {
 		cmd_report(s, o, call, (long)r, 0);
 	}
@@ -242,7 +242,7 @@ CMD_HANDLER(cmd_recv)
 	r = sock_recv(sk, data, sizeof data, &from);
 	if (r < 0) {
 		cmd_report(s, o, call, -1, errno);
-		explain_failure(s, "recv", sk, NULL, o->err);
+		explain_io(s, sk, true, o->err);
 		return 0;
 	}
 	o->ret = (long)r;

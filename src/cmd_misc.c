@@ -30,7 +30,16 @@ CMD_HANDLER(cmd_wait)
 	}
 	if (s == NULL)
 		return 0;
-	session_sleep(s, secs);
+	{
+		double t0 = ev_time();
+
+		if (session_sleep(s, secs) < 0) {
+			snprintf(call, sizeof call, "wait(%g s)", secs);
+			cmd_report(s, o, call, -1, EINTR);
+			sink_printf(&s->sink, SINK_WHY, "interrupted after %.1f s", ev_time() - t0);
+			return 0;
+		}
+	}
 	snprintf(call, sizeof call, "wait(%g s)", secs);
 	cmd_report(s, o, call, 0, 0);
 	return 0;
@@ -99,24 +108,26 @@ CMD_HANDLER(cmd_addr)
 {
 	char call[96], msg[200];
 
+	char host[64];
+
 	if (strcmp(cl->argv[1], "add") != 0) {
 		snprintf(err, errlen, "addr: only 'addr add ADDR' is known, not '%s'", cl->argv[1]);
 		return -1;
 	}
+	if (addr_parse_host(cl->argv[2], host, sizeof host, msg, sizeof msg) < 0) {
+		snprintf(err, errlen, "addr: %s", msg);
+		return -1;
+	}
 	if (s == NULL)
 		return 0;
-	snprintf(call, sizeof call, "addr_add(lo, %s)", cl->argv[2]);
+	snprintf(call, sizeof call, "addr_add(lo, %s)", host);
 	if (!s->sandboxed) {
 		cmd_report(s, o, call, -1, EPERM);
 		sink_printf(&s->sink, SINK_WHY, "addresses can be added only inside the sandbox: "
 			    "start sockplay with --sandbox");
 		return 0;
 	}
-	if (sandbox_addr_add(cl->argv[2], msg, sizeof msg) < 0) {
-		if (errno == EINVAL && strncmp(msg, "bad address", 11) == 0) {
-			snprintf(err, errlen, "addr: %s", msg);
-			return -1;
-		}
+	if (sandbox_addr_add(host, msg, sizeof msg) < 0) {
 		cmd_report(s, o, call, -1, errno);
 		sink_printf(&s->sink, SINK_WHY, "%s", msg);
 		return 0;
@@ -207,21 +218,32 @@ CMD_HANDLER(cmd_help)
 CMD_HANDLER(cmd_export)
 {
 	char call[600], msg[600];
+	bool force = cl->argc == 4;
+	const char *path = cl->argv[cl->argc - 1];
 
 	if (strcmp(cl->argv[1], "c") != 0) {
-		snprintf(err, errlen, "export: only 'export c FILE' is known, not '%s'", cl->argv[1]);
+		snprintf(err, errlen, "export: only 'export c [-f] FILE' is known, not '%s'", cl->argv[1]);
+		return -1;
+	}
+	if (force && strcmp(cl->argv[2], "-f") != 0) {
+		snprintf(err, errlen, "export: usage: export c [-f] FILE|- (not '%s')", cl->argv[2]);
+		return -1;
+	}
+	if (path[0] == '\0') {
+		snprintf(err, errlen, "export: an empty file name");
 		return -1;
 	}
 	if (s == NULL)
 		return 0;
-	snprintf(call, sizeof call, "export(c, %s)", cl->argv[2]);
-	if (export_c(s, cl->argv[2], msg, sizeof msg) < 0) {
-		cmd_report(s, o, call, -1, errno);
-		sink_printf(&s->sink, SINK_WHY, "%s", msg);
-		return 0;
+	snprintf(call, sizeof call, "export(c, %s)", path);
+	if (export_c(s, path, force, msg, sizeof msg) < 0) {
+		/* nothing was written where asked: the line was refused, not the kernel */
+		snprintf(err, errlen, "export: %s", msg);
+		return -1;
 	}
 	cmd_report(s, o, call, 0, 0);
-	sink_printf(&s->sink, SINK_INFO, "%zu calls written; build with: cc -Wall -Wextra -o session %s",
-		    s->nrecords, cl->argv[2]);
+	if (strcmp(path, "-") != 0)
+		sink_printf(&s->sink, SINK_INFO, "%zu calls written; build with: cc -Wall -Wextra -o session %s",
+			    s->nrecords, path);
 	return 0;
 }

@@ -55,7 +55,7 @@ static int make_socket(struct session *s, const struct cmd_line *cl, struct outc
 	else
 		cmd_report(s, o, call, -1, errno);
 	if (!sk)
-		explain_failure(s, cl->argv[0], NULL, NULL, o->err);
+		explain_socket(s, o->err);
 	return 0;
 }
 
@@ -119,10 +119,9 @@ CMD_HANDLER(cmd_set)
 	errno = 0;
 	if (sock_setopt(sk, opt, value) < 0) {
 		cmd_report(s, o, call, -1, errno);
-		explain_failure(s, "setsockopt", sk, NULL, o->err);
+		explain_setsockopt(s, sk, o->err);
 	} else {
 		cmd_report(s, o, call, 0, 0);
-		explain_success(s, "setsockopt", sk, NULL);
 	}
 	return 0;
 }
@@ -151,7 +150,7 @@ CMD_HANDLER(cmd_shutdown)
 	snprintf(call, sizeof call, "shutdown(%s, %s)", sk->name, hows[h].c);
 	if (sock_shutdown(sk, hows[h].how) < 0) {
 		cmd_report(s, o, call, -1, errno);
-		explain_failure(s, "shutdown", sk, NULL, o->err);
+		explain_shutdown(s, sk, o->err);
 	} else {
 		cmd_report(s, o, call, 0, 0);
 	}
@@ -171,6 +170,6 @@ CMD_HANDLER(cmd_close)
 	snprintf(call, sizeof call, "close(%s)", sk->name);
 	r = sock_close(sk);
 	cmd_report(s, o, call, r < 0 ? -1 : 0, r < 0 ? errno : 0);
-	explain_success(s, "close", sk, NULL);
+	explain_close(s, sk);
 	return 0;
 }

@@ -241,139 +241,160 @@ static void explain_refused(struct session *s, const struct endpoint *ep)
 	}
 }
 
-void explain_failure(struct session *s, const char *call, const struct sock *sk,
-		     const struct endpoint *ep, int err)
+/* What every call may meet: out of descriptors. */
+static void explain_common(struct session *s, int err)
 {
-	char a[ADDR_STRLEN], v[64];
-	bool udp = sk && sk->type == SOCK_DGRAM;
-
-	if (strcmp(call, "bind") == 0 && sk && ep) {
-		switch (err) {
-		case EADDRINUSE:
-			explain_bind_inuse(s, sk, ep);
-			return;
-		case EADDRNOTAVAIL:
-			WHY(s, "%s is not an address of this machine%s",
-			    addr_format_host(ep, a, sizeof a),
-			    s->sandboxed ? ": add it with 'addr add'" : " (the sandbox can add it: --sandbox)");
-			return;
-		case EACCES:
-			if (sysctl_read("net.ipv4.ip_unprivileged_port_start", v, sizeof v) < 0)
-				snprintf(v, sizeof v, "1024");
-			WHY(s, "ports below %s need privilege (CAP_NET_BIND_SERVICE); "
-			    "use a higher port", v);
-			return;
-		case EINVAL:
-			if (sk->local.family)
-				WHY(s, "%s is already bound to %s: a socket is bound once",
-				    sk->name, addr_format(&sk->local, a, sizeof a));
-			else
-				WHY(s, "the address does not fit the socket (an IPv6 address for an IPv4 "
-				    "socket?)");
-			return;
-		case EAFNOSUPPORT:
-			WHY(s, "%s is an IPv4 socket: it cannot bind an IPv6 address (make one with -6)",
-			    sk->name);
-			return;
-		}
-	}
-	if (strcmp(call, "listen") == 0 && sk) {
-		if (err == EADDRINUSE)
-			explain_listen_inuse(s, sk);
-		else if (err == EOPNOTSUPP)
-			WHY(s, "%s is UDP: UDP has no connections to accept, so listen() is for TCP only",
-			    sk->name);
-		else if (err == EINVAL)
-			WHY(s, "%s is %s: listen() needs a socket that is not connected",
-			    sk->name, sock_state_name(sk->state));
-		return;
-	}
-	if (strcmp(call, "connect") == 0 && sk && ep) {
-		switch (err) {
-		case EADDRNOTAVAIL:
-			explain_connect_notavail(s, sk, ep);
-			return;
-		case ECONNREFUSED:
-			explain_refused(s, ep);
-			return;
-		case EISCONN:
-			WHY(s, "%s is already connected to %s", sk->name,
-			    addr_format(&sk->peer, a, sizeof a));
-			return;
-		case EALREADY:
-			WHY(s, "%s is still connecting", sk->name);
-			return;
-		case EINVAL:
-		case EOPNOTSUPP:
-			if (sk->state == SOCK_LISTENING)
-				WHY(s, "%s is listening: a listening socket cannot connect", sk->name);
-			return;
-		case EAFNOSUPPORT:
-			WHY(s, "%s is IPv4: it cannot reach an IPv6 address (make one with -6)", sk->name);
-			return;
-		}
-	}
-	if (strcmp(call, "accept") == 0 && sk) {
-		if (err == EAGAIN)
-			WHY(s, "no connection is waiting in %s's accept queue yet: connect a client first",
-			    sk->name);
-		else if (err == EINVAL)
-			WHY(s, "%s is not listening: call listen first", sk->name);
-		else if (err == EOPNOTSUPP)
-			WHY(s, "%s is UDP: there are no connections to accept", sk->name);
-		return;
-	}
-	if ((strcmp(call, "recv") == 0 || strcmp(call, "send") == 0) && sk) {
-		switch (err) {
-		case EAGAIN:
-			if (strcmp(call, "recv") == 0)
-				WHY(s, "nothing has arrived on %s yet: send something to it first", sk->name);
-			else
-				WHY(s, "%s's send buffer is full: the peer is not reading", sk->name);
-			return;
-		case ENOTCONN:
-			WHY(s, "%s is not connected%s", sk->name,
-			    udp ? ": use sendto with an address, or connect it" : "");
-			return;
-		case EDESTADDRREQ:
-			WHY(s, "%s has no default destination: use sendto, or connect it", sk->name);
-			return;
-		case EPIPE:
-			if (sk->state == SOCK_CREATED || sk->state == SOCK_BOUND ||
-			    sk->state == SOCK_LISTENING)
-				WHY(s, "%s is not connected: TCP sends only on a connection (for a TCP "
-				    "socket that never connected, Linux answers EPIPE, not ENOTCONN)", sk->name);
-			else
-				WHY(s, "%s can no longer send: it was shut down for writing, or the peer "
-				    "reset the connection", sk->name);
-			return;
-		case ECONNRESET:
-			WHY(s, "the peer reset the connection (RST): it closed with SO_LINGER 0, or "
-			    "closed with data unread");
-			return;
-		case ECONNREFUSED:
-			WHY(s, "an earlier datagram from %s was answered with ICMP port unreachable: "
-			    "nobody listens there", sk->name);
-			return;
-		}
-	}
-	if (strcmp(call, "setsockopt") == 0 && sk) {
-		if (err == ENOPROTOOPT)
-			WHY(s, "this option does not apply to a %s socket", sock_proto_name(sk));
-		else if (err == EINVAL && sk->local.family)
-			WHY(s, "%s is already bound: set this option before bind", sk->name);
-		return;
-	}
 	if (err == EMFILE || err == ENFILE)
 		WHY(s, "out of file descriptors (ulimit -n): close sockets first");
 }
 
-void explain_success(struct session *s, const char *call, const struct sock *sk,
-		     const struct endpoint *ep)
+void explain_socket(struct session *s, int err)
+{
+	explain_common(s, err);
+}
+
+static void bind_failure(struct session *s, const struct sock *sk, const struct endpoint *ep, int err)
+{
+	char a[ADDR_STRLEN], v[64];
+
+	switch (err) {
+	case EADDRINUSE:
+		explain_bind_inuse(s, sk, ep);
+		return;
+	case EADDRNOTAVAIL:
+		WHY(s, "%s is not an address of this machine%s",
+		    addr_format_host(ep, a, sizeof a),
+		    s->sandboxed ? ": add it with 'addr add'" : " (the sandbox can add it: --sandbox)");
+		return;
+	case EACCES:
+		if (sysctl_read("net.ipv4.ip_unprivileged_port_start", v, sizeof v) < 0)
+			snprintf(v, sizeof v, "1024");
+		WHY(s, "ports below %s need privilege (CAP_NET_BIND_SERVICE); use a higher port", v);
+		return;
+	case EINVAL:
+		if (sk->local.family)
+			WHY(s, "%s is already bound to %s: a socket is bound once",
+			    sk->name, addr_format(&sk->local, a, sizeof a));
+		else
+			WHY(s, "the address does not fit the socket (an IPv6 address for an IPv4 socket?)");
+		return;
+	case EAFNOSUPPORT:
+		WHY(s, "%s is an IPv4 socket: it cannot bind an IPv6 address (make one with -6)", sk->name);
+		return;
+	}
+	explain_common(s, err);
+}
+
+void explain_listen(struct session *s, const struct sock *sk, int err)
+{
+	if (err == EADDRINUSE)
+		explain_listen_inuse(s, sk);
+	else if (err == EOPNOTSUPP)
+		WHY(s, "%s is UDP: UDP has no connections to accept, so listen() is for TCP only", sk->name);
+	else if (err == EINVAL)
+		WHY(s, "%s is %s: listen() needs a socket that is not connected",
+		    sk->name, sock_state_name(sk->state));
+}
+
+void explain_connect(struct session *s, const struct sock *sk, const struct endpoint *ep, int err)
 {
 	char a[ADDR_STRLEN];
 
-	if (strcmp(call, "bind") == 0 && sk && ep) {
+	switch (err) {
+	case EADDRNOTAVAIL:
+		explain_connect_notavail(s, sk, ep);
+		return;
+	case ECONNREFUSED:
+		explain_refused(s, ep);
+		return;
+	case EISCONN:
+		WHY(s, "%s is already connected to %s", sk->name, addr_format(&sk->peer, a, sizeof a));
+		return;
+	case EALREADY:
+		WHY(s, "%s is still connecting", sk->name);
+		return;
+	case EINVAL:
+	case EOPNOTSUPP:
+		if (sk->state == SOCK_LISTENING)
+			WHY(s, "%s is listening: a listening socket cannot connect", sk->name);
+		return;
+	case EAFNOSUPPORT:
+		WHY(s, "%s is IPv4: it cannot reach an IPv6 address (make one with -6)", sk->name);
+		return;
+	}
+	explain_common(s, err);
+}
+
+void explain_accept(struct session *s, const struct sock *sk, int err)
+{
+	if (err == EAGAIN)
+		WHY(s, "no connection is waiting in %s's accept queue yet: connect a client first",
+		    sk->name);
+	else if (err == EINVAL)
+		WHY(s, "%s is not listening: call listen first", sk->name);
+	else if (err == EOPNOTSUPP)
+		WHY(s, "%s is UDP: there are no connections to accept", sk->name);
+	else
+		explain_common(s, err);
+}
+
+void explain_io(struct session *s, const struct sock *sk, bool receiving, int err)
+{
+	bool udp = sk->type == SOCK_DGRAM;
+
+	switch (err) {
+	case EAGAIN:
+		if (receiving)
+			WHY(s, "nothing has arrived on %s yet: send something to it first", sk->name);
+		else
+			WHY(s, "%s's send buffer is full: the peer is not reading", sk->name);
+		return;
+	case ENOTCONN:
+		WHY(s, "%s is not connected%s", sk->name,
+		    udp ? ": use sendto with an address, or connect it" : "");
+		return;
+	case EDESTADDRREQ:
+		WHY(s, "%s has no default destination: use sendto, or connect it", sk->name);
+		return;
+	case EPIPE:
+		if (sk->state == SOCK_CREATED || sk->state == SOCK_BOUND || sk->state == SOCK_LISTENING)
+			WHY(s, "%s is not connected: TCP sends only on a connection (for a TCP "
+			    "socket that never connected, Linux answers EPIPE, not ENOTCONN)", sk->name);
+		else
+			WHY(s, "%s can no longer send: it was shut down for writing, or the peer "
+			    "reset the connection", sk->name);
+		return;
+	case ECONNRESET:
+		WHY(s, "the peer reset the connection (RST): it closed with SO_LINGER 0, or "
+		    "closed with data unread");
+		return;
+	case ECONNREFUSED:
+		WHY(s, "an earlier datagram from %s was answered with ICMP port unreachable: "
+		    "nobody listens there", sk->name);
+		return;
+	}
+	explain_common(s, err);
+}
+
+void explain_setsockopt(struct session *s, const struct sock *sk, int err)
+{
+	if (err == ENOPROTOOPT)
+		WHY(s, "this option does not apply to a %s socket", sock_proto_name(sk));
+	else if (err == EINVAL && sk->local.family)
+		WHY(s, "%s is already bound: set this option before bind", sk->name);
+}
+
+void explain_shutdown(struct session *s, const struct sock *sk, int err)
+{
+	if (err == ENOTCONN)
+		WHY(s, "%s is not connected: there is no direction to shut down", sk->name);
+}
+
+static void bind_success(struct session *s, const struct sock *sk, const struct endpoint *ep)
+{
+	char a[ADDR_STRLEN];
+
+	{
 		session_refresh_net(s);
 		/* a TIME_WAIT of ours on the address, which the bind just passed over */
 		for (size_t i = 0; i < s->nv.n; i++) {
@@ -403,9 +424,22 @@ void explain_success(struct session *s, const char *call, const struct sock *sk,
 				WHY(s, "%s shares %s with %s: both have SO_REUSEADDR%s", sk->name, a, k->name,
 				    sk->type == SOCK_STREAM ? " and neither listens yet; only one of them will be able to listen()" : "");
 		}
-		return;
 	}
-	if (strcmp(call, "close") == 0 && sk && sk->type == SOCK_STREAM && sk->peer.family) {
+}
+
+void explain_bind(struct session *s, const struct sock *sk, const struct endpoint *ep, int err)
+{
+	if (err)
+		bind_failure(s, sk, ep, err);
+	else
+		bind_success(s, sk, ep);
+}
+
+void explain_close(struct session *s, const struct sock *sk)
+{
+	char a[ADDR_STRLEN];
+
+	if (sk->type == SOCK_STREAM && sk->peer.family) {
 		if ((sk->opts & SOPT_LINGER) && sk->linger == 0) {
 			WHY(s, "SO_LINGER {on, 0}: close() sent RST instead of FIN; no TIME_WAIT is left, "
 			    "and the peer gets ECONNRESET");

@@ -14,13 +14,21 @@
 
 #include "session.h"
 
-/* call: "bind", "listen", "connect", "accept", "recv", "send", "setsockopt", "tcp"... */
-void explain_failure(struct session *s, const char *call, const struct sock *sk,
-		     const struct endpoint *ep, int err);
-
-/* Surprising successes: a shared address, what close() left behind. */
-void explain_success(struct session *s, const char *call, const struct sock *sk,
-		     const struct endpoint *ep);
+/*
+ * One function per call, run after it: err is the call's errno, 0 when it
+ * succeeded (where a success can surprise: a shared address, what close()
+ * left behind).
+ */
+void explain_socket(struct session *s, int err);
+void explain_setsockopt(struct session *s, const struct sock *sk, int err);
+void explain_bind(struct session *s, const struct sock *sk, const struct endpoint *ep, int err);
+void explain_listen(struct session *s, const struct sock *sk, int err);
+void explain_connect(struct session *s, const struct sock *sk, const struct endpoint *ep, int err);
+void explain_accept(struct session *s, const struct sock *sk, int err);
+/* send, sendto (receiving false) and recv (true) */
+void explain_io(struct session *s, const struct sock *sk, bool receiving, int err);
+void explain_shutdown(struct session *s, const struct sock *sk, int err);
+void explain_close(struct session *s, const struct sock *sk);
 
 /*
  * Do two bound endpoints of the same protocol clash in the port table?  The

@@ -1,13 +1,17 @@
 /*
- * export: a C program from the session's records.  Each record is parsed
- * again with the command parser; the names of new sockets come from the
- * recorded call lines ("accept(s1) = s3"), so automatic names come out the
- * same.  The helpers at the top of the generated file print exactly the
+ * export: a C program from the session's records.  Each verb's row in the
+ * command table names its emitter here; an emitter reads the record's data
+ * (its words, the socket it was about with its family and type, the socket
+ * it made), never the transcript's text, except to print the same call
+ * line.  The helpers at the top of the generated file print exactly the
  * transcript's formats.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,22 +232,68 @@ static const char prologue[] =
 "int main(void)\n"
 "{\n";
 
-/* A C identifier for a socket name: sk_ + the name, '-' as '_'. */
+/* What the emitters share: the file, and which variables are declared. */
+struct export_ctx {
+	FILE *f;
+	char **declared;	/* C names of the socket variables declared so far */
+	size_t ndeclared, cap;
+	bool oom;
+};
+
+/*
+ * A C identifier for a socket name, one to one: sk_NAME when the name has
+ * no '-'; else skh_ with '_' as _1 and '-' as _0, so "a-b" and "a_b" differ.
+ */
 static void cname(const char *name, char *buf, size_t len)
 {
-	size_t n = (size_t)snprintf(buf, len, "sk_");
+	bool dash = strchr(name, '-') != NULL;
+	size_t n = (size_t)snprintf(buf, len, dash ? "skh_" : "sk_");
 
-	for (; *name && n + 1 < len; name++)
-		buf[n++] = *name == '-' ? '_' : *name;
+	for (; *name && n + 3 < len; name++) {
+		if (dash && (*name == '-' || *name == '_')) {
+			buf[n++] = '_';
+			buf[n++] = *name == '-' ? '0' : '1';
+		} else {
+			buf[n++] = *name;
+		}
+	}
 	buf[n] = '\0';
 }
 
-/* A C string literal of text. */
-static void cstr(FILE *f, const char *text)
+/* "int " when the variable is new, else "" (a name used again after close). */
+static const char *declare(struct export_ctx *x, const char *var)
+{
+	char *copy;
+
+	for (size_t i = 0; i < x->ndeclared; i++)
+		if (strcmp(x->declared[i], var) == 0)
+			return "";
+	if (x->ndeclared == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 64;
+		char **v = realloc(x->declared, cap * sizeof *v);
+
+		if (v == NULL) {
+			x->oom = true;
+			return "int ";
+		}
+		x->declared = v;
+		x->cap = cap;
+	}
+	copy = strdup(var);
+	if (copy == NULL) {
+		x->oom = true;
+		return "int ";
+	}
+	x->declared[x->ndeclared++] = copy;
+	return "int ";
+}
+
+/* A C string literal of len bytes. */
+static void cstr_n(FILE *f, const char *text, size_t len)
 {
 	fputc('"', f);
-	for (; *text; text++) {
-		unsigned char c = (unsigned char)*text;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
 
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
@@ -251,77 +301,56 @@ static void cstr(FILE *f, const char *text)
 			fputs("\\n", f);
 		else if (c == '\t')
 			fputs("\\t", f);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\%03o", c);
+		else if (c == '?' && i + 1 < len && text[i + 1] == '?')
+			fputs("?\\", f);	/* no trigraphs */
 		else
 			fputc(c, f);
 	}
 	fputc('"', f);
 }
 
-/* The first line of a record's output: the call line, and its " = " result. */
-static void call_line(const struct record *r, char *buf, size_t len)
+static void cstr(FILE *f, const char *text)
 {
-	size_t n = strcspn(r->output, "\n");
-
-	snprintf(buf, len, "%.*s", (int)n, r->output);
+	cstr_n(f, text, strlen(text));
 }
 
-/* The call part of the call line: "bind(s1, 0.0.0.0:8888)" */
+/* The call part of the record's call line: "bind(s1, 0.0.0.0:8888)" */
 static void call_part(const struct record *r, char *buf, size_t len)
 {
+	size_t n = strcspn(r->output, "\n");
 	char *eq;
 
-	call_line(r, buf, len);
+	snprintf(buf, len, "%.*s", (int)n, r->output);
 	eq = strstr(buf, " = ");
 	if (eq)
 		*eq = '\0';
 }
 
-/* Name after " = " of a creating call, or "" when it failed. */
-static void new_name(const struct record *r, char *buf, size_t len)
+/* `result("call", ` : the opening most emitters share. */
+static void open_result(struct export_ctx *x, const struct record *r, const char *fn)
 {
-	char line[512], *eq;
+	char call[600];
 
-	call_line(r, line, sizeof line);
-	eq = strstr(line, " = ");
-	snprintf(buf, len, "%s", eq && eq[3] != '-' ? eq + 3 : "");
+	call_part(r, call, sizeof call);
+	fprintf(x->f, "\t%s(", fn);
+	cstr(x->f, call);
 }
 
-/* Families of the sockets by name, as the session went. */
-struct names {
-	char name[64][SOCK_NAMELEN];
-	int family[64];
-	int type[64];
-	int n;
-};
-
-/* Remember name's family and type; "int " when its variable is new, else "". */
-static const char *names_set(struct names *ns, const char *name, int family, int type)
+static void var_of(const struct record *r, char *buf, size_t len)
 {
-	for (int i = 0; i < ns->n; i++)
-		if (strcmp(ns->name[i], name) == 0) {
-			ns->family[i] = family;
-			ns->type[i] = type;
-			return "";	/* a name used again after close: the same variable */
-		}
-	if (ns->n < 64) {
-		snprintf(ns->name[ns->n], SOCK_NAMELEN, "%s", name);
-		ns->family[ns->n] = family;
-		ns->type[ns->n++] = type;
-	}
-	return "int ";
+	cname(r->sock.name, buf, len);
 }
 
-static int names_family(const struct names *ns, const char *name, int *type)
+static const char *family_c(int family)
 {
-	for (int i = 0; i < ns->n; i++)
-		if (strcmp(ns->name[i], name) == 0) {
-			*type = ns->type[i];
-			return ns->family[i];
-		}
-	*type = SOCK_STREAM;
-	return AF_INET;
+	return family == AF_INET6 ? "AF_INET6" : "AF_INET";
+}
+
+static const char *type_c(int type)
+{
+	return type == SOCK_DGRAM ? "SOCK_DGRAM" : "SOCK_STREAM";
 }
 
 /* The why-lines and notes of a record, as a comment. */
@@ -329,194 +358,317 @@ static void comments(FILE *f, const struct record *r, const char *prev_context)
 {
 	const char *p = strchr(r->output, '\n');
 
-	if (r->context && (!prev_context || strcmp(prev_context, r->context) != 0))
-		fprintf(f, "\n\t/* == %s */\n", r->context);
+	if (r->context && (!prev_context || strcmp(prev_context, r->context) != 0)) {
+		fprintf(f, "\n\t/* == ");
+		for (const char *c = r->context; *c; c++)
+			fputc(c[0] == '*' && c[1] == '/' ? '+' : *c, f);
+		fprintf(f, " */\n");
+	}
 	for (; p && p[1]; p = strchr(p + 1, '\n')) {
 		const char *e = strchr(p + 1, '\n');
-		int n = e ? (int)(e - p - 1) : (int)strlen(p + 1);
-		char line[600];
+		size_t n = e ? (size_t)(e - p - 1) : strlen(p + 1);
+		const char *l = p + 1;
 
-		snprintf(line, sizeof line, "%.*s", n, p + 1);
+		while (n && *l == ' ')
+			l++, n--;
+		fputs("\t/* ", f);
 		/* no comment may end early */
-		for (char *s = strstr(line, "*/"); s; s = strstr(s, "*/"))
-			s[0] = '+';
-		fprintf(f, "\t/* %s */\n", line + strspn(line, " "));
+		for (size_t i = 0; i < n; i++)
+			fputc(l[i] == '*' && i + 1 < n && l[i + 1] == '/' ? '+' : l[i], f);
+		fputs(" */\n", f);
 	}
 }
 
-static void emit_endpoint(FILE *f, const struct endpoint *ep)
+static void emit_endpoint(FILE *f, const struct record *r, const char *text)
 {
-	char host[ADDR_STRLEN];
+	char host[ADDR_STRLEN], err[200];
+	struct endpoint ep;
 
-	addr_format_host(ep, host, sizeof host);
-	fprintf(f, "%s, \"%s\", %u", ep->family == AF_INET6 ? "AF_INET6" : "AF_INET", host, ep->port);
+	addr_parse(text, r->sock.family ? r->sock.family : AF_INET, &ep, err, sizeof err);
+	addr_format_host(&ep, host, sizeof host);
+	fprintf(f, "%s, \"%s\", %u", family_c(ep.family), host, ep.port);
 }
 
-static void emit(FILE *f, const struct record *r, struct names *ns)
+void export_socket(struct export_ctx *x, const struct record *r)
 {
-	struct cmd_line cl;
-	char err[256], call[600], name[SOCK_NAMELEN], var[40], var2[40];
-	const char *verb;
-	int type = SOCK_STREAM, family;
+	char var[80];
+	int family = AF_INET, type = r->argv[0][0] == 'u' ? SOCK_DGRAM : SOCK_STREAM;
 
-	if (cmd_parse(r->line, &cl, err, sizeof err) != 0)
+	for (int i = 1; i < r->argc; i++)
+		if (strcmp(r->argv[i], "-6") == 0)
+			family = AF_INET6;
+	if (!r->created[0]) {
+		open_result(x, r, "new_socket");
+		fprintf(x->f, ", \"\", %s, %s);\n", family_c(family), type_c(type));
 		return;
-	verb = cl.argv[0];
-	call_part(r, call, sizeof call);
-	if (cl.argc > 1)
-		cname(cl.argv[1], var, sizeof var);
-	family = cl.argc > 1 ? names_family(ns, cl.argv[1], &type) : AF_INET;
-
-	if (strcmp(verb, "tcp") == 0 || strcmp(verb, "udp") == 0) {
-		bool v6 = false;
-
-		for (int i = 1; i < cl.argc; i++)
-			v6 |= strcmp(cl.argv[i], "-6") == 0;
-		new_name(r, name, sizeof name);
-		if (!name[0]) {
-			fprintf(f, "\tnew_socket(");
-			cstr(f, call);
-			fprintf(f, ", \"\", %s, %s);\n", v6 ? "AF_INET6" : "AF_INET",
-				verb[0] == 't' ? "SOCK_STREAM" : "SOCK_DGRAM");
-			return;
-		}
-		cname(name, var, sizeof var);
-		fprintf(f, "\t%s%s = new_socket(",
-			names_set(ns, name, v6 ? AF_INET6 : AF_INET, verb[0] == 't' ? SOCK_STREAM : SOCK_DGRAM),
-			var);
-		cstr(f, call);
-		fprintf(f, ", \"%s\", %s, %s);\n", name, v6 ? "AF_INET6" : "AF_INET",
-			verb[0] == 't' ? "SOCK_STREAM" : "SOCK_DGRAM");
-		fprintf(f, "\t(void)%s;\n", var);
-	} else if (strcmp(verb, "set") == 0) {
-		const struct sockopt_desc *o = sock_opt_find(cl.argv[2]);
-		static const char *const levels[] = { "SOL_SOCKET", "IPPROTO_IPV6", "IPPROTO_TCP" };
-		const char *level = o->level == SOL_SOCKET ? levels[0] :
-				    o->level == IPPROTO_IPV6 ? levels[1] : levels[2];
-
-		if (o->bit == SOPT_LINGER) {
-			bool on = strcmp(cl.argv[3], "off") != 0;
-
-			fprintf(f, "\t{\n\t\tstruct linger lg = { %d, %d };\n\n\t\tresult(", on,
-				on ? atoi(cl.argv[3]) : 0);
-			cstr(f, call);
-			fprintf(f, ", setsockopt(%s, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));\n\t}\n", var);
-		} else {
-			fprintf(f, "\tset_flag(");
-			cstr(f, call);
-			fprintf(f, ", %s, %s, %s, %d);\n", var, level, o->cname,
-				strcmp(cl.argv[3], "on") == 0 || strcmp(cl.argv[3], "1") == 0);
-		}
-	} else if (strcmp(verb, "bind") == 0 || strcmp(verb, "connect") == 0) {
-		struct endpoint ep;
-
-		addr_parse(cl.argv[2], family, &ep, err, sizeof err);
-		fprintf(f, "\tresult(");
-		cstr(f, call);
-		fprintf(f, ", %s(%s, ", verb[0] == 'b' ? "bind_to" : "connect_to", var);
-		emit_endpoint(f, &ep);
-		fprintf(f, "));\n");
-	} else if (strcmp(verb, "listen") == 0) {
-		fprintf(f, "\tresult(");
-		cstr(f, call);
-		fprintf(f, ", listen(%s, %d));\n", var, cl.argc > 2 ? atoi(cl.argv[2]) : 128);
-	} else if (strcmp(verb, "accept") == 0) {
-		new_name(r, name, sizeof name);
-		if (!name[0]) {
-			fprintf(f, "\taccept_one(");
-			cstr(f, call);
-			fprintf(f, ", \"\", %s);\n", var);
-			return;
-		}
-		cname(name, var2, sizeof var2);
-		fprintf(f, "\t%s%s = accept_one(", names_set(ns, name, family, type), var2);
-		cstr(f, call);
-		fprintf(f, ", \"%s\", %s);\n\t(void)%s;\n", name, var, var2);
-	} else if (strcmp(verb, "send") == 0) {
-		char text[CMD_LINEMAX];
-
-		cmd_join(&cl, 2, text, sizeof text);
-		fprintf(f, "\tresult(");
-		cstr(f, call);
-		fprintf(f, ", send(%s, ", var);
-		cstr(f, text);
-		fprintf(f, ", %zu, MSG_NOSIGNAL | MSG_DONTWAIT));\n", strlen(text));
-	} else if (strcmp(verb, "sendto") == 0) {
-		char text[CMD_LINEMAX];
-		struct endpoint ep;
-
-		addr_parse(cl.argv[2], family, &ep, err, sizeof err);
-		cmd_join(&cl, 3, text, sizeof text);
-		fprintf(f, "\tresult(");
-		cstr(f, call);
-		fprintf(f, ", send_to(%s, ", var);
-		emit_endpoint(f, &ep);
-		fprintf(f, ", ");
-		cstr(f, text);
-		fprintf(f, "));\n");
-	} else if (strcmp(verb, "recv") == 0) {
-		fprintf(f, "\treceive(");
-		cstr(f, call);
-		fprintf(f, ", %s, %d);\n", var, type == SOCK_DGRAM);
-	} else if (strcmp(verb, "shutdown") == 0) {
-		const char *how = strcmp(cl.argv[2], "rd") == 0 ? "SHUT_RD" :
-				  strcmp(cl.argv[2], "wr") == 0 ? "SHUT_WR" : "SHUT_RDWR";
-
-		fprintf(f, "\tresult(");
-		cstr(f, call);
-		fprintf(f, ", shutdown(%s, %s));\n", var, how);
-	} else if (strcmp(verb, "close") == 0) {
-		fprintf(f, "\tresult(");
-		cstr(f, call);
-		fprintf(f, ", close(%s));\n", var);
-	} else if (strcmp(verb, "wait") == 0) {
-		fprintf(f, "\tpause_for(");
-		cstr(f, call);
-		fprintf(f, ", %s);\n", cl.argv[1]);
-	} else if (strcmp(verb, "sysctl") == 0 && cl.argc == 2) {
-		char path[200];
-		size_t k = (size_t)snprintf(path, sizeof path, "/proc/sys/");
-
-		for (const char *p = cl.argv[1]; *p && k + 1 < sizeof path; p++)
-			path[k++] = *p == '.' ? '/' : *p;
-		path[k] = '\0';
-		fprintf(f, "\tread_setting(");
-		cstr(f, call);
-		fprintf(f, ", \"%s\");\n", path);
-	} else {
-		/* net, and what only sockplay's sandbox does: sysctl writes, addr, reset */
-		fprintf(f, "\t/* %s: not exported (%s) */\n\tprintf(\"%%s\\n\", ", r->line,
-			strcmp(verb, "net") == 0 ? "the kernel table is sockplay's view" :
-			"only sockplay's sandbox may do this");
-		cstr(f, "# not exported: ");
-		fprintf(f, " ");
-		cstr(f, r->line);
-		fprintf(f, ");\n");
 	}
+	cname(r->created, var, sizeof var);
+	fprintf(x->f, "\t%s%s = new_socket(", declare(x, var), var);
+	{
+		char call[600];
+
+		call_part(r, call, sizeof call);
+		cstr(x->f, call);
+	}
+	fprintf(x->f, ", \"%s\", %s, %s);\n\t(void)%s;\n", r->created, family_c(family),
+		type_c(type), var);
 }
 
-int export_c(const struct session *s, const char *path, char *err, size_t errlen)
+void export_set(struct export_ctx *x, const struct record *r)
 {
-	struct names ns = { .n = 0 };
-	const char *prev = NULL;
-	FILE *f = fopen(path, "w");
+	const struct sockopt_desc *o = sock_opt_find(r->argv[2]);
+	const char *level = o->level == SOL_SOCKET ? "SOL_SOCKET" :
+			    o->level == IPPROTO_IPV6 ? "IPPROTO_IPV6" : "IPPROTO_TCP";
+	char var[80];
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
+	var_of(r, var, sizeof var);
+	if (o->bit == SOPT_LINGER) {
+		bool on = strcmp(r->argv[3], "off") != 0;
+
+		fprintf(x->f, "\t{\n\t\tstruct linger lg = { %d, %d };\n\n", on, on ? atoi(r->argv[3]) : 0);
+		open_result(x, r, "\tresult");
+		fprintf(x->f, ", setsockopt(%s, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));\n\t}\n", var);
+		return;
 	}
+	open_result(x, r, "set_flag");
+	fprintf(x->f, ", %s, %s, %s, %d);\n", var, level, o->cname,
+		strcmp(r->argv[3], "on") == 0 || strcmp(r->argv[3], "1") == 0);
+}
+
+static void emit_addr_call(struct export_ctx *x, const struct record *r, const char *fn)
+{
+	char var[80];
+
+	var_of(r, var, sizeof var);
+	open_result(x, r, "result");
+	fprintf(x->f, ", %s(%s, ", fn, var);
+	emit_endpoint(x->f, r, r->argv[2]);
+	fprintf(x->f, "));\n");
+}
+
+void export_bind(struct export_ctx *x, const struct record *r)
+{
+	emit_addr_call(x, r, "bind_to");
+}
+
+void export_connect(struct export_ctx *x, const struct record *r)
+{
+	emit_addr_call(x, r, "connect_to");
+}
+
+void export_listen(struct export_ctx *x, const struct record *r)
+{
+	char var[80];
+
+	var_of(r, var, sizeof var);
+	open_result(x, r, "result");
+	fprintf(x->f, ", listen(%s, %d));\n", var, r->argc > 2 ? atoi(r->argv[2]) : 128);
+}
+
+void export_accept(struct export_ctx *x, const struct record *r)
+{
+	char var[80], var2[80];
+
+	cname(r->argv[1], var, sizeof var);
+	if (!r->created[0]) {
+		open_result(x, r, "accept_one");
+		fprintf(x->f, ", \"\", %s);\n", var);
+		return;
+	}
+	cname(r->created, var2, sizeof var2);
+	fprintf(x->f, "\t%s%s = accept_one(", declare(x, var2), var2);
+	{
+		char call[600];
+
+		call_part(r, call, sizeof call);
+		cstr(x->f, call);
+	}
+	fprintf(x->f, ", \"%s\", %s);\n\t(void)%s;\n", r->created, var, var2);
+}
+
+/* argv[from..] joined with single spaces, as send and sendto send it. */
+static char *joined(const struct record *r, int from)
+{
+	size_t n = 0;
+	char *t;
+
+	for (int i = from; i < r->argc; i++)
+		n += strlen(r->argv[i]) + 1;
+	t = malloc(n + 1);
+	if (t == NULL)
+		return NULL;
+	t[0] = '\0';
+	for (int i = from; i < r->argc; i++) {
+		if (i > from)
+			strcat(t, " ");
+		strcat(t, r->argv[i]);
+	}
+	return t;
+}
+
+void export_send(struct export_ctx *x, const struct record *r)
+{
+	char var[80], *text = joined(r, 2);
+
+	if (text == NULL) {
+		x->oom = true;
+		return;
+	}
+	var_of(r, var, sizeof var);
+	open_result(x, r, "result");
+	fprintf(x->f, ", send(%s, ", var);
+	cstr(x->f, text);
+	fprintf(x->f, ", %zu, MSG_NOSIGNAL | MSG_DONTWAIT));\n", strlen(text));
+	free(text);
+}
+
+void export_sendto(struct export_ctx *x, const struct record *r)
+{
+	char var[80], *text = joined(r, 3);
+
+	if (text == NULL) {
+		x->oom = true;
+		return;
+	}
+	var_of(r, var, sizeof var);
+	open_result(x, r, "result");
+	fprintf(x->f, ", send_to(%s, ", var);
+	emit_endpoint(x->f, r, r->argv[2]);
+	fprintf(x->f, ", ");
+	cstr(x->f, text);
+	fprintf(x->f, "));\n");
+	free(text);
+}
+
+void export_recv(struct export_ctx *x, const struct record *r)
+{
+	char var[80];
+
+	var_of(r, var, sizeof var);
+	open_result(x, r, "receive");
+	fprintf(x->f, ", %s, %d);\n", var, r->sock.type == SOCK_DGRAM);
+}
+
+void export_shutdown(struct export_ctx *x, const struct record *r)
+{
+	const char *how = strcmp(r->argv[2], "rd") == 0 ? "SHUT_RD" :
+			  strcmp(r->argv[2], "wr") == 0 ? "SHUT_WR" : "SHUT_RDWR";
+	char var[80];
+
+	var_of(r, var, sizeof var);
+	open_result(x, r, "result");
+	fprintf(x->f, ", shutdown(%s, %s));\n", var, how);
+}
+
+void export_close(struct export_ctx *x, const struct record *r)
+{
+	char var[80];
+
+	var_of(r, var, sizeof var);
+	open_result(x, r, "result");
+	fprintf(x->f, ", close(%s));\n", var);
+}
+
+void export_wait(struct export_ctx *x, const struct record *r)
+{
+	open_result(x, r, "pause_for");
+	fprintf(x->f, ", %s);\n", r->argv[1]);
+}
+
+/* Only a read is exported; a write is something only sockplay's sandbox may do. */
+void export_sysctl(struct export_ctx *x, const struct record *r)
+{
+	char path[200];
+	size_t k = (size_t)snprintf(path, sizeof path, "/proc/sys/");
+
+	if (r->argc > 2) {
+		export_none(x, r);
+		return;
+	}
+	for (const char *p = r->argv[1]; *p && k + 1 < sizeof path; p++)
+		path[k++] = *p == '.' ? '/' : *p;
+	path[k] = '\0';
+	open_result(x, r, "read_setting");
+	fprintf(x->f, ", \"%s\");\n", path);
+}
+
+void export_none(struct export_ctx *x, const struct record *r)
+{
+	const char *why = r->cmd->no_export ? r->cmd->no_export : "not a socket call";
+
+	fprintf(x->f, "\t/* not exported (%s): */\n\tprintf(\"%%s\\n\", ", why);
+	cstr(x->f, "# not exported: ");
+	fprintf(x->f, " ");
+	cstr(x->f, r->line);
+	fprintf(x->f, ");\n");
+}
+
+static void export_write(FILE *f, const struct session *s, struct export_ctx *x)
+{
+	const char *prev = NULL;
+
 	fputs(prologue, f);
 	for (size_t i = 0; i < s->nrecords; i++) {
 		const struct record *r = &s->records[i];
 
 		comments(f, r, prev);
 		prev = r->context;
-		emit(f, r, &ns);
+		(r->cmd->emit ? r->cmd->emit : export_none)(x, r);
 	}
 	fputs("\treturn 0;\n}\n", f);
-	if (fclose(f) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
+}
+
+/* Open path for the program: never through a symlink, never over a file unless force. */
+static FILE *open_target(const char *path, bool force, char *err, size_t errlen)
+{
+	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (force ? O_TRUNC : O_EXCL);
+	int fd = open(path, flags, 0644);
+	FILE *f;
+
+	if (fd < 0) {
+		int e = errno;
+
+		if (e == EEXIST)
+			snprintf(err, errlen, "%s exists: give -f to overwrite it", path);
+		else if (e == ELOOP)
+			snprintf(err, errlen, "%s is a symbolic link: sockplay does not write through one",
+				 path);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(e));
+		errno = e;
+		return NULL;
 	}
-	return 0;
+	f = fdopen(fd, "w");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
+int export_c(const struct session *s, const char *path, bool force, char *err, size_t errlen)
+{
+	struct export_ctx x = { 0 };
+	bool to_stdout = strcmp(path, "-") == 0;
+	FILE *f = to_stdout ? stdout : open_target(path, force, err, errlen);
+	int r = 0, e = 0;
+
+	if (f == NULL)
+		return -1;
+	x.f = f;
+	export_write(f, s, &x);
+	if (to_stdout ? fflush(f) != 0 || ferror(f) : fclose(f) != 0) {
+		e = errno ? errno : EIO;
+		snprintf(err, errlen, "%s: %s", to_stdout ? "standard output" : path, strerror(e));
+		r = -1;
+	} else if (x.oom) {
+		e = ENOMEM;
+		snprintf(err, errlen, "%s: out of memory: the program is incomplete", path);
+		r = -1;
+	}
+	for (size_t i = 0; i < x.ndeclared; i++)
+		free(x.declared[i]);
+	free(x.declared);
+	errno = e;
+	return r;
 }

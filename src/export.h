@@ -12,11 +12,34 @@
 #ifndef SOCKPLAY_EXPORT_H
 #define SOCKPLAY_EXPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "session.h"
 
-/* Write the program to path: 0, or -1 with a message in err. */
-int export_c(const struct session *s, const char *path, char *err, size_t errlen);
+/*
+ * Write the program to path ("-": standard output).  The file is created
+ * new, never through a symbolic link; an existing one is overwritten only
+ * with force.  0, or -1 with errno and a message in err.
+ */
+int export_c(const struct session *s, const char *path, bool force, char *err, size_t errlen);
+
+/* The emitters the command table's rows point at, one per verb. */
+struct export_ctx;
+void export_socket(struct export_ctx *x, const struct record *r);
+void export_set(struct export_ctx *x, const struct record *r);
+void export_bind(struct export_ctx *x, const struct record *r);
+void export_listen(struct export_ctx *x, const struct record *r);
+void export_connect(struct export_ctx *x, const struct record *r);
+void export_accept(struct export_ctx *x, const struct record *r);
+void export_send(struct export_ctx *x, const struct record *r);
+void export_sendto(struct export_ctx *x, const struct record *r);
+void export_recv(struct export_ctx *x, const struct record *r);
+void export_shutdown(struct export_ctx *x, const struct record *r);
+void export_close(struct export_ctx *x, const struct record *r);
+void export_wait(struct export_ctx *x, const struct record *r);
+void export_sysctl(struct export_ctx *x, const struct record *r);
+/* A record that is not exported: a comment, and a line saying so when run. */
+void export_none(struct export_ctx *x, const struct record *r);
 
 #endif

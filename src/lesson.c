@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,207 +70,346 @@ static bool choice_valid(const char *c)
 	return errname_value(c) >= 0;
 }
 
-#define FAIL(...) do { snprintf(err, errlen, "%s:%u: ", path, lineno); \
-	snprintf(err + strlen(err), errlen - strlen(err), __VA_ARGS__); goto bad; } while (0)
+/* Lessons are small text files; these bounds keep a hostile one from costing much. */
+#define LESSON_MAXBYTES (1024 * 1024)
+#define LESSON_MAXLINE 4096
+
+/* What the loader carries from line to line. */
+struct loader {
+	const char *path;
+	struct lesson *l;
+	unsigned lineno;
+	size_t stepcap, itemcap, sysctlcap, summarylen, summarycap;
+	char *pending_q;	/* a predict: waiting for its command */
+	char **pending_c;
+	int npending;
+	unsigned pending_line;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(struct loader *ld, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	snprintf(ld->err, ld->errlen, "%s:%u: ", ld->path, ld->lineno);
+	n = strlen(ld->err);
+	va_start(ap, fmt);
+	vsnprintf(ld->err + n, ld->errlen - n, fmt, ap);
+	va_end(ap);
+	for (unsigned char *p = (unsigned char *)ld->err; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return -1;
+}
+
+static void pending_free(struct loader *ld)
+{
+	free(ld->pending_q);
+	for (int i = 0; i < ld->npending; i++)
+		free(ld->pending_c[i]);
+	free(ld->pending_c);
+	ld->pending_q = NULL;
+	ld->pending_c = NULL;
+	ld->npending = 0;
+}
+
+static int add_summary(struct loader *ld, const char *text)
+{
+	struct lesson *l = ld->l;
+	size_t add = strlen(text);
+
+	/* grown geometrically: many summary lines must stay linear */
+	if (ld->summarylen + add + 2 > ld->summarycap) {
+		size_t cap = ld->summarycap ? ld->summarycap : 128;
+		char *p;
+
+		while (ld->summarylen + add + 2 > cap)
+			cap *= 2;
+		p = realloc(l->summary, cap);
+		if (p == NULL)
+			return fail(ld, "out of memory");
+		l->summary = p;
+		ld->summarycap = cap;
+	}
+	if (ld->summarylen)
+		l->summary[ld->summarylen++] = ' ';
+	memcpy(l->summary + ld->summarylen, text, add + 1);
+	ld->summarylen += add;
+	return 0;
+}
+
+static int header_sysctl(struct loader *ld, const char *v)
+{
+	struct cmd_line cl;
+	char cmdline[CMD_TEXTMAX], msg[256];
+	struct lesson *l = ld->l;
+
+	if (strlen(v) + 8 >= sizeof cmdline)
+		return fail(ld, "'sysctl:' line too long");
+	snprintf(cmdline, sizeof cmdline, "sysctl %s", v);
+	if (cmd_parse(cmdline, &cl, msg, sizeof msg) != 0)
+		return fail(ld, "%s", msg);
+	if (cl.argc < 3)
+		return fail(ld, "'sysctl:' needs KEY VALUE");
+	if (cl.expect.kind != EXPECT_NONE)
+		return fail(ld, "'sysctl:' takes KEY VALUE, no expectation");
+	if (!grow((void **)&l->sysctls, l->nsysctl, &ld->sysctlcap, sizeof *l->sysctls))
+		return fail(ld, "out of memory");
+	l->sysctls[l->nsysctl] = strdup(v);
+	if (l->sysctls[l->nsysctl] == NULL)
+		return fail(ld, "out of memory");
+	l->nsysctl++;
+	return 0;
+}
+
+/* title:, summary:, sandbox:, sysctl: before the first step */
+static int header_line(struct loader *ld, char *t)
+{
+	struct lesson *l = ld->l;
+
+	if (t[0] == '\0')
+		return 0;
+	if (strncmp(t, "title:", 6) == 0) {
+		if (l->title)
+			return fail(ld, "a second 'title:'");
+		l->title = strdup(trim(t + 6));
+		return l->title ? 0 : fail(ld, "out of memory");
+	}
+	if (strncmp(t, "summary:", 8) == 0)
+		return add_summary(ld, trim(t + 8));
+	if (strncmp(t, "sandbox:", 8) == 0) {
+		const char *v = trim(t + 8);
+
+		if (strcmp(v, "yes") == 0)
+			l->sandbox = true;
+		else if (strcmp(v, "no") != 0)
+			return fail(ld, "'sandbox:' takes yes or no, not '%.40s'", v);
+		return 0;
+	}
+	if (strncmp(t, "sysctl:", 7) == 0)
+		return header_sysctl(ld, trim(t + 7));
+	return fail(ld, "'%.40s' before the first step: the header knows title:, summary:, "
+		    "sandbox: and sysctl:; a step starts with 'step:'", t);
+}
+
+static int step_line(struct loader *ld, char *t)
+{
+	struct lesson *l = ld->l;
+	struct lstep *st = l->nsteps ? &l->steps[l->nsteps - 1] : NULL;
+
+	if (ld->pending_q)
+		return fail(ld, "a 'predict:' must be followed by a command");
+	if (st && st->n == 0)
+		return fail(ld, "the step before this one is empty");
+	if (!grow((void **)&l->steps, l->nsteps, &ld->stepcap, sizeof *l->steps))
+		return fail(ld, "out of memory");
+	st = &l->steps[l->nsteps++];
+	memset(st, 0, sizeof *st);
+	ld->itemcap = 0;
+	st->title = strdup(trim(t + 5));
+	st->line = ld->lineno;
+	if (st->title == NULL || !st->title[0])
+		return fail(ld, "a step needs a title: 'step: TITLE'");
+	return 0;
+}
+
+static int predict_line(struct loader *ld, char *t)
+{
+	char *q = trim(t + 8), *bar = strchr(q, '|');
+
+	if (ld->pending_q)
+		return fail(ld, "two 'predict:' lines for one command");
+	if (bar == NULL)
+		return fail(ld, "'predict: QUESTION | CHOICE | CHOICE...' needs choices");
+	*bar = '\0';
+	ld->pending_q = strdup(trim(q));
+	ld->pending_line = ld->lineno;
+	for (char *c = bar + 1; c; ) {
+		char *next = strchr(c, '|'), **v;
+
+		if (next)
+			*next++ = '\0';
+		c = trim(c);
+		if (!choice_valid(c))
+			return fail(ld, "prediction choice '%.40s': use ok, an errno name or a count", c);
+		v = realloc(ld->pending_c, (size_t)(ld->npending + 1) * sizeof *v);
+		if (v == NULL)
+			return fail(ld, "out of memory");
+		ld->pending_c = v;
+		ld->pending_c[ld->npending++] = strdup(c);
+		c = next;
+	}
+	if (ld->npending < 2)
+		return fail(ld, "a prediction needs at least two choices");
+	return 0;
+}
+
+/* The prediction waiting for this command: its expectation must be a choice. */
+static int attach_prediction(struct loader *ld, const struct cmd_line *cl, struct litem *it)
+{
+	char want[32];
+	bool found = false;
+
+	cmd_expect_format(&cl->expect, want, sizeof want);
+	for (int i = 0; i < ld->npending; i++)
+		if (strcmp(ld->pending_c[i], want) == 0 ||
+		    (cl->expect.kind == EXPECT_ERRNO && errname_value(ld->pending_c[i]) == cl->expect.value))
+			found = true;
+	if (!found)
+		return fail(ld, "the expected outcome %s is not among the prediction's choices", want);
+	it->question = ld->pending_q;
+	it->choices = ld->pending_c;
+	it->nchoices = ld->npending;
+	ld->pending_q = NULL;
+	ld->pending_c = NULL;
+	ld->npending = 0;
+	return 0;
+}
+
+static int command_line(struct loader *ld, char *t)
+{
+	struct lstep *st = &ld->l->steps[ld->l->nsteps - 1];
+	struct cmd_line cl;
+	char msg[256];
+	struct litem *it;
+	int r = cmd_parse(trim(t + 1), &cl, msg, sizeof msg);
+
+	if (r < 0)
+		return fail(ld, "%s", msg);
+	if (r == 1)
+		return fail(ld, "'$' with no command");
+	/* lessons are data: nothing in one may touch a file */
+	if (cl.cmd->flags & CMDF_FILE)
+		return fail(ld, "'%s' writes files: a lesson may not use it", cl.cmd->name);
+	if (cl.expect.kind == EXPECT_NONE && ld->pending_q)
+		return fail(ld, "the command after 'predict:' (line %u) needs an expectation (=> ...)",
+			    ld->pending_line);
+	if (!ld->l->sandbox && cl.cmd->kernel_write_args && cl.argc - 1 >= cl.cmd->kernel_write_args)
+		return fail(ld, "'%s' changes the kernel: the lesson needs 'sandbox: yes'", cl.cmd->name);
+	it = new_item(st, &ld->itemcap);
+	if (it == NULL)
+		return fail(ld, "out of memory");
+	it->kind = LI_CMD;
+	it->text = strdup(trim(t + 1));
+	it->line = ld->lineno;
+	if (it->text == NULL)
+		return fail(ld, "out of memory");
+	return ld->pending_q ? attach_prediction(ld, &cl, it) : 0;
+}
+
+static int prose_line(struct loader *ld, char *t)
+{
+	struct lstep *st = &ld->l->steps[ld->l->nsteps - 1];
+	struct litem *it = new_item(st, &ld->itemcap);
+
+	if (it == NULL)
+		return fail(ld, "out of memory");
+	it->kind = LI_PROSE;
+	it->text = strdup(t);
+	it->line = ld->lineno;
+	return it->text ? 0 : fail(ld, "out of memory");
+}
+
+/* One line of the file, raw: what it is decides who reads it. */
+static int load_line(struct loader *ld, char *line, size_t len)
+{
+	char *t;
+
+	if (strlen(line) != len)
+		return fail(ld, "a NUL byte: a lesson is text");
+	if (len > LESSON_MAXLINE)
+		return fail(ld, "line too long (at most %d bytes)", LESSON_MAXLINE);
+	for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
+			return fail(ld, "a control byte (0x%02x): a lesson is plain text", *p);
+	t = trim(line);
+	if (t[0] == '#')
+		return 0;
+	if (strncmp(t, "step:", 5) == 0)
+		return step_line(ld, t);
+	if (ld->l->nsteps == 0)
+		return header_line(ld, t);
+	if (strncmp(t, "predict:", 8) == 0)
+		return predict_line(ld, t);
+	if (t[0] == '$')
+		return command_line(ld, t);
+	return prose_line(ld, t);
+}
+
+/* What only the whole file can tell. */
+static int load_finish(struct loader *ld)
+{
+	struct lesson *l = ld->l;
+
+	if (!l->title)
+		return fail(ld, "no 'title:'");
+	if (l->nsteps == 0)
+		return fail(ld, "no steps: a step starts with 'step: TITLE'");
+	if (ld->pending_q)
+		return fail(ld, "a 'predict:' at the end has no command");
+	if (l->steps[l->nsteps - 1].n == 0)
+		return fail(ld, "the last step is empty");
+	if (l->nsysctl && !l->sandbox) {
+		ld->lineno = 0;
+		return fail(ld, "'sysctl:' in the header needs 'sandbox: yes'");
+	}
+	return 0;
+}
+
+static void lesson_names(const char *path, struct lesson *l)
+{
+	const char *base = strrchr(path, '/'), *dash, *dot;
+
+	snprintf(l->path, sizeof l->path, "%s", path);
+	base = base ? base + 1 : path;
+	l->number = atoi(base);
+	dash = strchr(base, '-');
+	dot = strrchr(base, '.');
+	if (dash && dot && dot > dash)
+		snprintf(l->name, sizeof l->name, "%.*s", (int)(dot - dash - 1), dash + 1);
+	else
+		snprintf(l->name, sizeof l->name, "%s", base);
+}
 
 int lesson_load(const char *path, struct lesson *l, char *err, size_t errlen)
 {
+	struct loader ld = { .path = path, .l = l, .err = err, .errlen = errlen };
 	FILE *f = fopen(path, "r");
-	char *line = NULL, *pending_q = NULL, **pending_c = NULL;
-	size_t cap = 0, stepcap = 0, itemcap = 0, sysctlcap = 0;
-	int npending = 0;
-	unsigned lineno = 0, pending_line = 0;
-	const char *base;
+	char *line = NULL;
+	size_t cap = 0, total = 0;
 	ssize_t n;
+	int r = 0;
 
 	memset(l, 0, sizeof *l);
-	snprintf(l->path, sizeof l->path, "%s", path);
-	base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	l->number = atoi(base);
-	{
-		const char *dash = strchr(base, '-'), *dot = strrchr(base, '.');
-
-		if (dash && dot && dot > dash)
-			snprintf(l->name, sizeof l->name, "%.*s", (int)(dot - dash - 1), dash + 1);
-		else
-			snprintf(l->name, sizeof l->name, "%s", base);
-	}
+	lesson_names(path, l);
 	if (f == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		char *t;
-		struct lstep *st = l->nsteps ? &l->steps[l->nsteps - 1] : NULL;
-
-		lineno++;
-		t = trim(line);
-		if (t[0] == '#')
-			continue;
-		if (strncmp(t, "step:", 5) == 0) {
-			if (pending_q)
-				FAIL("a 'predict:' must be followed by a command");
-			if (st && st->n == 0)
-				FAIL("the step before this one is empty");
-			if (!grow((void **)&l->steps, l->nsteps, &stepcap, sizeof *l->steps))
-				FAIL("out of memory");
-			st = &l->steps[l->nsteps++];
-			memset(st, 0, sizeof *st);
-			itemcap = 0;
-			st->title = strdup(trim(t + 5));
-			st->line = lineno;
-			if (st->title == NULL || !st->title[0])
-				FAIL("a step needs a title: 'step: TITLE'");
-			continue;
-		}
-		if (st == NULL) {
-			/* the header */
-			if (t[0] == '\0')
-				continue;
-			if (strncmp(t, "title:", 6) == 0) {
-				if (l->title)
-					FAIL("a second 'title:'");
-				l->title = strdup(trim(t + 6));
-			} else if (strncmp(t, "summary:", 8) == 0) {
-				const char *s = trim(t + 8);
-				size_t old = l->summary ? strlen(l->summary) : 0;
-				char *p = realloc(l->summary, old + strlen(s) + 2);
-
-				if (p == NULL)
-					FAIL("out of memory");
-				if (old)
-					p[old++] = ' ';
-				strcpy(p + old, s);
-				l->summary = p;
-			} else if (strncmp(t, "sandbox:", 8) == 0) {
-				const char *v = trim(t + 8);
-
-				if (strcmp(v, "yes") == 0)
-					l->sandbox = true;
-				else if (strcmp(v, "no") != 0)
-					FAIL("'sandbox:' takes yes or no, not '%s'", v);
-			} else if (strncmp(t, "sysctl:", 7) == 0) {
-				char cmdline[300], msg[256];
-				struct cmd_line cl;
-
-				snprintf(cmdline, sizeof cmdline, "sysctl %s", trim(t + 7));
-				if (cmd_parse(cmdline, &cl, msg, sizeof msg) != 0 || cl.argc < 3)
-					FAIL("%s", cl.argc < 3 ? "'sysctl:' needs KEY VALUE" : msg);
-				if (!grow((void **)&l->sysctls, l->nsysctl, &sysctlcap, sizeof *l->sysctls))
-					FAIL("out of memory");
-				l->sysctls[l->nsysctl++] = strdup(trim(t + 7));
-			} else {
-				FAIL("'%.40s' before the first step: the header knows title:, summary:, "
-				     "sandbox: and sysctl:; a step starts with 'step:'", t);
-			}
-			continue;
-		}
-		if (strncmp(t, "predict:", 8) == 0) {
-			char *q = trim(t + 8), *bar = strchr(q, '|');
-
-			if (pending_q)
-				FAIL("two 'predict:' lines for one command");
-			if (bar == NULL)
-				FAIL("'predict: QUESTION | CHOICE | CHOICE...' needs choices");
-			*bar = '\0';
-			pending_q = strdup(trim(q));
-			pending_line = lineno;
-			for (char *c = bar + 1; c; ) {
-				char *next = strchr(c, '|');
-
-				if (next)
-					*next++ = '\0';
-				c = trim(c);
-				if (!choice_valid(c))
-					FAIL("prediction choice '%s': use ok, an errno name or a count", c);
-				pending_c = realloc(pending_c, (size_t)(npending + 1) * sizeof *pending_c);
-				if (pending_c == NULL)
-					FAIL("out of memory");
-				pending_c[npending++] = strdup(c);
-				c = next;
-			}
-			if (npending < 2)
-				FAIL("a prediction needs at least two choices");
-			continue;
-		}
-		if (t[0] == '$') {
-			struct cmd_line cl;
-			char msg[256];
-			struct litem *it;
-			int r = cmd_parse(trim(t + 1), &cl, msg, sizeof msg);
-
-			if (r < 0)
-				FAIL("%s", msg);
-			if (r == 1)
-				FAIL("'$' with no command");
-			if (cl.expect.kind == EXPECT_NONE && pending_q)
-				FAIL("the command after 'predict:' (line %u) needs an expectation (=> ...)",
-				     pending_line);
-			if (l->sandbox == false && (strcmp(cl.argv[0], "addr") == 0 ||
-						    (strcmp(cl.argv[0], "sysctl") == 0 && cl.argc > 2)))
-				FAIL("'%s' changes the kernel: the lesson needs 'sandbox: yes'", cl.argv[0]);
-			it = new_item(st, &itemcap);
-			if (it == NULL)
-				FAIL("out of memory");
-			it->kind = LI_CMD;
-			it->text = strdup(trim(t + 1));
-			it->line = lineno;
-			if (pending_q) {
-				char want[32];
-				bool found = false;
-
-				cmd_expect_format(&cl.expect, want, sizeof want);
-				for (int i = 0; i < npending; i++)
-					if (strcmp(pending_c[i], want) == 0 ||
-					    (cl.expect.kind == EXPECT_ERRNO &&
-					     errname_value(pending_c[i]) == cl.expect.value))
-						found = true;
-				if (!found)
-					FAIL("the expected outcome %s is not among the prediction's choices", want);
-				it->question = pending_q;
-				it->choices = pending_c;
-				it->nchoices = npending;
-				pending_q = NULL;
-				pending_c = NULL;
-				npending = 0;
-			}
-			continue;
-		}
-		{
-			struct litem *it = new_item(st, &itemcap);
-
-			if (it == NULL)
-				FAIL("out of memory");
-			it->kind = LI_PROSE;
-			it->text = strdup(t);
-			it->line = lineno;
-		}
+	while (r == 0 && (n = getline(&line, &cap, f)) >= 0) {
+		ld.lineno++;
+		total += (size_t)n;
+		if (total > LESSON_MAXBYTES)
+			r = fail(&ld, "the lesson is larger than %d KiB: split it", LESSON_MAXBYTES / 1024);
+		else
+			r = load_line(&ld, line, (size_t)n);
 	}
-	if (!l->title)
-		FAIL("no 'title:'");
-	if (l->nsteps == 0)
-		FAIL("no steps: a step starts with 'step: TITLE'");
-	if (pending_q)
-		FAIL("a 'predict:' at the end has no command");
-	if (l->steps[l->nsteps - 1].n == 0)
-		FAIL("the last step is empty");
-	if (l->nsysctl && !l->sandbox) {
-		lineno = 0;
-		FAIL("'sysctl:' in the header needs 'sandbox: yes'");
+	if (r == 0 && ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		r = -1;
 	}
+	if (r == 0)
+		r = load_finish(&ld);
 	free(line);
 	fclose(f);
-	return 0;
-bad:
-	free(line);
-	fclose(f);
-	free(pending_q);
-	for (int i = 0; i < npending; i++)
-		free(pending_c[i]);
-	free(pending_c);
-	lesson_free(l);
-	return -1;
+	pending_free(&ld);
+	if (r < 0)
+		lesson_free(l);
+	return r;
 }
 
 void lesson_free(struct lesson *l)
@@ -439,56 +579,45 @@ int lesson_begin(struct session *s, const struct lesson *l, char *err, size_t er
 	return 0;
 }
 
-bool lesson_run_item(struct session *s, const struct litem *it, struct outcome *o,
-		     char *got, size_t gotlen, struct expect *expect)
+bool lesson_run_item(struct session *s, const struct litem *it, struct cmd_result *r)
 {
-	struct cmd_line cl;
-	char msg[256];
-
-	if (cmd_parse(it->text, &cl, msg, sizeof msg) != 0) {	/* checked at load */
-		memset(o, 0, sizeof *o);
-		memset(expect, 0, sizeof *expect);
-		o->usage = true;
-		snprintf(got, gotlen, "%s", msg);
-		return false;
-	}
-	*expect = cl.expect;
-	cmd_exec(s, &cl, o);
-	return cmd_expect_met(&cl.expect, o, got, gotlen);
+	cmd_run_line(s, it->text, r);
+	return r->status == CMD_RAN && r->met;
 }
 
 int lesson_run_all(struct session *s, const struct lesson *l, struct lesson_result *r)
 {
+	struct cmd_result *cr = malloc(sizeof *cr);
+
 	memset(r, 0, sizeof *r);
+	if (cr == NULL)
+		return -1;
 	for (size_t i = 0; i < l->nsteps; i++) {
 		const struct lstep *st = &l->steps[i];
 
 		session_set_context(s, st->title);
 		for (size_t k = 0; k < st->n; k++) {
 			const struct litem *it = &st->items[k];
-			struct outcome o;
-			struct expect e;
-			char got[64], want[32];
-			bool met;
+			bool held;
 
 			if (it->kind != LI_CMD)
 				continue;
 			r->commands++;
-			met = lesson_run_item(s, it, &o, got, sizeof got, &e);
-			if (e.kind != EXPECT_NONE) {
+			held = lesson_run_item(s, it, cr);
+			if (cr->expected) {
 				r->expectations++;
-				r->held += met && !o.usage;
+				r->held += held;
 			}
-			if (met && !o.usage)
+			if (held)
 				continue;
 			r->failed++;
-			if (!r->first_failure[0]) {
-				cmd_expect_format(&e, want, sizeof want);
-				snprintf(r->first_failure, sizeof r->first_failure, "%s:%u: %s: expected %s, got %s",
-					 l->path, it->line, it->text, want, got);
-			}
+			if (!r->first_failure[0])
+				snprintf(r->first_failure, sizeof r->first_failure, "%s:%u: %.200s: expected %s, got %s",
+					 l->path, it->line, it->text, cr->expected ? cr->want : "-",
+					 cr->status == CMD_REFUSED ? "a usage error" : cr->got);
 		}
 	}
 	session_set_context(s, NULL);
+	free(cr);
 	return r->failed ? -1 : 0;
 }

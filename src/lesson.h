@@ -97,10 +97,9 @@ struct lesson_result {
 int lesson_run_all(struct session *s, const struct lesson *l, struct lesson_result *r);
 
 /*
- * Run one command item; fills o and *expect (the item's expectation);
- * returns whether it held (always, when there is none).
+ * Run one command item through the runner (cmd_run_line); returns whether
+ * it ran and its expectation held (always, when there is none).
  */
-bool lesson_run_item(struct session *s, const struct litem *it, struct outcome *o,
-		     char *got, size_t gotlen, struct expect *expect);
+bool lesson_run_item(struct session *s, const struct litem *it, struct cmd_result *r);
 
 #endif

@@ -60,16 +60,25 @@ static void usage(FILE *f)
 		"See sockplay(1) for the command language.\n");
 }
 
-/* $XDG_STATE_HOME/sockplay/transcripts/YYYY-MM-DD-HHMMSS.spl */
-static const char *default_transcript(char *buf, size_t len)
+/*
+ * The screen's own transcript, $XDG_STATE_HOME/sockplay/transcripts/
+ * YYYY-MM-DD-HHMMSS-PID.spl, made new (two screens never share one).
+ * Losing it costs only the transcript: warn goes to the screen.
+ */
+static void default_transcript(struct session *s, char *warn, size_t warnlen)
 {
-	char name[64];
+	char name[80], path[700], why[600];
 	time_t now = time(NULL);
 	struct tm tm;
+	size_t n;
 
 	localtime_r(&now, &tm);
-	strftime(name, sizeof name, "transcripts/%Y-%m-%d-%H%M%S.spl", &tm);
-	return state_path(buf, len, name, 1);
+	n = strftime(name, sizeof name, "transcripts/%Y-%m-%d-%H%M%S", &tm);
+	snprintf(name + n, sizeof name - n, "-%ld.spl", (long)getpid());
+	if (state_path_err(path, sizeof path, name, why, sizeof why) == NULL)
+		snprintf(warn, warnlen, "no transcript this time: %s", why);
+	else if (session_transcript_create(s, path) < 0)
+		snprintf(warn, warnlen, "no transcript this time: %s: %s", path, strerror(errno));
 }
 
 static void die_usage(const char *msg)
@@ -103,7 +112,7 @@ int main(int argc, char **argv)
 	enum net_source source = SRC_AUTO;
 	struct session s;
 	struct ui_options uo;
-	char *end, tpath[600];
+	char *end;
 
 	while ((c = getopt_long(argc, argv, "b:sl:t:e:i:hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -230,11 +239,12 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	memset(&uo, 0, sizeof uo);
 	session_init(&s, EV_DEFAULT, (struct sink){ NULL, NULL });
 	s.sandboxed = in_sandbox;
 	s.source = source;
 	if (!transcript && !batch && !check_lessons && isatty(STDIN_FILENO))
-		transcript = default_transcript(tpath, sizeof tpath);
+		default_transcript(&s, uo.warning, sizeof uo.warning);
 	if (transcript && session_transcript_open(&s, transcript) < 0) {
 		fprintf(stderr, "sockplay: %s: %s\n", transcript, strerror(errno));
 		session_free(&s);
@@ -256,7 +266,7 @@ int main(int argc, char **argv)
 		if (export) {
 			char err[600];
 
-			if (export_c(&s, export, err, sizeof err) < 0) {
+			if (export_c(&s, export, true, err, sizeof err) < 0) {
 				fprintf(stderr, "sockplay: --export-c: %s\n", err);
 				status = 2;
 			}
@@ -267,13 +277,18 @@ int main(int argc, char **argv)
 			fprintf(stderr, "sockplay: %u of %u expectations held\n",
 				st.expectations - st.failed, st.expectations);
 	} else {
-		memset(&uo, 0, sizeof uo);
 		uo.interval = interval;
 		uo.lesson = lesson ? &les : NULL;
 		uo.lesson_zh = strcmp(lesson_lang(lang), "zh_CN") == 0;
 		status = ui_run(&s, &uo);
 		if (lesson)
 			lesson_free(&les);
+	}
+	if (session_transcript_close(&s) < 0) {
+		fprintf(stderr, "sockplay: %s: %s\n", transcript ? transcript : "transcript",
+			s.transcript_error);
+		if (status == 0)
+			status = 2;
 	}
 	session_free(&s);
 	return status;

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd.h"
+#include "errname.h"
 #include "session.h"
 #include "sockdiag.h"
 #include "sysctl.h"
@@ -32,15 +34,15 @@ void session_init(struct session *s, struct ev_loop *loop, struct sink sink)
 
 void session_free(struct session *s)
 {
+	session_transcript_close(s);
 	for (size_t i = 0; i < s->nrecords; i++) {
+		free(s->records[i].argv);
 		free(s->records[i].line);
 		free(s->records[i].output);
 		free(s->records[i].context);
 	}
 	free(s->records);
 	free(s->context);
-	if (s->transcript_fd >= 0)
-		close(s->transcript_fd);
 	socktab_free(&s->socks);
 	netview_free(&s->nv);
 	procnet_free(&s->pn);
@@ -72,6 +74,8 @@ int session_wait_fd(struct session *s, int fd, int events, double timeout)
 {
 	struct waiter wt = { .ready = 0 };
 
+	if (s->stopping)
+		return 0;
 	s->busy++;
 	if (fd >= 0) {
 		ev_io_init(&wt.io, waiter_io_cb, fd, events);
@@ -87,13 +91,32 @@ int session_wait_fd(struct session *s, int fd, int events, double timeout)
 	return wt.ready;
 }
 
-void session_sleep(struct session *s, double seconds)
+int session_sleep(struct session *s, double seconds)
 {
 	double end = ev_time() + seconds;
 
-	/* a nested ev_break from someone else's watcher must not cut the wait short */
-	while (ev_time() < end)
+	/*
+	 * A nested ev_break from someone else's watcher must not cut the wait
+	 * short; session_interrupt and session_stop must, and they say so in
+	 * flags, because the nested ev_run clears libev's own break flag.
+	 */
+	while (ev_time() < end && !s->interrupted && !s->stopping)
 		session_wait_fd(s, -1, 0, end - ev_time());
+	return s->interrupted || s->stopping ? -1 : 0;
+}
+
+void session_interrupt(struct session *s)
+{
+	s->interrupted = true;
+	if (s->busy)
+		ev_break(s->loop, EVBREAK_ONE);
+}
+
+void session_stop(struct session *s)
+{
+	s->stopping = true;
+	if (s->busy)
+		ev_break(s->loop, EVBREAK_ONE);
 }
 
 #define AUTO_DIAG_COST 0.020	/* seconds: a /proc refresh slower than this switches */
@@ -153,7 +176,7 @@ int session_port_gauge(struct session *s, struct port_gauge *g)
 }
 
 /* write(2) all of it; a transcript must not lose lines to a short write */
-static void write_all(int fd, const char *buf, size_t len)
+static int write_all(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
 		ssize_t w = write(fd, buf, len);
@@ -161,29 +184,83 @@ static void write_all(int fd, const char *buf, size_t len)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return;
+			return -1;
 		buf += w;
 		len -= (size_t)w;
 	}
+	return 0;
 }
 
-int session_transcript_open(struct session *s, const char *path)
+static void transcript_write(struct session *s, const char *buf, size_t len)
+{
+	if (s->transcript_fd < 0 || s->transcript_failed)
+		return;
+	if (write_all(s->transcript_fd, buf, len) == 0)
+		return;
+	s->transcript_failed = true;
+	snprintf(s->transcript_error, sizeof s->transcript_error,
+		 "the transcript could not be written (%s): it stops here",
+		 strerror(errno ? errno : EIO));
+	sink_printf(&s->sink, SINK_INFO, "%s", s->transcript_error);
+}
+
+static void transcript_head(struct session *s)
 {
 	char head[160];
 	time_t now = time(NULL);
 	struct tm tm;
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 
-	if (fd < 0)
-		return -1;
-	if (s->transcript_fd >= 0)
-		close(s->transcript_fd);
-	s->transcript_fd = fd;
 	localtime_r(&now, &tm);
 	strftime(head, sizeof head, "# sockplay transcript, %Y-%m-%d %H:%M:%S\n"
 		 "# replay it with: sockplay --batch FILE\n", &tm);
-	write_all(fd, head, strlen(head));
+	transcript_write(s, head, strlen(head));
+}
+
+static int transcript_attach(struct session *s, int fd)
+{
+	if (fd < 0)
+		return -1;
+	session_transcript_close(s);
+	s->transcript_fd = fd;
+	s->transcript_failed = false;
+	s->transcript_error[0] = '\0';
+	transcript_head(s);
 	return 0;
+}
+
+int session_transcript_open(struct session *s, const char *path)
+{
+	return transcript_attach(s, open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+}
+
+int session_transcript_create(struct session *s, const char *path)
+{
+	return transcript_attach(s, open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+					 O_APPEND | O_CLOEXEC, 0600));
+}
+
+int session_transcript_close(struct session *s)
+{
+	int r = 0;
+
+	if (s->transcript_fd < 0)
+		return 0;
+	/* a regular file must reach the disk; a pipe or a terminal cannot be synced */
+	if (!s->transcript_failed && fsync(s->transcript_fd) < 0 && errno != EINVAL &&
+	    errno != EROFS) {
+		s->transcript_failed = true;
+		snprintf(s->transcript_error, sizeof s->transcript_error,
+			 "the transcript could not be saved (%s)", strerror(errno));
+	}
+	if (close(s->transcript_fd) < 0 && !s->transcript_failed) {
+		s->transcript_failed = true;
+		snprintf(s->transcript_error, sizeof s->transcript_error,
+			 "the transcript could not be saved (%s)", strerror(errno));
+	}
+	s->transcript_fd = -1;
+	if (s->transcript_failed)
+		r = -1;
+	return r;
 }
 
 void session_set_context(struct session *s, const char *context)
@@ -192,10 +269,66 @@ void session_set_context(struct session *s, const char *context)
 	s->context = context ? strdup(context) : NULL;
 }
 
-void session_record(struct session *s, const char *line, const char *replay, long ret, int err,
-		    const char *output)
+/* A copy of argv in one allocation: the pointers, then the strings. */
+static char **argv_copy(const struct cmd_line *cl)
+{
+	size_t bytes = (size_t)(cl->argc + 1) * sizeof(char *);
+	char **v, *p;
+
+	for (int i = 0; i < cl->argc; i++)
+		bytes += strlen(cl->argv[i]) + 1;
+	v = malloc(bytes);
+	if (v == NULL)
+		return NULL;
+	p = (char *)(v + cl->argc + 1);
+	for (int i = 0; i < cl->argc; i++) {
+		size_t n = strlen(cl->argv[i]) + 1;
+
+		memcpy(p, cl->argv[i], n);
+		v[i] = p;
+		p += n;
+	}
+	v[cl->argc] = NULL;
+	return v;
+}
+
+/* The record as the transcript keeps it: the line, then its output as comments. */
+static void transcript_record(struct session *s, const struct record *r, const char *replay)
+{
+	const struct record *prev = s->nrecords > 1 ? &s->records[s->nrecords - 2] : NULL;
+	bool new_context = r->context && (!prev || !prev->context ||
+					  strcmp(prev->context, r->context) != 0);
+	size_t cap = strlen(r->line) + strlen(r->output) * 2 + 128 +
+		     (r->context ? strlen(r->context) : 0);
+	char *buf = malloc(cap), *o;
+	size_t n = 0;
+
+	if (buf == NULL)
+		return;
+	if (new_context)
+		n = (size_t)snprintf(buf, cap, "\n# == %s\n", r->context);
+	/* the line, with what happened as its expectation when it had none */
+	if (replay)
+		n += (size_t)snprintf(buf + n, cap - n, "%s => %s\n", r->line, replay);
+	else
+		n += (size_t)snprintf(buf + n, cap - n, "%s\n", r->line);
+	for (const char *p = r->output; *p; p = *o ? o + 1 : o) {
+		o = strchr(p, '\n');
+		if (o == NULL)
+			o = (char *)p + strlen(p);
+		n += (size_t)snprintf(buf + n, cap - n, "#%s%.*s\n", *p == ' ' ? "" : " ",
+				      (int)(o - p), p);
+	}
+	transcript_write(s, buf, n);
+	free(buf);
+}
+
+void session_record(struct session *s, const struct cmd_line *cl, const struct outcome *o,
+		    const struct record_sock *rs, const char *created, const char *output)
 {
 	struct record *r;
+	const char *replay = NULL;
+	size_t need;
 
 	if (s->nrecords == s->caprecords) {
 		size_t cap = s->caprecords ? s->caprecords * 2 : 64;
@@ -207,44 +340,30 @@ void session_record(struct session *s, const char *line, const char *replay, lon
 		s->caprecords = cap;
 	}
 	r = &s->records[s->nrecords];
-	r->line = strdup(line);
+	memset(r, 0, sizeof *r);
+	need = cmd_line_text(cl, NULL, 0) + 1;
+	r->line = malloc(need);
+	if (r->line)
+		cmd_line_text(cl, r->line, need);
+	r->argv = argv_copy(cl);
 	r->output = strdup(output ? output : "");
 	r->context = s->context ? strdup(s->context) : NULL;
-	r->ret = ret;
-	r->err = err;
-	if (r->line == NULL || r->output == NULL) {
+	if (r->line == NULL || r->output == NULL || r->argv == NULL) {
 		free(r->line);
 		free(r->output);
 		free(r->context);
+		free(r->argv);
 		return;
 	}
+	r->cmd = cl->cmd;
+	r->argc = cl->argc;
+	r->ret = o->ret;
+	r->err = o->err;
+	r->sock = *rs;
+	snprintf(r->created, sizeof r->created, "%s", created);
 	s->nrecords++;
-	if (s->transcript_fd >= 0) {
-		const struct record *prev = s->nrecords > 1 ? &s->records[s->nrecords - 2] : NULL;
-		bool new_context = r->context && (!prev || !prev->context ||
-						  strcmp(prev->context, r->context) != 0);
-		size_t cap = strlen(line) + strlen(r->output) * 2 + 128 +
-			     (r->context ? strlen(r->context) : 0);
-		char *buf = malloc(cap), *o;
-		size_t n = 0;
-
-		if (buf == NULL)
-			return;
-		if (new_context)
-			n = (size_t)snprintf(buf, cap, "\n# == %s\n", r->context);
-		/* the line, with what happened as its expectation when it had none */
-		if (replay)
-			n += (size_t)snprintf(buf + n, cap - n, "%s => %s\n", line, replay);
-		else
-			n += (size_t)snprintf(buf + n, cap - n, "%s\n", line);
-		for (const char *p = r->output; *p; p = *o ? o + 1 : o) {
-			o = strchr(p, '\n');
-			if (o == NULL)
-				o = (char *)p + strlen(p);
-			n += (size_t)snprintf(buf + n, cap - n, "#%s%.*s\n", *p == ' ' ? "" : " ",
-					      (int)(o - p), p);
-		}
-		write_all(s->transcript_fd, buf, n);
-		free(buf);
-	}
+	/* a replayed transcript checks the kernel still answers the same */
+	if ((cl->cmd->flags & CMDF_REPLAY) && cl->expect.kind == EXPECT_NONE)
+		replay = o->err ? errname(o->err) : "ok";
+	transcript_record(s, r, replay);
 }

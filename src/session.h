@@ -26,13 +26,44 @@ enum net_source {
 	SRC_DIAG,	/* NETLINK_SOCK_DIAG */
 };
 
-/* One executed command: what was typed, what the kernel said, and why. */
+struct cmd_line;
+struct cmd_result;
+struct cmd_entry;
+struct outcome;
+
+/* The socket a record is about: its name, family and type when the call was made. */
+struct record_sock {
+	char name[SOCK_NAMELEN];	/* "" when the call named no socket */
+	int family, type;
+};
+
+/*
+ * One executed command, kept as data: its row, its words, what the kernel
+ * said, the socket it was about and the one it made.  export emits from
+ * this, never from text.
+ */
 struct record {
-	char *line;		/* as typed, expectation included */
+	const struct cmd_entry *cmd;
+	int argc;
+	char **argv;		/* argv[0] the verb; one allocation holds them all */
+	char *line;		/* as it would be typed again, expectation included */
 	long ret;
 	int err;
+	struct record_sock sock;
+	char created[SOCK_NAMELEN];	/* the socket it made, or "" */
 	char *output;		/* the transcript lines it produced, '\n'-separated */
 	char *context;		/* e.g. the lesson step it belonged to, or NULL */
+};
+
+/*
+ * A front end's hooks around every command the runner runs (cmd_run_line):
+ * before, the screen stops its watchers (no watcher may outlive its fd);
+ * after, it re-arms them and redraws.  Either may be NULL.
+ */
+struct session_hooks {
+	void (*before)(void *ctx, const struct cmd_line *cl);
+	void (*after)(void *ctx, const struct cmd_result *r);
+	void *ctx;
 };
 
 struct session {
@@ -51,6 +82,11 @@ struct session {
 	int transcript_fd;	/* -1: none */
 	char *context;		/* set by a lesson runner: recorded with each command */
 	bool using_diag;	/* what the last refresh used */
+	struct session_hooks hooks;
+	bool interrupted;	/* a wait was cut short (session_interrupt) */
+	bool stopping;		/* the program is ending: no wait waits any more */
+	bool transcript_failed;	/* a transcript write failed (said once) */
+	char transcript_error[160];	/* what failed, for the front end to show */
 };
 
 void session_init(struct session *s, struct ev_loop *loop, struct sink sink);
@@ -62,8 +98,15 @@ void session_free(struct session *s);
  * running meanwhile, so the screen stays alive.
  */
 int session_wait_fd(struct session *s, int fd, int events, double timeout);
-/* Let time pass with the loop running. */
-void session_sleep(struct session *s, double seconds);
+/*
+ * Let time pass with the loop running.  Returns 0, or -1 when it was cut
+ * short by session_interrupt() or session_stop().
+ */
+int session_sleep(struct session *s, double seconds);
+/* Cut the wait under way short (a key in the screen); the next command is not affected. */
+void session_interrupt(struct session *s);
+/* The program is ending (a signal): every wait returns at once from now on. */
+void session_stop(struct session *s);
 
 /*
  * The local port range and how much of it is taken: distinct local TCP
@@ -84,12 +127,21 @@ int session_port_gauge(struct session *s, struct port_gauge *g);
  */
 int session_transcript_open(struct session *s, const char *path);
 /*
- * Append a record (cmd_exec does, after each command that ran).  replay,
- * when not NULL, is the expectation the transcript gives the line
- * ("ok", "EADDRINUSE") so that replaying it checks the outcome again.
+ * Like session_transcript_open, for a file of the program's own choosing
+ * in a state directory: created new (O_EXCL, never through a symlink),
+ * mode 0600.  0 or -1/errno.
  */
-void session_record(struct session *s, const char *line, const char *replay, long ret, int err,
-		    const char *output);
+int session_transcript_create(struct session *s, const char *path);
+/* fsync and close the transcript: 0, or -1 (and transcript_error) when it failed. */
+int session_transcript_close(struct session *s);
+/*
+ * Append a record (the runner does, after each command that ran) and
+ * write it to the transcript: the line, with its outcome as an expectation
+ * when the verb replays (CMDF_REPLAY) and it had none, then its output as
+ * comments.  A failed write sets transcript_failed and transcript_error.
+ */
+void session_record(struct session *s, const struct cmd_line *cl, const struct outcome *o,
+		    const struct record_sock *rs, const char *created, const char *output);
 /* Set the context recorded with the following commands (NULL: none). */
 void session_set_context(struct session *s, const char *context);
 

@@ -13,14 +13,19 @@
 
 void sink_printf(const struct sink *s, enum sink_kind kind, const char *fmt, ...)
 {
-	char line[1024];
+	char line[2048];
 	va_list ap;
 
 	if (s == NULL || s->line == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	if (vsnprintf(line, sizeof line, fmt, ap) >= (int)sizeof line)
+		memcpy(line + sizeof line - 5, " ...", 5);	/* cut, and say so */
 	va_end(ap);
+	/* whatever a script or a lesson carried, no control byte reaches a terminal */
+	for (unsigned char *p = (unsigned char *)line; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	s->line(s->ctx, kind, line);
 }
 
@@ -33,6 +38,8 @@ const char *sink_prefix(enum sink_kind kind)
 		return "  ";
 	case SINK_ERROR:
 		return "error: ";
+	case SINK_FAIL:
+		return "  FAILED: ";
 	case SINK_CALL:
 		break;
 	}

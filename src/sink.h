@@ -17,6 +17,7 @@ enum sink_kind {
 	SINK_WHY,	/* why the kernel answered so */
 	SINK_INFO,	/* detail: a table row, a value read */
 	SINK_ERROR,	/* the command line itself was wrong */
+	SINK_FAIL,	/* the kernel did not meet the line's expectation */
 };
 
 struct sink {

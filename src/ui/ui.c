@@ -12,6 +12,7 @@
 #include <curses.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@ static enum role role_of(enum sink_kind kind, const char *text)
 	case SINK_WHY:
 		return R_WHY;
 	case SINK_ERROR:
+	case SINK_FAIL:
 		return R_ERROR;
 	case SINK_INFO:
 		break;
@@ -202,6 +204,10 @@ static void watch_sync(struct ui *ui, const char *named)
 
 /* --- commands ------------------------------------------------------------ */
 
+static void resize_screen(struct ui *ui, bool from_signal);
+static bool terminal_gone(struct ui *ui);
+static void hang_up(struct ui *ui);
+
 
 
 /*
@@ -233,64 +239,101 @@ static void set_filter(struct ui *ui, const char *words)
 	ui_message(ui, "kernel pane: filter %s (':filter' alone clears it)", words);
 }
 
-void ui_run_command(struct ui *ui, const char *text, struct outcome *out)
+/* Before every command, from any path (key, prompt, lesson, restart): nothing may fire meanwhile. */
+static void before_command(void *ctx, const struct cmd_line *cl)
 {
-	struct cmd_line cl;
-	struct outcome o = { 0, 0, true };
-	char err[256], want[32], got[48], echo[600];
+	struct ui *ui = ctx;
+
+	(void)cl;
+	/* no key may start a command while one runs; and no watcher may outlive its fd */
+	ev_io_stop(ui->loop, &ui->input);
+	if (cl->cmd->flags & CMDF_WAITS)
+		ev_io_start(ui->loop, &ui->interrupt);	/* but a key may cut a wait short */
+	for (size_t i = 0; i < ui->nwatch; i++)
+		if (ui->watch[i].armed) {
+			ev_io_stop(ui->loop, &ui->watch[i].io);
+			ui->watch[i].armed = false;
+		}
+}
+
+static void after_command(void *ctx, const struct cmd_result *r)
+{
+	struct ui *ui = ctx;
+	const struct cmd_line *cl = &r->cl;
+
+	ev_io_stop(ui->loop, &ui->interrupt);
+	if (r->status == CMD_REFUSED)
+		ui_message(ui, "%s", r->err);
+	if (r->interrupted && !ui->quit)
+		ui_message(ui, "wait interrupted by a key");
+	/* a new socket becomes the selected one */
+	if (r->created[0])
+		ui->sel = (int)socktab_count_open(&ui->s->socks) - 1;
+	if (ui->s->transcript_failed && !ui->told_transcript) {
+		ui->told_transcript = true;
+		ui_message(ui, "%s", ui->s->transcript_error);
+	}
+	kernel_refresh(ui);
+	watch_sync(ui, cl->argc > 1 ? cl->argv[1] : NULL);
+	if (!ui->quit)
+		ev_io_start(ui->loop, &ui->input);
+	ui->dirty = true;
+}
+
+/* A key while a command waits: drained, and the wait ends. */
+static void interrupt_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ui *ui = (struct ui *)((char *)w - offsetof(struct ui, interrupt));
+	wint_t ch;
 	int r;
 
+	(void)loop;
+	(void)revents;
+	bool any = false;
+
+	while ((r = get_wch(&ch)) != ERR) {
+		any = true;
+		if (r == KEY_CODE_YES && ch == KEY_RESIZE)
+			resize_screen(ui, false);
+	}
+	ui->empty_wakes = any ? 0 : ui->empty_wakes + 1;
+	if (!any && terminal_gone(ui)) {
+		ev_io_stop(loop, w);
+		hang_up(ui);
+		return;
+	}
+	if (any)
+		session_interrupt(ui->s);
+}
+
+void ui_run_command(struct ui *ui, const char *text, struct cmd_result *out)
+{
+	struct cmd_result *r = out ? out : malloc(sizeof *r);
+	char echo[CMD_TEXTMAX + 2];
+	const char *t = text + strspn(text, " ");
+
+	if (r == NULL) {
+		ui_message(ui, "out of memory");
+		return;
+	}
 	snprintf(echo, sizeof echo, ":%s", text);
 	ui_log(ui, R_DIM, echo);
 	ui->msg[0] = '\0';
-	r = cmd_parse(text, &cl, err, sizeof err);
-	if (out)
-		*out = o;
-	if (r == 1)
-		return;
-	if (r < 0 && strncmp(text + strspn(text, " "), "filter", 6) == 0 &&
-	    (text[strspn(text, " ") + 6] == '\0' || text[strspn(text, " ") + 6] == ' ')) {
-		set_filter(ui, text + strspn(text, " ") + 6);
-		return;
+	/* the screen's own commands, which change no socket */
+	if (strncmp(t, "filter", 6) == 0 && (t[6] == '\0' || t[6] == ' ')) {
+		set_filter(ui, t + 6);
+		memset(r, 0, sizeof *r);
+		r->status = CMD_BLANK;
+	} else if (strcmp(t, "quit") == 0 || strcmp(t, "q") == 0) {
+		ui->quit = true;
+		ev_break(ui->loop, EVBREAK_ALL);
+		memset(r, 0, sizeof *r);
+		r->status = CMD_BLANK;
+	} else {
+		cmd_run_line(ui->s, text, r);
 	}
-	if (r < 0) {
-		if (strcmp(text + strspn(text, " "), "quit") == 0 || strcmp(text + strspn(text, " "), "q") == 0) {
-			ui->quit = true;
-			ev_break(ui->loop, EVBREAK_ALL);
-			return;
-		}
-		ui_log(ui, R_ERROR, err);
-		ui_message(ui, "%s", err);
-		return;
-	}
-	/* no key may start a command while one runs; and no watcher may outlive its fd */
-	ev_io_stop(ui->loop, &ui->input);
-	if (strcmp(cl.argv[0], "close") == 0 || strcmp(cl.argv[0], "reset") == 0)
-		watch_stop_all(ui);	/* ev_io_stop before close() */
-	else
-		for (size_t i = 0; i < ui->nwatch; i++)
-			if (ui->watch[i].armed) {
-				ev_io_stop(ui->loop, &ui->watch[i].io);
-				ui->watch[i].armed = false;
-			}
-	cmd_exec(ui->s, &cl, &o);
-	if (o.usage)
-		ui_message(ui, "%s", ui->log[(ui->loghead + ui->nlog - 1) % LOG_MAX].text);
-	else if (!cmd_expect_met(&cl.expect, &o, got, sizeof got)) {
-		cmd_expect_format(&cl.expect, want, sizeof want);
-		snprintf(echo, sizeof echo, "  expected %s, got %s", want, got);
-		ui_log(ui, R_ERROR, echo);
-	}
-	/* a new socket becomes the selected one */
-	if ((strcmp(cl.argv[0], "tcp") == 0 || strcmp(cl.argv[0], "udp") == 0 ||
-	     strcmp(cl.argv[0], "accept") == 0) && o.err == 0 && !o.usage)
-		ui->sel = (int)socktab_count_open(&ui->s->socks) - 1;
-	kernel_refresh(ui);
-	watch_sync(ui, cl.argc > 1 ? cl.argv[1] : NULL);
-	ev_io_start(ui->loop, &ui->input);
-	ui->dirty = true;
-	if (out)
-		*out = o;
+	if (r != out)
+		free(r);
 }
 
 /* --- watchers ------------------------------------------------------------ */
@@ -347,7 +390,7 @@ static void handle_key(struct ui *ui, wint_t ch, bool is_key)
  * SIGWINCH: tell curses the new size.  resizeterm() queues a KEY_RESIZE,
  * whose handling must not resize again (that loops), so it only re-reads.
  */
-static void resize(struct ui *ui, bool from_signal)
+static void resize_screen(struct ui *ui, bool from_signal)
 {
 	struct winsize ws;
 
@@ -359,24 +402,53 @@ static void resize(struct ui *ui, bool from_signal)
 	ui->dirty = true;
 }
 
+/*
+ * Readable, yet no key: a terminal that went away reads as end of file
+ * for ever, and a loop that kept waking for it would spin.  poll says
+ * POLLHUP then; a few empty wakes in a row say it too.
+ */
+static bool terminal_gone(struct ui *ui)
+{
+	struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
+		return true;
+	return ui->empty_wakes >= 50;
+}
+
+/* As SIGHUP would: the program ends, the transcript complete. */
+static void hang_up(struct ui *ui)
+{
+	ui->quit = true;
+	ui->status = 128 + SIGHUP;
+	session_stop(ui->s);
+	ev_break(ui->loop, EVBREAK_ALL);
+}
+
 static void input_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ui *ui = (struct ui *)((char *)w - offsetof(struct ui, input));
 	wint_t ch;
 	int r;
 
+	bool any = false;
+
 	(void)loop;
 	(void)revents;
 	/* drain every key that is there, as ncdu does */
 	while (!ui->quit && (r = get_wch(&ch)) != ERR) {
+		any = true;
 		if (r == KEY_CODE_YES && ch == KEY_RESIZE)
-			resize(ui, false);
+			resize_screen(ui, false);
 		else
 			handle_key(ui, ch, r == KEY_CODE_YES);
 		ui->dirty = true;
 		if (!ev_is_active(&ui->input))
 			break;	/* a command ran and re-armed us; go round the loop */
 	}
+	ui->empty_wakes = any ? 0 : ui->empty_wakes + 1;
+	if (!any && terminal_gone(ui))
+		hang_up(ui);
 }
 
 static void winch_cb(struct ev_loop *loop, ev_signal *w, int revents)
@@ -385,7 +457,7 @@ static void winch_cb(struct ev_loop *loop, ev_signal *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	resize(ui, true);
+	resize_screen(ui, true);
 }
 
 static void quit_cb(struct ev_loop *loop, ev_signal *w, int revents)
@@ -395,6 +467,7 @@ static void quit_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)revents;
 	ui->quit = true;
 	ui->status = 128 + w->signum;
+	session_stop(ui->s);	/* a command waiting in a nested loop ends too */
 	ev_break(loop, EVBREAK_ALL);
 }
 
@@ -475,9 +548,15 @@ int ui_run(struct session *s, const struct ui_options *o)
 	ui_log(ui, R_INFO, "Welcome to sockplay. Press t for a TCP socket, ? for help, : to type a command.");
 	if (s->sandboxed)
 		ui_log(ui, R_INFO, "Sandbox: a private network namespace; sysctl and addr add may change it.");
+	if (o->warning[0]) {
+		ui_log(ui, R_ERROR, o->warning);
+		ui_message(ui, "%s", o->warning);
+	}
 
 	ev_io_init(&ui->input, input_cb, STDIN_FILENO, EV_READ);
 	ev_io_start(ui->loop, &ui->input);
+	ev_io_init(&ui->interrupt, interrupt_cb, STDIN_FILENO, EV_READ);
+	s->hooks = (struct session_hooks){ before_command, after_command, ui };
 	ev_signal_init(&ui->winch, winch_cb, SIGWINCH);
 	ev_signal_start(ui->loop, &ui->winch);
 	ev_signal_init(&ui->sigint, quit_cb, SIGINT);
@@ -502,6 +581,8 @@ int ui_run(struct session *s, const struct ui_options *o)
 
 	ev_run(ui->loop, 0);
 
+	s->hooks = (struct session_hooks){ NULL, NULL, NULL };
+	ev_io_stop(ui->loop, &ui->interrupt);
 	watch_stop_all(ui);
 	ev_io_stop(ui->loop, &ui->input);
 	ev_signal_stop(ui->loop, &ui->winch);

@@ -13,6 +13,7 @@ struct ui_options {
 	double interval;	/* kernel pane refresh, seconds */
 	const struct lesson *lesson;	/* open on this lesson, or NULL */
 	int lesson_zh;			/* its language is Chinese */
+	char warning[800];		/* shown in the log at the start when not "" */
 };
 
 /* Run the screen until the user quits; returns the exit status. */

@@ -57,6 +57,7 @@ struct prompt {
 	char *hist[HIST_MAX];
 	int nhist, hpos;
 	char histfile[600];
+	bool hist_failed;	/* saving it failed once: said, not again */
 };
 
 /* Kernel pane view settings. */
@@ -74,6 +75,9 @@ struct ui {
 	struct session *s;
 	struct ev_loop *loop;
 	ev_io input;
+	ev_io interrupt;	/* while a command waits: a key cuts it short */
+	bool told_transcript;	/* a failed transcript write was shown */
+	int empty_wakes;	/* input ready but no key: the terminal may be gone */
 	ev_signal winch, sigint, sigterm, sighup;
 	ev_timer refresh;
 	ev_prepare redraw;
@@ -117,8 +121,12 @@ struct ui {
 };
 
 /* ui.c */
-/* Run a line of the command language as if typed; o (may be NULL) gets the outcome. */
-void ui_run_command(struct ui *ui, const char *line, struct outcome *o);
+/*
+ * Run a line as if typed: the screen's own commands (filter, quit) here,
+ * the language through the runner (cmd_run_line), whose hooks keep the
+ * watchers right.  r (may be NULL) gets what happened.
+ */
+void ui_run_command(struct ui *ui, const char *line, struct cmd_result *r);
 void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const struct sock *ui_selected(struct ui *ui);
 void ui_log(struct ui *ui, enum role role, const char *text);

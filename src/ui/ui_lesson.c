@@ -11,7 +11,10 @@
 
 #include <curses.h>
 #include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,9 +65,15 @@ static size_t progress_load(const struct lesson *l)
 	char path[600], name[80];
 	size_t step = 0, st;
 	FILE *f;
+	int fd;
 
-	if (state_path(path, sizeof path, "progress", 0) == NULL || (f = fopen(path, "r")) == NULL)
+	if (state_path(path, sizeof path, "progress", 0) == NULL ||
+	    (fd = state_open(path, O_RDONLY)) < 0)
 		return 0;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return 0;
+	}
 	while (fscanf(f, "%79s %zu", name, &st) == 2)
 		if (strcmp(name, l->name) == 0)
 			step = st;
@@ -72,28 +81,41 @@ static size_t progress_load(const struct lesson *l)
 	return step < l->nsteps ? step : 0;
 }
 
-static void progress_save(const struct ui *ui)
+/* Keep the step reached: a new file renamed over the old, so a crash leaves one whole. */
+static void progress_save(struct ui *ui)
 {
-	char path[600], tmp[620], name[80];
+	char path[600], tmp[640], name[80];
 	size_t st;
 	FILE *in, *out;
+	int fd;
+	bool ok;
 
 	if (state_path(path, sizeof path, "progress", 1) == NULL)
 		return;
-	snprintf(tmp, sizeof tmp, "%s.new", path);
-	out = fopen(tmp, "w");
-	if (out == NULL)
+	snprintf(tmp, sizeof tmp, "%s.%ld.new", path, (long)getpid());
+	unlink(tmp);
+	fd = state_open(tmp, O_WRONLY | O_CREAT | O_EXCL);
+	if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		ui_message(ui, "lesson progress could not be saved: %s", strerror(errno));
 		return;
+	}
 	/* every other lesson's line, then ours */
-	if ((in = fopen(path, "r")) != NULL) {
+	if ((fd = state_open(path, O_RDONLY)) >= 0 && (in = fdopen(fd, "r")) != NULL) {
 		while (fscanf(in, "%79s %zu", name, &st) == 2)
 			if (strcmp(name, ui->les->name) != 0)
 				fprintf(out, "%s %zu\n", name, st);
 		fclose(in);
 	}
 	fprintf(out, "%s %zu\n", ui->les->name, ui->lstep);
-	if (fclose(out) == 0)
-		rename(tmp, path);
+	ok = fflush(out) == 0 && fsync(fileno(out)) == 0;
+	if (fclose(out) != 0)
+		ok = false;
+	if (!ok || rename(tmp, path) < 0) {
+		ui_message(ui, "lesson progress could not be saved: %s", strerror(errno));
+		unlink(tmp);
+	}
 }
 
 static const struct lstep *cur_step(const struct ui *ui)
@@ -126,8 +148,7 @@ static void run_next(struct ui *ui)
 	const struct lstep *st = cur_step(ui);
 	size_t i = next_cmd(ui);
 	const struct litem *it;
-	struct outcome o;
-	char got[64];
+	struct cmd_result *r;
 
 	if (i >= st->n) {
 		ui->litem = st->n;
@@ -138,27 +159,29 @@ static void run_next(struct ui *ui)
 		ui_message(ui, "%s", W(ui, W_KEYS_PREDICT));	/* ask first */
 		return;
 	}
+	r = malloc(sizeof *r);
+	if (r == NULL)
+		return;
 	session_set_context(ui->s, st->title);	/* the transcript and export say which step */
-	ui_run_command(ui, it->text, &o);
+	ui_run_command(ui, it->text, r);
 	session_set_context(ui->s, NULL);
 	ui->lresult[0] = '\0';
 	if (it->question && ui->lchoice >= 0) {
 		const char *said = it->choices[ui->lchoice];
+		struct expect e;
+		char got[48], msg[64];
+		/* the class's answer is judged by the rule an expectation is: one rule */
+		bool right = cmd_expect_parse(said, &e, msg, sizeof msg) == 0 &&
+			     r->status == CMD_RAN && cmd_expect_met(&e, &r->o, got, sizeof got);
 
-		if (o.usage)
+		if (r->status != CMD_RAN)
 			snprintf(got, sizeof got, "?");
-		else if (o.err)
-			snprintf(got, sizeof got, "%s", errname(o.err));
-		else if (strcmp(said, "ok") == 0 || errname_value(said) >= 0)
-			snprintf(got, sizeof got, "ok");
-		else
-			snprintf(got, sizeof got, "%ld", o.ret);
-		bool right = strcmp(said, got) == 0 ||
-			     (errname_value(said) >= 0 && errname_value(said) == o.err);
-
+		else if (right)
+			cmd_expect_format(&e, got, sizeof got);
 		Wfmt(ui, ui->lresult, sizeof ui->lresult, right ? W_RIGHT : W_WRONG, said, got);
 		ui_log(ui, right ? R_OWN : R_ERROR, ui->lresult);
 	}
+	free(r);
 	ui->lchoice = -1;
 	ui->litem = i + 1;
 }

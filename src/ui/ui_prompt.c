@@ -15,11 +15,13 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 #include <wctype.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "sockets.h"
@@ -51,9 +53,15 @@ void prompt_load_history(struct prompt *p)
 		p->histfile[0] = '\0';
 		return;
 	}
-	f = fopen(p->histfile, "r");
-	if (f == NULL)
-		return;
+	{
+		int fd = state_open(p->histfile, O_RDONLY);
+
+		if (fd < 0 || (f = fdopen(fd, "r")) == NULL) {
+			if (fd >= 0)
+				close(fd);
+			return;
+		}
+	}
 	while ((n = getline(&line, &cap, f)) > 0) {
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
@@ -64,19 +72,33 @@ void prompt_load_history(struct prompt *p)
 	fclose(f);
 }
 
-static void hist_save(struct prompt *p, const char *line)
+/* Append a line to the history file: 0, or -1 with errno (the caller says so). */
+static int hist_save(struct prompt *p, const char *line)
 {
-	char path[600];
-	FILE *f;
+	size_t n = strlen(line);
+	char *buf;
+	int fd, r = 0;
 
 	if (!p->histfile[0])
-		return;
-	state_path(path, sizeof path, "history", 1);	/* makes the directory */
-	f = fopen(p->histfile, "a");
-	if (f) {
-		fprintf(f, "%s\n", line);
-		fclose(f);
+		return 0;
+	fd = state_open(p->histfile, O_WRONLY | O_APPEND | O_CREAT);
+	if (fd < 0)
+		return -1;
+	buf = malloc(n + 1);
+	if (buf == NULL) {
+		close(fd);
+		return -1;
 	}
+	memcpy(buf, line, n);
+	buf[n] = '\n';
+	if (write(fd, buf, n + 1) != (ssize_t)(n + 1))
+		r = -1;
+	free(buf);
+	if (close(fd) < 0)
+		r = -1;
+	if (r < 0 && errno == 0)
+		errno = ENOSPC;
+	return r;
 }
 
 void prompt_free(struct prompt *p)
@@ -129,31 +151,34 @@ static int candidates(struct ui *ui, int word, const char *first, const char *pr
 	static const char *const onoff[] = { "on", "off", NULL };
 	static const char *const hows[] = { "rd", "wr", "rdwr", NULL };
 	static const char *const ui_verbs[] = { "quit", "filter", NULL };
+	const struct cmd_entry *c = cmd_find(first);
 	size_t pl = strlen(prefix);
+	char kind;
 	int n = 0;
 
 #define ADD(s) do { if (n < max && strncmp((s), prefix, pl) == 0) out[n++] = (s); } while (0)
 	if (word == 0) {
-		for (const struct cmd_entry *c = cmd_table; c->name; c++)
+		for (c = cmd_table; c->name; c++)
 			ADD(c->name);
 		for (int i = 0; ui_verbs[i]; i++)
 			ADD(ui_verbs[i]);
 		return n;
 	}
-	if (word == 1 && strcmp(first, "tcp") != 0 && strcmp(first, "udp") != 0 &&
-	    strcmp(first, "sysctl") != 0 && strcmp(first, "wait") != 0 && strcmp(first, "net") != 0) {
+	/* the verb's row says what each argument is */
+	if (c == NULL || (size_t)word > strlen(c->args))
+		return 0;
+	kind = c->args[word - 1];
+	if (kind == 'S') {
 		for (size_t i = 0; i < ui->s->socks.n; i++)
 			if (ui->s->socks.v[i]->state != SOCK_CLOSED)
 				ADD(ui->s->socks.v[i]->name);
-		return n;
-	}
-	if (strcmp(first, "set") == 0 && word == 2) {
+	} else if (kind == 'O') {
 		for (const struct sockopt_desc *o = sock_opts; o->name; o++)
 			ADD(o->name);
-	} else if (strcmp(first, "set") == 0 && word == 3) {
+	} else if (kind == 'V') {
 		for (int i = 0; onoff[i]; i++)
 			ADD(onoff[i]);
-	} else if (strcmp(first, "shutdown") == 0 && word == 2) {
+	} else if (kind == 'H') {
 		for (int i = 0; hows[i]; i++)
 			ADD(hows[i]);
 	}
@@ -234,7 +259,10 @@ static void submit(struct ui *ui)
 	if (line[strspn(line, " \t")] == '\0')
 		return;
 	hist_add(&ui->pr, line);
-	hist_save(&ui->pr, line);
+	if (hist_save(&ui->pr, line) < 0 && !ui->pr.hist_failed) {
+		ui->pr.hist_failed = true;	/* said once; the prompt goes on without it */
+		ui_log(ui, R_ERROR, "the command history could not be saved");
+	}
 	ui_run_command(ui, line, NULL);
 }
 
