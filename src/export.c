@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "addr.h"
 #include "cmd_int.h"
@@ -627,7 +628,10 @@ static FILE *open_target(const char *path, bool force, char *err, size_t errlen)
 
 	if (fd < 0) {
 		int e = errno;
+		struct stat st;
 
+		if ((e == EEXIST || e == ELOOP) && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			e = ELOOP;
 		if (e == EEXIST)
 			snprintf(err, errlen, "%s exists: give -f to overwrite it", path);
 		else if (e == ELOOP)

@@ -567,6 +567,12 @@ int lesson_begin(struct session *s, const struct lesson *l, char *err, size_t er
 		return -1;
 	}
 	cmd_run(s, "reset", &o);
+	if (o.err || o.usage) {
+		/* a lesson on a table that is not clean would not show what it says */
+		snprintf(err, errlen, "cannot start %s on a clean table: reset failed (%s)", l->path,
+			 o.usage ? "refused" : errname(o.err));
+		return -1;
+	}
 	for (size_t i = 0; i < l->nsysctl; i++) {
 		snprintf(line, sizeof line, "sysctl %s", l->sysctls[i]);
 		cmd_run(s, line, &o);

@@ -42,76 +42,122 @@ int lessons_list(FILE *out, FILE *errout, const char *lang)
 	return 0;
 }
 
-static bool wanted(const struct lesson *l, char *const *names, int nnames)
+/* Is the file at path one of the lessons asked for (by number or name)? */
+static bool wanted(const char *path, char *const *names, int nnames)
 {
-	char num[16];
+	char *one[2] = { (char *)path, NULL };
 
 	if (nnames == 0)
 		return true;
-	snprintf(num, sizeof num, "%d", l->number);
 	for (int i = 0; i < nnames; i++)
-		if (strcmp(names[i], l->name) == 0 || strcmp(names[i], num) == 0)
+		if (!strchr(names[i], '/') && lesson_find(one, names[i]))
 			return true;
 	return false;
+}
+
+/* Every name asked for must find a lesson (in some language) or be a file. */
+static int names_exist(const char *dir, const char *lang, char *const *names, int nnames,
+		       FILE *errout)
+{
+	int bad = 0;
+
+	for (int i = 0; i < nnames; i++) {
+		bool found = strchr(names[i], '/') != NULL;
+
+		for (int li = 0; langs[li] && !found; li++) {
+			char **paths;
+
+			if (lang && strcmp(lang, langs[li]) != 0)
+				continue;
+			paths = lesson_paths(dir, langs[li]);
+			found = lesson_find(paths, names[i]) != NULL;
+			lesson_paths_free(paths);
+		}
+		if (!found) {
+			fprintf(errout, "sockplay: no lesson '%s' (sockplay --list-lessons lists them)\n",
+				names[i]);
+			bad = 1;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+/* Load, begin and run one lesson file; prints its verdict.  Returns 1 on a failure. */
+static int check_one(struct session *s, const char *path, const char *label, struct strsink *ss,
+		     FILE *out, FILE *errout)
+{
+	char err[1024];
+	struct lesson l;
+	struct lesson_result r;
+	int failed = 0;
+
+	if (lesson_load(path, &l, err, sizeof err) < 0) {
+		fprintf(out, "FAIL %s: %s\n", label, err);
+		return 1;
+	}
+	strsink_clear(ss);
+	if (lesson_begin(s, &l, err, sizeof err) < 0) {
+		fprintf(out, "FAIL %s: refused: %s\n", label, err);
+		lesson_free(&l);
+		return 1;
+	}
+	lesson_run_all(s, &l, &r);
+	if (r.failed) {
+		failed = 1;
+		fprintf(out, "FAIL %s: %u of %u expectations held\n  %s\n", label,
+			r.held, r.expectations, r.first_failure);
+		fprintf(errout, "--- transcript of %s\n%s---\n", label, ss->buf ? ss->buf : "");
+	} else {
+		fprintf(out, "ok   %s: %u expectations held (%s)\n", label, r.expectations, l.title);
+	}
+	lesson_free(&l);
+	return failed;
 }
 
 int lessons_check(struct session *s, const char *lang, char *const *names, int nnames,
 		  FILE *out, FILE *errout)
 {
-	char dir[512], err[1024];
+	char dir[512] = "";
 	struct sink saved = s->sink;
 	struct strsink ss = { 0 };
 	unsigned nl = 0, nfail = 0;
 
 	if (lesson_dir(dir, sizeof dir) < 0) {
-		fprintf(errout, "sockplay: no lessons found (set SOCKPLAY_LESSONS to their directory)\n");
-		return 2;
+		bool files_only = nnames > 0;
+
+		for (int i = 0; i < nnames; i++)
+			files_only &= strchr(names[i], '/') != NULL;
+		if (!files_only) {
+			fprintf(errout, "sockplay: no lessons found (set SOCKPLAY_LESSONS to their directory)\n");
+			return 2;
+		}
 	}
+	if (names_exist(dir, lang, names, nnames, errout) < 0)
+		return 2;
 	if (!s->sandboxed)
 		fprintf(out, "note: no sandbox: lessons run on this machine's own network; "
 			"TIME_WAIT from one run may touch the next\n");
 	s->sink = strsink_sink(&ss);
-	for (int li = 0; langs[li]; li++) {
+	/* a teacher's own lesson, by path */
+	for (int i = 0; i < nnames; i++)
+		if (strchr(names[i], '/')) {
+			nl++;
+			nfail += (unsigned)check_one(s, names[i], names[i], &ss, out, errout);
+		}
+	for (int li = 0; langs[li] && dir[0]; li++) {
 		char **paths;
 
 		if (lang && strcmp(lang, langs[li]) != 0)
 			continue;
 		paths = lesson_paths(dir, langs[li]);
 		for (size_t i = 0; paths && paths[i]; i++) {
-			struct lesson l;
-			struct lesson_result r;
-			const char *base = strrchr(paths[i], '/') + 1;
+			char label[300];
 
-			if (lesson_load(paths[i], &l, err, sizeof err) < 0) {
-				fprintf(out, "FAIL %s/%s: %s\n", langs[li], base, err);
-				nl++;
-				nfail++;
+			if (!wanted(paths[i], names, nnames))
 				continue;
-			}
-			if (!wanted(&l, names, nnames)) {
-				lesson_free(&l);
-				continue;
-			}
+			snprintf(label, sizeof label, "%s/%s", langs[li], strrchr(paths[i], '/') + 1);
 			nl++;
-			strsink_clear(&ss);
-			if (lesson_begin(s, &l, err, sizeof err) < 0) {
-				fprintf(out, "FAIL %s/%s: refused: %s\n", langs[li], base, err);
-				nfail++;
-				lesson_free(&l);
-				continue;
-			}
-			lesson_run_all(s, &l, &r);
-			if (r.failed) {
-				nfail++;
-				fprintf(out, "FAIL %s/%s: %u of %u expectations held\n  %s\n", langs[li], base,
-					r.held, r.expectations, r.first_failure);
-				fprintf(errout, "--- transcript of %s/%s\n%s---\n", langs[li], base,
-					ss.buf ? ss.buf : "");
-			} else {
-				fprintf(out, "ok   %s/%s: %u expectations held (%s)\n", langs[li], base,
-					r.expectations, l.title);
-			}
-			lesson_free(&l);
+			nfail += (unsigned)check_one(s, paths[i], label, &ss, out, errout);
 		}
 		lesson_paths_free(paths);
 	}

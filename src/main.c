@@ -225,8 +225,16 @@ int main(int argc, char **argv)
 	if (want_sandbox || lesson || check_lessons) {
 		char err[256];
 
-		if (sandbox_enter(err, sizeof err) == 0) {
+		int r = sandbox_enter(err, sizeof err);
+
+		if (r == 0) {
 			in_sandbox = 1;
+		} else if (r == -2) {
+			fprintf(stderr, "sockplay: the sandbox could not be finished: %s; "
+				"nothing was run\n", err);
+			if (lesson)
+				lesson_free(&les);
+			return 2;
 		} else if (want_sandbox) {
 			fprintf(stderr, "sockplay: --sandbox: %s\n", err);
 			if (lesson)

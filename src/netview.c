@@ -183,12 +183,90 @@ static int nv_push(struct netview *nv, const struct pn_entry *e,
 	return 0;
 }
 
-static const struct sock *find_by_inode(const struct socktab *t, uint64_t inode)
+static size_t mix(uint64_t h)
 {
-	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i]->fd >= 0 && t->v[i]->inode == inode)
-			return t->v[i];
-	return NULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (size_t)h;
+}
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static size_t tuple_hash(int type, const struct endpoint *l, const struct endpoint *r)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)type;
+
+	h = hash_bytes(h, l->addr, 16);
+	h = hash_bytes(h, &l->port, sizeof l->port);
+	h = hash_bytes(h, r->addr, 16);
+	h = hash_bytes(h, &r->port, sizeof r->port);
+	return mix(h ^ (uint64_t)(l->family * 31 + r->family));
+}
+
+static bool tuple_is(const struct sock *s, int type, const struct endpoint *l,
+		     const struct endpoint *r)
+{
+	return s->type == type && addr_equal(&s->local, l) && addr_equal(&s->peer, r);
+}
+
+/* Index every socket: open ones by inode, all by 4-tuple (newer over older). */
+static int index_build(struct netview *nv, const struct socktab *t)
+{
+	size_t want = 16;
+
+	while (want < t->n * 2)
+		want *= 2;
+	if (want != nv->nslots) {
+		size_t *a = realloc(nv->by_inode, want * sizeof *a);
+		size_t *b = a ? realloc(nv->by_tuple, want * sizeof *b) : NULL;
+
+		if (a)
+			nv->by_inode = a;
+		if (b == NULL)
+			return -1;
+		nv->by_tuple = b;
+		nv->nslots = want;
+	}
+	free(nv->seen);
+	nv->seen = calloc(t->n ? t->n : 1, sizeof *nv->seen);
+	if (nv->seen == NULL)
+		return -1;
+	memset(nv->by_inode, 0, nv->nslots * sizeof *nv->by_inode);
+	memset(nv->by_tuple, 0, nv->nslots * sizeof *nv->by_tuple);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct sock *s = t->v[i];
+		size_t m = nv->nslots - 1, k;
+
+		if (s->fd >= 0 && s->inode) {
+			for (k = mix(s->inode) & m; nv->by_inode[k]; k = (k + 1) & m)
+				;
+			nv->by_inode[k] = i + 1;
+		}
+		for (k = tuple_hash(s->type, &s->local, &s->peer) & m; nv->by_tuple[k]; k = (k + 1) & m)
+			if (tuple_is(t->v[nv->by_tuple[k] - 1], s->type, &s->local, &s->peer))
+				break;	/* the newer socket takes the slot */
+		nv->by_tuple[k] = i + 1;
+	}
+	return 0;
+}
+
+/* The open socket with this inode: its index + 1, or 0. */
+static size_t find_by_inode(const struct netview *nv, const struct socktab *t, uint64_t inode)
+{
+	size_t m = nv->nslots - 1;
+
+	for (size_t k = mix(inode) & m; nv->by_inode[k]; k = (k + 1) & m)
+		if (t->v[nv->by_inode[k] - 1]->inode == inode)
+			return nv->by_inode[k];
+	return 0;
 }
 
 /*
@@ -196,66 +274,55 @@ static const struct sock *find_by_inode(const struct socktab *t, uint64_t inode)
  * minisock has inode 0 even while its socket is still open (the peer closed
  * first and we answered with shutdown), so open sockets match too.
  */
-static const struct sock *find_by_tuple(const struct socktab *t, const struct pn_entry *e)
+static size_t find_by_tuple(const struct netview *nv, const struct socktab *t,
+			    const struct pn_entry *e)
 {
 	int type = e->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	size_t m = nv->nslots - 1;
 
-	for (size_t i = t->n; i-- > 0;) {
-		const struct sock *s = t->v[i];
-
-		if (s->type == type && addr_equal(&s->local, &e->local) &&
-		    addr_equal(&s->peer, &e->remote))
-			return s;
-	}
-	return NULL;
-}
-
-static void mark_seen(const struct socktab *t, const struct sock *s, bool *seen)
-{
-	for (size_t k = 0; k < t->n; k++)
-		if (t->v[k] == s)
-			seen[k] = true;
+	for (size_t k = tuple_hash(type, &e->local, &e->remote) & m; nv->by_tuple[k]; k = (k + 1) & m)
+		if (tuple_is(t->v[nv->by_tuple[k] - 1], type, &e->local, &e->remote))
+			return nv->by_tuple[k];
+	return 0;
 }
 
 int netview_build(struct netview *nv, const struct procnet *pn,
 		  const struct socktab *t)
 {
-	bool *seen = NULL;
-
 	nv->n = 0;
-	if (t->n > 0 && (seen = calloc(t->n, sizeof *seen)) == NULL)
+	if (index_build(nv, t) < 0)
 		return -1;
 	for (size_t i = 0; i < pn->n; i++) {
 		const struct pn_entry *e = &pn->v[i];
 		const struct sock *own = NULL;
 
 		if (t->n > 0) {
-			own = e->inode ? find_by_inode(t, e->inode) : find_by_tuple(t, e);
-			if (own)
-				mark_seen(t, own, seen);
+			size_t k = e->inode ? find_by_inode(nv, t, e->inode) : find_by_tuple(nv, t, e);
+
+			if (k) {
+				own = t->v[k - 1];
+				nv->seen[k - 1] = true;
+			}
 		}
-		if (nv_push(nv, e, own, own && own->state == SOCK_CLOSED) < 0) {
-			free(seen);
+		if (nv_push(nv, e, own, own && own->state == SOCK_CLOSED) < 0)
 			return -1;
-		}
 	}
 	for (size_t k = 0; k < t->n; k++) {
-		if (t->v[k]->state == SOCK_CLOSED || seen[k])
+		if (t->v[k]->state == SOCK_CLOSED || nv->seen[k])
 			continue;
-		if (nv_push(nv, NULL, t->v[k], false) < 0) {
-			free(seen);
+		if (nv_push(nv, NULL, t->v[k], false) < 0)
 			return -1;
-		}
 	}
-	free(seen);
 	return 0;
 }
 
 void netview_free(struct netview *nv)
 {
 	free(nv->rows);
-	nv->rows = NULL;
-	nv->n = nv->cap = 0;
+	free(nv->by_inode);
+	free(nv->by_tuple);
+	free(nv->seen);
+	memset(nv, 0, sizeof *nv);
 }
 
 double netrow_timer_left(const struct netrow *r)

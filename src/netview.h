@@ -48,9 +48,16 @@ bool netfilter_match(const struct netfilter *f, const struct netrow *r);
 struct netview {
 	struct netrow *rows;
 	size_t n, cap;
+	/* the join's scratch: hash indexes of the socket table, kept between builds */
+	size_t *by_inode, *by_tuple;	/* slot -> socket index + 1; 0 empty */
+	size_t nslots;
+	bool *seen;
 };
 
-/* Build the joined rows (all of them; filter when showing).  0 or -1 ENOMEM. */
+/*
+ * Build the joined rows (all of them; filter when showing).  The join is
+ * by hash, O(N + M) for N kernel entries and M sockets.  0 or -1 ENOMEM.
+ */
 int netview_build(struct netview *nv, const struct procnet *pn,
 		  const struct socktab *t);
 void netview_free(struct netview *nv);

@@ -133,19 +133,30 @@ int sandbox_enter(char *err, size_t errlen)
 		snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
 		if (write_file("/proc/self/uid_map", map) < 0) {
 			snprintf(err, errlen, "writing uid_map: %s", strerror(errno));
-			return -1;
+			return -2;	/* inside already: no way back */
 		}
 		snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
 		if (write_file("/proc/self/gid_map", map) < 0) {
 			snprintf(err, errlen, "writing gid_map: %s", strerror(errno));
-			return -1;
+			return -2;
 		}
 	} else if (unshare(CLONE_NEWNET) < 0) {
 		snprintf(err, errlen, "cannot create a network namespace: %s", strerror(errno));
 		return -1;
 	}
-	/* we own this namespace: its tcp_child_ehash_entries is ours to set */
-	return new_netns(err, errlen);
+	/*
+	 * We own this namespace: its tcp_child_ehash_entries is ours to set,
+	 * and a child namespace gets the small hash.  Should that second
+	 * unshare fail (a namespace limit), the first namespace is a sandbox
+	 * all the same: bring its loopback up and stay.  There is no way back
+	 * to the host's network from here, so a failure past this point is
+	 * reported as a sandbox that cannot be used (-2), never as "none".
+	 */
+	if (new_netns(err, errlen) == 0)
+		return 0;
+	if (loopback_up(err, errlen) == 0)
+		return 0;
+	return -2;
 }
 
 int sandbox_renew(char *err, size_t errlen)
@@ -187,6 +198,8 @@ int sandbox_addr_add(const char *text, char *err, size_t errlen)
 	req.ifa.ifa_family = (unsigned char)family;
 	req.ifa.ifa_prefixlen = (unsigned char)plen;
 	req.ifa.ifa_scope = RT_SCOPE_HOST;
+	/* usable at once: a bind right after must not meet a tentative IPv6 address */
+	req.ifa.ifa_flags = family == AF_INET6 ? IFA_F_NODAD : 0;
 	req.ifa.ifa_index = if_nametoindex("lo");
 	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof req.ifa);
 	for (int i = 0; i < 2; i++) {	/* IFA_LOCAL and IFA_ADDRESS, same value */

@@ -15,8 +15,11 @@
 #include <stddef.h>
 
 /*
- * Enter a fresh sandbox.  Returns 0, or -1 with a one-line message in err
- * naming what is missing (privilege, kernel setting).
+ * Enter a fresh sandbox: all or nothing.  Returns 0 (inside, loopback up);
+ * -1 with a one-line message in err naming what is missing (privilege,
+ * kernel setting), the process still on the host's network; or -2 when it
+ * is inside a namespace it could not finish (the host's network is out of
+ * reach): the caller must stop, not go on as if there were no sandbox.
  */
 int sandbox_enter(char *err, size_t errlen);
 

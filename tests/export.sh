@@ -57,10 +57,12 @@ if command -v tmux >/dev/null 2>&1; then
 		T send-keys -t "t$sig" : "bind s1 127.0.0.1:7000" Enter
 		T send-keys -t "t$sig" : "listen s1" Enter
 		i=0; while [ $i -lt 100 ] && ! T capture-pane -t "t$sig" -p | grep -q "listen(s1, 128) = 0"; do sleep 0.05; i=$((i+1)); done
-		pkill -"$sig" -f "state-$sig .*sockplay --sandbox" 2>/dev/null ||
-			pkill -"$sig" -P "$(T list-panes -t "t$sig" -F '#{pane_pid}')" sockplay
-		i=0; while [ $i -lt 60 ] && pgrep -f "state-$sig .*sockplay --sandbox" >/dev/null; do sleep 0.05; i=$((i+1)); done
-		if pgrep -f "state-$sig .*sockplay --sandbox" >/dev/null; then bad "SIG$sig did not end sockplay"; fi
+		# the program is the pane's child: found by its parent, never by a pattern
+		pid=$(pgrep -P "$(T list-panes -t "t$sig" -F '#{pane_pid}')" -x sockplay)
+		if [ -z "$pid" ]; then bad "SIG$sig: no sockplay in the pane"; continue; fi
+		kill -"$sig" "$pid"
+		i=0; while [ $i -lt 60 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; i=$((i+1)); done
+		if kill -0 "$pid" 2>/dev/null; then bad "SIG$sig did not end sockplay"; fi
 		f=$(ls "$tmp/state-$sig/sockplay/transcripts/"*.spl 2>/dev/null | head -1)
 		if [ -n "$f" ] && grep -q '^tcp => ok$' "$f" && grep -q '^listen s1 => ok$' "$f" &&
 		   grep -q '^# listen(s1, 128) = 0$' "$f"; then ok; else bad "SIG$sig: transcript incomplete: ${f:-none}"; [ -n "$f" ] && cat "$f"; fi

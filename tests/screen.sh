@@ -106,7 +106,8 @@ for sig in TERM HUP; do
 	start "sig$sig" 80 24 ""
 	expect "Welcome to sockplay"
 	pid=$(T list-panes -t "sig$sig" -F '#{pane_pid}')
-	pkill -"$sig" -P "$pid" -x sockplay || pkill -"$sig" -f "$SOCKPLAY --sandbox" 
+	# the program is the pane's child: found by its parent, never by a pattern
+	kill -"$sig" "$(pgrep -P "$pid" -x sockplay)"
 	case $sig in TERM) want=143;; HUP) want=129;; esac
 	expect "EXIT=$want"
 done

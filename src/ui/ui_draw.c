@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <limits.h>
+
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,13 +61,14 @@ int put_text(int y, int x, int w, const char *text, int attr)
 size_t text_fit(const char *text, int w, int min_brk)
 {
 	mbstate_t st;
-	size_t off = 0, len = strlen(text), brk = 0;
+	size_t off = 0, brk = 0;
 	int col = 0, brk_col = 0;
 
+	/* no strlen: this runs once per wrapped row, and must cost only that row */
 	memset(&st, 0, sizeof st);
-	while (off < len) {
+	while (text[off]) {
 		wchar_t wc = 0;
-		size_t k = mbrtowc(&wc, text + off, len - off, &st);
+		size_t k = mbrtowc(&wc, text + off, MB_LEN_MAX, &st);
 		int cw;
 
 		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {

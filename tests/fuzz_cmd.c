@@ -1,0 +1,46 @@
+/*
+ * fuzz_cmd: libFuzzer target for the command parser, with the round-trip
+ * property the transcript relies on: a line the parser accepts, written
+ * back by cmd_line_text, fits in CMD_TEXTMAX and parses again to the same
+ * command (same row, same words byte for byte, same expectation).
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct cmd_line a, b;
+static char text[CMD_TEXTMAX + 1], back[CMD_TEXTMAX];
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char err[256];
+	size_t n = size < CMD_TEXTMAX ? size : CMD_TEXTMAX;
+
+	memcpy(text, data, n);
+	text[n] = '\0';		/* a line ends at its first NUL, as a C string does */
+	if (cmd_parse(text, &a, err, sizeof err) != 0)
+		return 0;
+	n = cmd_line_text(&a, back, sizeof back);
+	if (n >= sizeof back) {
+		fprintf(stderr, "written back, the line needs %zu bytes\n", n);
+		abort();
+	}
+	if (cmd_parse(back, &b, err, sizeof err) != 0) {
+		fprintf(stderr, "written back, the line does not parse: %s\n", err);
+		abort();
+	}
+	if (a.cmd != b.cmd || a.argc != b.argc || a.expect.kind != b.expect.kind ||
+	    a.expect.value != b.expect.value)
+		abort();
+	for (int i = 0; i < a.argc; i++)
+		if (strcmp(a.argv[i], b.argv[i]) != 0)
+			abort();
+	return 0;
+}
