@@ -165,6 +165,50 @@ START_TEST(expectations_met_or_not)
 }
 END_TEST
 
+/* The kernel's errno must be the one expected: another errno is a miss, said so. */
+START_TEST(wrong_errno_is_a_miss)
+{
+	struct cmd_result *r = malloc(sizeof *r);
+
+	ck_assert_ptr_nonnull(r);
+	RUN_OK(&T, "tcp x");
+	/* 192.0.2.1 (TEST-NET-1) is no address of this machine: bind says EADDRNOTAVAIL, sends nothing */
+	ck_assert_int_eq(cmd_run_line(&T.s, "bind x 192.0.2.1:0 => EADDRINUSE", r), CMD_RAN);
+	ck_assert_int_eq(r->o.err, EADDRNOTAVAIL);
+	ck_assert(r->expected);
+	ck_assert(!r->met);
+	ck_assert_str_eq(r->want, "EADDRINUSE");
+	ck_assert_str_eq(r->got, "EADDRNOTAVAIL");
+	SAYS(&T, "FAILED: expected EADDRINUSE, got EADDRNOTAVAIL");
+	ck_assert_int_eq(cmd_run_line(&T.s, "bind x 192.0.2.1:0 => EADDRNOTAVAIL", r), CMD_RAN);
+	ck_assert(r->met);
+	free(r);
+}
+END_TEST
+
+/* What the parser accepted, written back, parses to the same words. */
+START_TEST(written_back_parses_the_same)
+{
+	static const char *const lines[] = {
+		"send s1 \"a\rb\x01c\\\\ \\\"q\\\"\" \"=>\" x => ok",
+		"sendto w [::1]:9 \"\" \"#not a comment\"",
+		"net tcp :8888 TIME_WAIT => 1",
+	};
+	struct cmd_line a, b;
+	char err[256], back[CMD_TEXTMAX];
+
+	for (size_t k = 0; k < sizeof lines / sizeof lines[0]; k++) {
+		ck_assert_int_eq(cmd_parse(lines[k], &a, err, sizeof err), 0);
+		ck_assert_uint_lt(cmd_line_text(&a, back, sizeof back), sizeof back);
+		ck_assert_msg(cmd_parse(back, &b, err, sizeof err) == 0, "%s: %s", back, err);
+		ck_assert_int_eq(a.argc, b.argc);
+		ck_assert_int_eq(a.expect.kind, b.expect.kind);
+		for (int i = 0; i < a.argc; i++)
+			ck_assert_str_eq(a.argv[i], b.argv[i]);
+	}
+}
+END_TEST
+
 START_TEST(out_of_descriptors)
 {
 	struct rlimit rl = { 24, 24 };
@@ -203,6 +247,8 @@ static Suite *cmd_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, usage_errors_change_nothing);
 	tcase_add_test(tc, automatic_names);
+	tcase_add_test(tc, wrong_errno_is_a_miss);
+	tcase_add_test(tc, written_back_parses_the_same);
 	tcase_add_test(tc, out_of_descriptors);
 	suite_add_tcase(s, tc);
 	return s;
