@@ -1,13 +1,15 @@
 /*
- * sockplay: options and the choice of front end.  Everything else lives in
- * the engine library (cmd, sockets, procnet, netview, explain, sysctl,
- * sandbox, batch) and in ui/.
+ * sockplay: options and the choice of front end (screen, --batch,
+ * --check-lessons).  Everything else lives in the engine library (cmd and
+ * its families, session, sockets, procnet, sockdiag, netview, explain,
+ * export, lesson, lesson_check, sysctl, sandbox, batch) and in ui/.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,7 @@ static void usage(FILE *f)
 		"                       and addr add may change settings\n"
 		"  -l, --lesson LESSON  open the screen on a guided lesson (name or number)\n"
 		"      --list-lessons   list the lessons: number, name, title, [sandbox]\n"
+		"      --list-keys      list the screen's keys: key, command, what it does\n"
 		"      --check-lessons  run lessons unattended and report which expectations\n"
 		"                       held on this kernel (all, or the ones named)\n"
 		"      --lang LANG      lesson language: en or zh_CN (default from $LANG)\n"
@@ -87,13 +90,61 @@ static void die_usage(const char *msg)
 	exit(2);
 }
 
-int main(int argc, char **argv)
+/* What the command line asked for. */
+struct opts {
+	const char *batch, *lesson, *lang, *transcript, *export;
+	bool list_lessons, list_keys, check_lessons, want_sandbox;
+	double interval;
+	enum net_source source;
+};
+
+static double parse_interval(const char *arg)
+{
+	char *end, msg[128];
+	double v = strtod(arg, &end);
+
+	if (end == arg || *end || !(v >= 0.05 && v <= 60)) {
+		snprintf(msg, sizeof msg, "bad --interval '%s': seconds from 0.05 to 60", arg);
+		die_usage(msg);
+	}
+	return v;
+}
+
+static enum net_source parse_source(const char *arg)
+{
+	char msg[128];
+
+	if (strcmp(arg, "proc") == 0)
+		return SRC_PROC;
+	if (strcmp(arg, "diag") == 0)
+		return SRC_DIAG;
+	if (strcmp(arg, "auto") != 0) {
+		snprintf(msg, sizeof msg, "bad --source '%s': use proc, diag or auto", arg);
+		die_usage(msg);
+	}
+	return SRC_AUTO;
+}
+
+static const char *parse_lang(const char *arg)
+{
+	char msg[128];
+
+	if (strcmp(arg, "en") != 0 && strncmp(arg, "zh", 2) != 0) {
+		snprintf(msg, sizeof msg, "bad --lang '%s': use en or zh_CN", arg);
+		die_usage(msg);
+	}
+	return lesson_lang(arg);
+}
+
+/* Parse the options; exits for --help, --version and a usage error. */
+static void parse_options(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "batch", required_argument, NULL, 'b' },
 		{ "sandbox", no_argument, NULL, 's' },
 		{ "lesson", required_argument, NULL, 'l' },
 		{ "list-lessons", no_argument, NULL, 'L' },
+		{ "list-keys", no_argument, NULL, 'K' },
 		{ "check-lessons", no_argument, NULL, 'C' },
 		{ "lang", required_argument, NULL, 'g' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -104,200 +155,189 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *batch = NULL, *lesson = NULL, *lang = NULL, *transcript = NULL, *export = NULL;
-	int list_lessons = 0, check_lessons = 0;
-	struct lesson les;
-	double interval = 0.25;
-	int want_sandbox = 0, in_sandbox = 0, c, status;
-	enum net_source source = SRC_AUTO;
-	struct session s;
-	struct ui_options uo;
-	char *end;
+	int c;
 
+	memset(o, 0, sizeof *o);
+	o->interval = 0.25;
+	o->source = SRC_AUTO;
 	while ((c = getopt_long(argc, argv, "b:sl:t:e:i:hV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 't':
-			transcript = optarg;
-			break;
-		case 'e':
-			export = optarg;
-			break;
-		case 'l':
-			lesson = optarg;
-			break;
-		case 'L':
-			list_lessons = 1;
-			break;
-		case 'C':
-			check_lessons = 1;
-			break;
-		case 'g':
-			if (strcmp(optarg, "en") != 0 && strncmp(optarg, "zh", 2) != 0) {
-				char msg[128];
-
-				snprintf(msg, sizeof msg, "bad --lang '%s': use en or zh_CN", optarg);
-				die_usage(msg);
-			}
-			lang = lesson_lang(optarg);
-			break;
-		case 'b':
-			batch = optarg;
-			break;
-		case 's':
-			want_sandbox = 1;
-			break;
-		case 'i':
-			interval = strtod(optarg, &end);
-			if (end == optarg || *end || !(interval >= 0.05 && interval <= 60))
-			{
-				char msg[128];
-
-				snprintf(msg, sizeof msg, "bad --interval '%s': seconds from 0.05 to 60", optarg);
-				die_usage(msg);
-			}
-			break;
-		case 'S':
-			if (strcmp(optarg, "proc") == 0)
-				source = SRC_PROC;
-			else if (strcmp(optarg, "diag") == 0)
-				source = SRC_DIAG;
-			else if (strcmp(optarg, "auto") == 0)
-				source = SRC_AUTO;
-			else {
-				char msg[128];
-
-				snprintf(msg, sizeof msg, "bad --source '%s': use proc, diag or auto", optarg);
-				die_usage(msg);
-			}
-			break;
+		case 't': o->transcript = optarg; break;
+		case 'e': o->export = optarg; break;
+		case 'l': o->lesson = optarg; break;
+		case 'L': o->list_lessons = true; break;
+		case 'K': o->list_keys = true; break;
+		case 'C': o->check_lessons = true; break;
+		case 'g': o->lang = parse_lang(optarg); break;
+		case 'b': o->batch = optarg; break;
+		case 's': o->want_sandbox = true; break;
+		case 'i': o->interval = parse_interval(optarg); break;
+		case 'S': o->source = parse_source(optarg); break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			exit(0);
 		case 'V':
 			printf("sockplay %s\n", PACKAGE_VERSION);
-			return 0;
+			exit(0);
 		default:
 			fprintf(stderr, "Try 'sockplay --help' for more information.\n");
-			return 2;
+			exit(2);
 		}
 	}
-	if (export && !batch)
+	if (o->export && !o->batch)
 		die_usage("--export-c needs --batch SCRIPT (in the screen, use the command 'export c FILE')");
-	if (optind < argc && !check_lessons) {
+	if (optind < argc && !o->check_lessons) {
 		char msg[128];
 
 		snprintf(msg, sizeof msg, "unexpected argument '%s'", argv[optind]);
 		die_usage(msg);
 	}
+}
 
-	/* a peer that went away must give EPIPE, not kill us */
-	signal(SIGPIPE, SIG_IGN);
+/* Load the lesson --lesson names (a name, a number or a path): 0, or 2 said. */
+static int load_lesson(const struct opts *o, struct lesson *les)
+{
+	char dir[512], err[1024];
+	char **paths;
+	const char *path;
 
-	if (list_lessons)
-		return lessons_list(stdout, stderr, lesson_lang(lang));
-	if (lesson) {
-		char dir[512], err[1024];
-		char **paths;
-		const char *path;
-
-		if (lesson_dir(dir, sizeof dir) < 0) {
-			fprintf(stderr, "sockplay: no lessons found (set SOCKPLAY_LESSONS to their directory)\n");
-			return 2;
-		}
-		paths = lesson_paths(dir, lesson_lang(lang));
-		path = lesson_find(paths, lesson);
-		if (path == NULL) {
-			fprintf(stderr, "sockplay: no lesson '%s' (sockplay --list-lessons lists them)\n", lesson);
-			lesson_paths_free(paths);
-			return 2;
-		}
-		if (lesson_load(path, &les, err, sizeof err) < 0) {
-			fprintf(stderr, "%s\n", err);
-			lesson_paths_free(paths);
-			return 2;
-		}
-		lesson_paths_free(paths);
-	}
-	/*
-	 * --sandbox asks for it; lessons use it when it can be had (a clean,
-	 * private table), and a lesson that changes the kernel cannot go without.
-	 */
-	if (want_sandbox || lesson || check_lessons) {
-		char err[256];
-
-		int r = sandbox_enter(err, sizeof err);
-
-		if (r == 0) {
-			in_sandbox = 1;
-		} else if (r == -2) {
-			fprintf(stderr, "sockplay: the sandbox could not be finished: %s; "
-				"nothing was run\n", err);
-			if (lesson)
-				lesson_free(&les);
-			return 2;
-		} else if (want_sandbox) {
-			fprintf(stderr, "sockplay: --sandbox: %s\n", err);
-			if (lesson)
-				lesson_free(&les);
-			return 2;
-		} else if (lesson && les.sandbox) {
-			fprintf(stderr, "sockplay: lesson %d (%s) needs the sandbox: %s\n", les.number,
-				les.name, err);
-			lesson_free(&les);
-			return 2;
-		}
-	}
-	memset(&uo, 0, sizeof uo);
-	session_init(&s, EV_DEFAULT, (struct sink){ NULL, NULL });
-	s.sandboxed = in_sandbox;
-	s.source = source;
-	if (!transcript && !batch && !check_lessons && isatty(STDIN_FILENO))
-		default_transcript(&s, uo.warning, sizeof uo.warning);
-	if (transcript && session_transcript_open(&s, transcript) < 0) {
-		fprintf(stderr, "sockplay: %s: %s\n", transcript, strerror(errno));
-		session_free(&s);
+	if (lesson_dir(dir, sizeof dir) < 0) {
+		fprintf(stderr, "sockplay: no lessons found (set SOCKPLAY_LESSONS to their directory)\n");
 		return 2;
 	}
+	paths = lesson_paths(dir, lesson_lang(o->lang));
+	path = lesson_find(paths, o->lesson);
+	if (path == NULL) {
+		fprintf(stderr, "sockplay: no lesson '%s' (sockplay --list-lessons lists them)\n", o->lesson);
+		lesson_paths_free(paths);
+		return 2;
+	}
+	if (lesson_load(path, les, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		lesson_paths_free(paths);
+		return 2;
+	}
+	lesson_paths_free(paths);
+	return 0;
+}
 
-	if (check_lessons) {
-		status = lessons_check(&s, lang, argv + optind, argc - optind, stdout, stderr);
-	} else if (batch) {
-		struct batch_stats st;
-		FILE *in = stdin;
+/*
+ * --sandbox asks for it; lessons use it when it can be had (a clean,
+ * private table), and a lesson that changes the kernel cannot go without.
+ * Returns 1 in the sandbox, 0 outside it, or 2 (said) when it must stop.
+ */
+static int enter_sandbox(const struct opts *o, const struct lesson *les)
+{
+	char err[256];
+	int r;
 
-		if (strcmp(batch, "-") != 0 && (in = fopen(batch, "r")) == NULL) {
-			fprintf(stderr, "sockplay: %s: %s\n", batch, strerror(errno));
-			session_free(&s);
-			return 2;
+	if (!o->want_sandbox && !o->lesson && !o->check_lessons)
+		return 0;
+	r = sandbox_enter(err, sizeof err);
+	if (r == 0)
+		return 1;
+	if (r == -2) {
+		fprintf(stderr, "sockplay: the sandbox could not be finished: %s; nothing was run\n", err);
+		return 2;
+	}
+	if (o->want_sandbox) {
+		fprintf(stderr, "sockplay: --sandbox: %s\n", err);
+		return 2;
+	}
+	if (les && les->sandbox) {
+		fprintf(stderr, "sockplay: lesson %d (%s) needs the sandbox: %s\n", les->number, les->name, err);
+		return 2;
+	}
+	return 0;
+}
+
+/* --batch FILE [--export-c FILE]: the exit status. */
+static int run_batch(struct session *s, const struct opts *o)
+{
+	struct batch_stats st;
+	FILE *in = stdin;
+	int status;
+
+	if (strcmp(o->batch, "-") != 0 && (in = fopen(o->batch, "r")) == NULL) {
+		fprintf(stderr, "sockplay: %s: %s\n", o->batch, strerror(errno));
+		return 2;
+	}
+	status = batch_run(s, o->batch, in, stdout, stderr, &st);
+	if (o->export) {
+		char err[600];
+
+		if (export_c(s, o->export, true, err, sizeof err) < 0) {
+			fprintf(stderr, "sockplay: --export-c: %s\n", err);
+			status = 2;
 		}
-		status = batch_run(&s, batch, in, stdout, stderr, &st);
-		if (export) {
-			char err[600];
+	}
+	if (in != stdin)
+		fclose(in);
+	if (st.expectations)
+		fprintf(stderr, "sockplay: %u of %u expectations held\n", st.expectations - st.failed,
+			st.expectations);
+	return status;
+}
 
-			if (export_c(&s, export, true, err, sizeof err) < 0) {
-				fprintf(stderr, "sockplay: --export-c: %s\n", err);
-				status = 2;
-			}
-		}
-		if (in != stdin)
-			fclose(in);
-		if (st.expectations)
-			fprintf(stderr, "sockplay: %u of %u expectations held\n",
-				st.expectations - st.failed, st.expectations);
-	} else {
-		uo.interval = interval;
-		uo.lesson = lesson ? &les : NULL;
-		uo.lesson_zh = strcmp(lesson_lang(lang), "zh_CN") == 0;
-		status = ui_run(&s, &uo);
-		if (lesson)
+/* The chosen front end on a ready session: the exit status. */
+static int run(struct session *s, const struct opts *o, int argc, char **argv, struct lesson *les)
+{
+	struct ui_options uo;
+
+	if (o->check_lessons)
+		return lessons_check(s, o->lang, argv + optind, argc - optind, stdout, stderr);
+	if (o->batch)
+		return run_batch(s, o);
+	memset(&uo, 0, sizeof uo);
+	if (!o->transcript && isatty(STDIN_FILENO))
+		default_transcript(s, uo.warning, sizeof uo.warning);
+	uo.interval = o->interval;
+	uo.lesson = les;
+	uo.lesson_zh = strcmp(lesson_lang(o->lang), "zh_CN") == 0;
+	return ui_run(s, &uo);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct lesson les;
+	struct session s;
+	int in_sandbox, status;
+
+	parse_options(argc, argv, &o);
+	/* a peer that went away must give EPIPE, not kill us */
+	signal(SIGPIPE, SIG_IGN);
+	if (o.list_lessons)
+		return lessons_list(stdout, stderr, lesson_lang(o.lang));
+	if (o.list_keys) {
+		keys_list(stdout);
+		return 0;
+	}
+	if (o.lesson && load_lesson(&o, &les) != 0)
+		return 2;
+	in_sandbox = enter_sandbox(&o, o.lesson ? &les : NULL);
+	if (in_sandbox == 2) {
+		if (o.lesson)
 			lesson_free(&les);
+		return 2;
+	}
+	session_init(&s, EV_DEFAULT, (struct sink){ NULL, NULL });
+	s.sandboxed = in_sandbox;
+	s.source = o.source;
+	if (o.transcript && session_transcript_open(&s, o.transcript) < 0) {
+		fprintf(stderr, "sockplay: %s: %s\n", o.transcript, strerror(errno));
+		status = 2;
+	} else {
+		status = run(&s, &o, argc, argv, o.lesson ? &les : NULL);
 	}
 	if (session_transcript_close(&s) < 0) {
-		fprintf(stderr, "sockplay: %s: %s\n", transcript ? transcript : "transcript",
+		fprintf(stderr, "sockplay: %s: %s\n", o.transcript ? o.transcript : "transcript",
 			s.transcript_error);
 		if (status == 0)
 			status = 2;
 	}
 	session_free(&s);
+	if (o.lesson)
+		lesson_free(&les);
 	return status;
 }

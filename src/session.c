@@ -17,6 +17,7 @@
 
 #include "cmd.h"
 #include "errname.h"
+#include "errname.h"
 #include "session.h"
 #include "sockdiag.h"
 #include "sysctl.h"
@@ -202,6 +203,55 @@ static void transcript_write(struct session *s, const char *buf, size_t len)
 		 "the transcript could not be written (%s): it stops here",
 		 strerror(errno ? errno : EIO));
 	sink_printf(&s->sink, SINK_INFO, "%s", s->transcript_error);
+}
+
+/* The line an event is told with ("" for SEV_NONE). */
+static void event_text(enum sock_event ev, const char *name, long n, char *line, size_t len)
+{
+	switch (ev) {
+	case SEV_CONNECTION:
+		snprintf(line, len, "a connection is waiting on %s (accept %s)", name, name);
+		return;
+	case SEV_DATA:
+		snprintf(line, len, "%ld byte%s waiting on %s (recv %s)", n, n == 1 ? "" : "s", name, name);
+		return;
+	case SEV_EOF:
+		snprintf(line, len, "the peer closed %s's connection (FIN): recv returns 0; close %s to finish",
+			 name, name);
+		return;
+	case SEV_RESET:
+		snprintf(line, len, "the peer reset %s's connection (RST)", name);
+		return;
+	case SEV_CONNECTED:
+		snprintf(line, len, "connect(%s) completed = 0", name);
+		return;
+	case SEV_CONNECT_FAILED:
+		snprintf(line, len, "connect(%s) failed = -1 %s", name, errname((int)n));
+		return;
+	case SEV_NONE:
+		break;
+	}
+	line[0] = '\0';
+}
+
+enum sock_event session_watch_event(struct session *s, const char *name, int told)
+{
+	struct sock *sk = socktab_find(&s->socks, name);
+	enum sock_event ev;
+	char line[200], comment[220];
+	long n;
+	int len;
+
+	if (sk == NULL)
+		return SEV_NONE;
+	ev = sock_poll_event(sk, &n);	/* may finish a connect: the state changes here */
+	if (ev == SEV_NONE || ((int)ev == told && ev != SEV_DATA))
+		return ev;
+	event_text(ev, sk->name, n, line, sizeof line);
+	sink_printf(&s->sink, SINK_EVENT, "%s", line);
+	len = snprintf(comment, sizeof comment, "# %s%s\n", sink_prefix(SINK_EVENT), line);
+	transcript_write(s, comment, (size_t)len < sizeof comment ? (size_t)len : sizeof comment - 1);
+	return ev;
 }
 
 static void transcript_head(struct session *s)

@@ -145,6 +145,17 @@ void session_record(struct session *s, const struct cmd_line *cl, const struct o
 /* Set the context recorded with the following commands (NULL: none). */
 void session_set_context(struct session *s, const char *context);
 
+/*
+ * What the open socket `name` has to say between commands: a connection
+ * waiting, data, the peer's FIN or RST, or the end of a connect that was
+ * still under way.  That last one changes the socket's state, so it happens
+ * here, in the engine, like every change of state.  Unless the event is
+ * `told` already (data is always news), its line goes to the sink as
+ * SINK_EVENT and to the transcript as a comment.  SEV_NONE when nothing
+ * happened or there is no such socket.
+ */
+enum sock_event session_watch_event(struct session *s, const char *name, int told);
+
 /* Re-read the kernel table and join it with the sockets: 0 or -1 (errno). */
 int session_refresh_net(struct session *s);
 

@@ -40,6 +40,8 @@ const char *sink_prefix(enum sink_kind kind)
 		return "error: ";
 	case SINK_FAIL:
 		return "  FAILED: ";
+	case SINK_EVENT:
+		return "event: ";
 	case SINK_CALL:
 		break;
 	}

@@ -18,6 +18,7 @@ enum sink_kind {
 	SINK_INFO,	/* detail: a table row, a value read */
 	SINK_ERROR,	/* the command line itself was wrong */
 	SINK_FAIL,	/* the kernel did not meet the line's expectation */
+	SINK_EVENT,	/* news between commands: a connection waiting, data, FIN, RST */
 };
 
 struct sink {

@@ -33,4 +33,13 @@ for v in $(printf 'help\n' | "$SOCKPLAY" --batch - 2>/dev/null | awk '/^  [a-z]/
 	if sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$man1" | grep -q "^\.B[IR]* *\"*$v\b"; then ok; else
 		bad "sockplay(1) COMMANDS lacks '$v'"; fi
 done
+# every key of the screen's binding table has an entry in KEYS
+man_keys=$(sed -n '/^\.SH KEYS/,/^\.S[HS] /p' "$man1" | grep '^\.B' | sed 's/^\.[BIR]* *//; s/\\-/-/g; s/\\f[BIRP]//g; s/["，,()]/ /g' | tr ' ' '\n' | sed '/^\/$/!s|/|\n|g' | grep -v '^$' | sort -u)
+nkeys=0
+for k in $("$SOCKPLAY" --list-keys | cut -f1); do
+	nkeys=$((nkeys + 1))
+	if echo "$man_keys" | grep -qxF -- "$k"; then ok; else bad "sockplay(1) KEYS lacks the key '$k'"; fi
+done
+# a table that lost its rows must not pass
+if [ "$nkeys" -ge 40 ]; then ok; else bad "--list-keys lists only $nkeys keys"; fi
 finish

@@ -86,7 +86,7 @@ keys : "bi" Tab "s"; expect ":bind s"
 keys Escape; expect "? help"
 
 # the help screen lists every key and command
-keys '?'; expect "Keys on the selected socket"
+keys '?'; expect "Sockets: each key runs the command it shows"
 keys Escape; expect "? help"
 
 # resize: too small shows a message, not garbage; back again, panes return
@@ -100,6 +100,21 @@ keys n; sleep 0.1
 keys q; expect "(y/n)"
 keys y; expect "EXIT=0"
 if [ -s "$tmp/state/sockplay/history" ] && grep -q "^connect s2 127.0.0.1:8000$" "$tmp/state/sockplay/history"; then ok; else bad "history not kept"; fi
+
+# help is made from the binding table: every key --list-keys names is in it
+# (a screen tall enough to hold all of help at once)
+start helpall 120 150 ""
+expect "Welcome to sockplay"
+keys '?'
+expect "Commands of the screen"
+helptext=$(T capture-pane -t helpall -p)
+n=0
+for k in $("$SOCKPLAY" --list-keys | cut -f1); do
+	n=$((n + 1))
+	if printf '%s\n' "$helptext" | grep -qE -- "^   $(printf '%s' "$k" | sed 's/[][\\.*^$?+(){}|/]/\\&/g') "; then ok; else
+		bad "help does not list the key '$k'"; fi
+done
+if [ $n -ge 40 ]; then ok; else bad "--list-keys gave only $n keys"; fi
 
 # SIGTERM and SIGHUP restore the terminal and exit
 for sig in TERM HUP; do

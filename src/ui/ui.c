@@ -37,6 +37,8 @@ static enum role role_of(enum sink_kind kind, const char *text)
 	case SINK_ERROR:
 	case SINK_FAIL:
 		return R_ERROR;
+	case SINK_EVENT:
+		return R_OWN;
 	case SINK_INFO:
 		break;
 	}
@@ -99,48 +101,23 @@ static void kernel_refresh(struct ui *ui)
 
 /* --- live events --------------------------------------------------------- */
 
+/*
+ * A watched socket is ready: the engine says what happened (and, for a
+ * connect that was still under way, finishes it and records that).
+ */
 static void watch_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct sockwatch *sw = (struct sockwatch *)w;
-	struct ui *ui = sw->ui;
-	struct sock *sk = (struct sock *)sw->sk;
-	char line[200];
 	enum sock_event ev;
-	long n;
 
 	(void)revents;
 	ev_io_stop(loop, w);	/* once per change: re-armed after the next command */
 	sw->armed = false;
-	ev = sock_poll_event(sk, &n);
-	if ((int)ev == sw->told && ev != SEV_DATA)
+	ev = session_watch_event(sw->ui->s, sw->sk->name, sw->told);
+	if (ev == SEV_NONE || ((int)ev == sw->told && ev != SEV_DATA))
 		return;		/* said already; a command on this socket clears it */
 	sw->told = (int)ev;
-	switch (ev) {
-	case SEV_CONNECTION:
-		snprintf(line, sizeof line, "event: a connection is waiting on %s (accept %s)", sk->name, sk->name);
-		break;
-	case SEV_DATA:
-		snprintf(line, sizeof line, "event: %ld byte%s waiting on %s (recv %s)", n, n == 1 ? "" : "s",
-			 sk->name, sk->name);
-		break;
-	case SEV_EOF:
-		snprintf(line, sizeof line, "event: the peer closed %s's connection (FIN): recv returns 0; "
-			 "close %s to finish", sk->name, sk->name);
-		break;
-	case SEV_RESET:
-		snprintf(line, sizeof line, "event: the peer reset %s's connection (RST)", sk->name);
-		break;
-	case SEV_CONNECTED:
-		snprintf(line, sizeof line, "event: connect(%s) completed = 0", sk->name);
-		break;
-	case SEV_CONNECT_FAILED:
-		snprintf(line, sizeof line, "event: connect(%s) failed = -1 %s", sk->name, errname((int)n));
-		break;
-	default:
-		return;
-	}
-	ui_log(ui, R_OWN, line);
-	kernel_refresh(ui);
+	kernel_refresh(sw->ui);
 }
 
 static void watch_stop_all(struct ui *ui)
@@ -209,35 +186,6 @@ static bool terminal_gone(struct ui *ui);
 static void hang_up(struct ui *ui);
 
 
-
-/*
- * `filter WORDS`: the kernel pane shows the rows `net WORDS` would; a
- * screen command, not one of the language (it changes no socket).
- */
-static void set_filter(struct ui *ui, const char *words)
-{
-	struct cmd_line cl;
-	char line[200], err[256];
-	struct netfilter f;
-
-	words += strspn(words, " ");
-	if (*words == '\0') {
-		ui->kfilter_text[0] = '\0';
-		ui_message(ui, "kernel pane: no filter");
-		return;
-	}
-	/* split the words as the language does, through its parser */
-	snprintf(line, sizeof line, "net %s", words);
-	if (cmd_parse(line, &cl, err, sizeof err) != 0 ||
-	    netfilter_parse(cl.argc - 1, cl.argv + 1, &f, err, sizeof err) < 0) {
-		ui_message(ui, "filter: %s", strncmp(err, "net: ", 5) == 0 ? err + 5 : err);
-		return;
-	}
-	ui->kfilter = f;
-	snprintf(ui->kfilter_text, sizeof ui->kfilter_text, "%s", words);
-	ui->kscroll = 0;
-	ui_message(ui, "kernel pane: filter %s (':filter' alone clears it)", words);
-}
 
 /* Before every command, from any path (key, prompt, lesson, restart): nothing may fire meanwhile. */
 static void before_command(void *ctx, const struct cmd_line *cl)
@@ -310,57 +258,42 @@ void ui_run_command(struct ui *ui, const char *text, struct cmd_result *out)
 {
 	struct cmd_result *r = out ? out : malloc(sizeof *r);
 	char echo[CMD_TEXTMAX + 2];
-	const char *t = text + strspn(text, " ");
 
 	if (r == NULL) {
 		ui_message(ui, "out of memory");
 		return;
 	}
-	snprintf(echo, sizeof echo, ":%s", text);
-	ui_log(ui, R_DIM, echo);
-	ui->msg[0] = '\0';
-	/* the screen's own commands, which change no socket */
-	if (strncmp(t, "filter", 6) == 0 && (t[6] == '\0' || t[6] == ' ')) {
-		set_filter(ui, t + 6);
-		memset(r, 0, sizeof *r);
-		r->status = CMD_BLANK;
-	} else if (strcmp(t, "quit") == 0 || strcmp(t, "q") == 0) {
-		ui->quit = true;
-		ev_break(ui->loop, EVBREAK_ALL);
-		memset(r, 0, sizeof *r);
-		r->status = CMD_BLANK;
-	} else {
+	memset(r, 0, sizeof *r);
+	r->status = CMD_BLANK;
+	if (!scmd_run(ui, text)) {
+		snprintf(echo, sizeof echo, ":%s", text);
+		ui_log(ui, R_DIM, echo);
+		ui->msg[0] = '\0';
 		cmd_run_line(ui->s, text, r);
 	}
 	if (r != out)
 		free(r);
 }
 
-/* --- watchers ------------------------------------------------------------ */
-
-static void ask_quit(struct ui *ui)
+void ui_quit(struct ui *ui)
 {
-	size_t open = socktab_count_open(&ui->s->socks);
-
-	if (open == 0) {
-		ui->quit = true;
-		ev_break(ui->loop, EVBREAK_ALL);
-		return;
-	}
-	ui->confirm_quit = true;
-	ui_message(ui, "%zu socket%s open: quit and close %s? (y/n)", open, open == 1 ? "" : "s",
-		   open == 1 ? "it" : "them");
+	ui->quit = true;
+	ev_break(ui->loop, EVBREAK_ALL);
 }
 
+/* --- watchers ------------------------------------------------------------ */
+
+/*
+ * A key: a modal question or pane first (quit's y/n, help, the prompt),
+ * then the binding table.
+ */
 static void handle_key(struct ui *ui, wint_t ch, bool is_key)
 {
 	if (ui->confirm_quit) {
 		ui->confirm_quit = false;
 		ui->msg[0] = '\0';
-		if (!is_key && (ch == L'y' || ch == L'Y')) {
-			ui->quit = true;
-			ev_break(ui->loop, EVBREAK_ALL);
-		}
+		if (!is_key && (ch == L'y' || ch == L'Y'))
+			ui_quit(ui);
 		return;
 	}
 	if (ui->help) {
@@ -371,15 +304,9 @@ static void handle_key(struct ui *ui, wint_t ch, bool is_key)
 		prompt_key(ui, ch, is_key);
 		return;
 	}
-	if (ui->les && pane_lesson.key(ui, ch, is_key))
-		return;
 	if (ui->cols < 60 || ui->rows < 14) {	/* too small: only quit works */
 		if (!is_key && ch == L'q')
-			ask_quit(ui);
-		return;
-	}
-	if (!is_key && ch == L'q') {
-		ask_quit(ui);
+			ui_run_command(ui, "quit", NULL);
 		return;
 	}
 	if (!keys_handle(ui, ch, is_key) && !is_key && ch != 27)
@@ -502,11 +429,80 @@ static void redraw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	ui->dirty = false;
 }
 
+/* curses up, stderr silenced (nothing may paint over the screen): the saved stderr */
+static int screen_start(struct ui *ui)
+{
+	const char *nc = getenv("NO_COLOR");
+	int saved_err, devnull;
+
+	fflush(stderr);
+	saved_err = dup(STDERR_FILENO);
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (devnull >= 0) {
+		dup2(devnull, STDERR_FILENO);
+		close(devnull);
+	}
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	theme_init(!(nc && *nc));
+	getmaxyx(stdscr, ui->rows, ui->cols);
+	return saved_err;
+}
+
+static void screen_end(int saved_err)
+{
+	endwin();
+	if (saved_err >= 0) {
+		dup2(saved_err, STDERR_FILENO);
+		close(saved_err);
+	}
+}
+
+static void watchers_start(struct ui *ui)
+{
+	ev_io_init(&ui->input, input_cb, STDIN_FILENO, EV_READ);
+	ev_io_start(ui->loop, &ui->input);
+	ev_io_init(&ui->interrupt, interrupt_cb, STDIN_FILENO, EV_READ);
+	ui->s->hooks = (struct session_hooks){ before_command, after_command, ui };
+	ev_signal_init(&ui->winch, winch_cb, SIGWINCH);
+	ev_signal_start(ui->loop, &ui->winch);
+	ev_signal_init(&ui->sigint, quit_cb, SIGINT);
+	ev_signal_init(&ui->sigterm, quit_cb, SIGTERM);
+	ev_signal_init(&ui->sighup, quit_cb, SIGHUP);
+	ui->sigint.data = ui->sigterm.data = ui->sighup.data = ui;
+	ev_signal_start(ui->loop, &ui->sigint);
+	ev_signal_start(ui->loop, &ui->sigterm);
+	ev_signal_start(ui->loop, &ui->sighup);
+	ev_timer_init(&ui->refresh, refresh_cb, 0., ui->interval);
+	ev_timer_start(ui->loop, &ui->refresh);
+	ev_prepare_init(&ui->redraw, redraw_cb);
+	ev_prepare_start(ui->loop, &ui->redraw);
+}
+
+static void watchers_stop(struct ui *ui)
+{
+	ui->s->hooks = (struct session_hooks){ NULL, NULL, NULL };
+	ev_io_stop(ui->loop, &ui->interrupt);
+	watch_stop_all(ui);
+	ev_io_stop(ui->loop, &ui->input);
+	ev_signal_stop(ui->loop, &ui->winch);
+	ev_signal_stop(ui->loop, &ui->sigint);
+	ev_signal_stop(ui->loop, &ui->sigterm);
+	ev_signal_stop(ui->loop, &ui->sighup);
+	ev_timer_stop(ui->loop, &ui->refresh);
+	ev_prepare_stop(ui->loop, &ui->redraw);
+}
+
 int ui_run(struct session *s, const struct ui_options *o)
 {
 	struct ui *ui;
-	const char *nc = getenv("NO_COLOR");
-	int saved_err, devnull, status;
+	int saved_err, status;
 
 	setlocale(LC_ALL, "");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -524,26 +520,7 @@ int ui_run(struct session *s, const struct ui_options *o)
 	ui->interval = ui->base_interval = o->interval;
 	s->sink = (struct sink){ ui_sink_line, ui };
 	prompt_load_history(&ui->pr);
-
-	/* nothing may paint over the screen: stderr goes nowhere while it is up */
-	fflush(stderr);
-	saved_err = dup(STDERR_FILENO);
-	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (devnull >= 0) {
-		dup2(devnull, STDERR_FILENO);
-		close(devnull);
-	}
-
-	initscr();
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	theme_init(!(nc && *nc));
-	getmaxyx(stdscr, ui->rows, ui->cols);
+	saved_err = screen_start(ui);
 
 	ui_log(ui, R_INFO, "Welcome to sockplay. Press t for a TCP socket, ? for help, : to type a command.");
 	if (s->sandboxed)
@@ -552,24 +529,7 @@ int ui_run(struct session *s, const struct ui_options *o)
 		ui_log(ui, R_ERROR, o->warning);
 		ui_message(ui, "%s", o->warning);
 	}
-
-	ev_io_init(&ui->input, input_cb, STDIN_FILENO, EV_READ);
-	ev_io_start(ui->loop, &ui->input);
-	ev_io_init(&ui->interrupt, interrupt_cb, STDIN_FILENO, EV_READ);
-	s->hooks = (struct session_hooks){ before_command, after_command, ui };
-	ev_signal_init(&ui->winch, winch_cb, SIGWINCH);
-	ev_signal_start(ui->loop, &ui->winch);
-	ev_signal_init(&ui->sigint, quit_cb, SIGINT);
-	ev_signal_init(&ui->sigterm, quit_cb, SIGTERM);
-	ev_signal_init(&ui->sighup, quit_cb, SIGHUP);
-	ui->sigint.data = ui->sigterm.data = ui->sighup.data = ui;
-	ev_signal_start(ui->loop, &ui->sigint);
-	ev_signal_start(ui->loop, &ui->sigterm);
-	ev_signal_start(ui->loop, &ui->sighup);
-	ev_timer_init(&ui->refresh, refresh_cb, 0., ui->interval);
-	ev_timer_start(ui->loop, &ui->refresh);
-	ev_prepare_init(&ui->redraw, redraw_cb);
-	ev_prepare_start(ui->loop, &ui->redraw);
+	watchers_start(ui);
 	ui->dirty = true;
 	/* after the watchers: opening may replay steps through ui_run_command */
 	if (o->lesson) {
@@ -581,21 +541,8 @@ int ui_run(struct session *s, const struct ui_options *o)
 
 	ev_run(ui->loop, 0);
 
-	s->hooks = (struct session_hooks){ NULL, NULL, NULL };
-	ev_io_stop(ui->loop, &ui->interrupt);
-	watch_stop_all(ui);
-	ev_io_stop(ui->loop, &ui->input);
-	ev_signal_stop(ui->loop, &ui->winch);
-	ev_signal_stop(ui->loop, &ui->sigint);
-	ev_signal_stop(ui->loop, &ui->sigterm);
-	ev_signal_stop(ui->loop, &ui->sighup);
-	ev_timer_stop(ui->loop, &ui->refresh);
-	ev_prepare_stop(ui->loop, &ui->redraw);
-	endwin();
-	if (saved_err >= 0) {
-		dup2(saved_err, STDERR_FILENO);
-		close(saved_err);
-	}
+	watchers_stop(ui);
+	screen_end(saved_err);
 	status = ui->status;
 	for (int i = 0; i < ui->nlog; i++)
 		free(ui->log[(ui->loghead + i) % LOG_MAX].text);

@@ -5,6 +5,8 @@
 #ifndef SOCKPLAY_UI_H
 #define SOCKPLAY_UI_H
 
+#include <stdio.h>
+
 #include "session.h"
 
 struct lesson;
@@ -18,5 +20,8 @@ struct ui_options {
 
 /* Run the screen until the user quits; returns the exit status. */
 int ui_run(struct session *s, const struct ui_options *o);
+
+/* Every key binding as "KEY<TAB>COMMAND<TAB>NOTE" lines (--list-keys). */
+void keys_list(FILE *f);
 
 #endif

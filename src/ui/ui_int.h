@@ -1,7 +1,9 @@
 /*
  * ui_int: what the parts of the screen share.  The screen is a handful of
- * panes behind one vtable (sockets, kernel, log, help), a prompt, a key
- * bar and a theme; ui.c owns the loop and the watchers.  Only src/ui/
+ * panes behind one vtable (sockets, kernel, log, lesson, help), a prompt,
+ * a key bar and a theme; ui.c owns the loop and the watchers.  Every key is
+ * a row of ui_keys.c's table and runs a command line: of the language
+ * (through cmd_run_line) or of the screen (ui_scmd.c).  Only src/ui/
  * includes curses.
  */
 #ifndef SOCKPLAY_UI_INT_H
@@ -31,12 +33,15 @@ struct rect {
 	int y, x, h, w;
 };
 
-/* A pane: a mode behind one vtable (tmux's window_mode, in small). */
+/*
+ * A pane: a mode behind one vtable (tmux's window_mode, in small).  Keys
+ * reach a pane through the binding table; only a pane that takes every key
+ * while it is up (help) has a key function.
+ */
 struct pane_ops {
 	const char *name;
 	void (*draw)(struct ui *ui, const struct rect *r);
-	/* true when the pane used the key */
-	bool (*key)(struct ui *ui, wint_t ch, bool is_key);
+	bool (*key)(struct ui *ui, wint_t ch, bool is_key);	/* NULL: keys go to the table */
 };
 extern const struct pane_ops pane_sockets, pane_kernel, pane_log, pane_help, pane_lesson;
 
@@ -130,6 +135,8 @@ void ui_run_command(struct ui *ui, const char *line, struct cmd_result *r);
 void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const struct sock *ui_selected(struct ui *ui);
 void ui_log(struct ui *ui, enum role role, const char *text);
+/* End the loop: the program quits. */
+void ui_quit(struct ui *ui);
 
 /* ui_draw.c: text drawing that respects wide characters */
 /* Draw UTF-8 text at y,x in at most w columns; returns columns used. */
@@ -151,12 +158,30 @@ void prompt_draw(struct ui *ui, int y);
 void prompt_load_history(struct prompt *p);
 void prompt_free(struct prompt *p);
 
-/* ui_lesson.c */
+/* ui_panes.c */
+const char *ksort_name(enum ksort k);
+
+/* ui_lesson.c: the lesson player; the screen commands `lesson ...` call these */
 struct lesson;
 void lesson_open(struct ui *ui, const struct lesson *l, bool zh);
+bool lesson_asking(const struct ui *ui);	/* a prediction waits for its answer */
+int lesson_nchoices(const struct ui *ui);
+void lesson_next(struct ui *ui);		/* run the next command of the step */
+void lesson_answer(struct ui *ui, int choice);	/* 1-based; then run the command */
+void lesson_step(struct ui *ui, int delta);	/* move to the next or previous step */
+void lesson_restart(struct ui *ui);
 
-/* ui_keys.c */
+/* ui_keys.c: the binding rows */
+/* Run the key's row for the current mode; false when no row has the key. */
 bool keys_handle(struct ui *ui, wint_t ch, bool is_key);
 void keys_draw_bar(struct ui *ui, int y);
+/* Line i of the keys part of help (a heading sets *heading); NULL past the end. */
+const char *keys_help_line(size_t i, char *buf, size_t len, bool *heading);
+
+/* ui_scmd.c: the screen's own commands */
+/* Run text if it is one (true), else false: it is a line of the language. */
+bool scmd_run(struct ui *ui, const char *text);
+/* Line i of the screen commands part of help; NULL past the end. */
+const char *scmd_help_line(size_t i, char *buf, size_t len);
 
 #endif

@@ -1,158 +1,237 @@
 /*
- * ui_keys: the key bindings.  Each key is a command string of the
- * language (with %s for the selected socket), so a key press and a typed
- * line leave the same trace in the log: the student sees the command they
- * could have typed.  Keys that need an argument open the prompt prefilled.
+ * ui_keys: the key bindings, as rows of one table.  A row is a key, the
+ * modes it acts in, a command line and a note (tmux's `bind -N NOTE KEY
+ * COMMAND`): a key press runs its line through ui_run_command exactly as
+ * if it had been typed, so a key and a typed line leave the same trace.
+ * The line is either of the language (tcp, listen %s, ...) or one of the
+ * screen's own commands (ui_scmd.c: prompt, toggle, view, lesson ...).
+ * The help screen and the key bar are generated from these rows; nothing
+ * else lists keys.  In a line, %s is the selected socket and %k the key.
  */
 #include "config.h"
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui/ui_int.h"
 
-enum how { RUN, PREFILL, TOGGLE };
+/* Where a row acts. */
+enum {
+	M_PLAY = 1 << 0,	/* the playground, and a lesson between predictions */
+	M_LESSON = 1 << 1,	/* only while a lesson is open (and no prediction waits) */
+	M_ASK = 1 << 2,		/* while a prediction waits for the class's answer */
+	M_ALL = M_PLAY | M_LESSON | M_ASK,
+};
 
 struct binding {
-	wint_t key;
-	enum how how;
-	const char *cmd;	/* %s: the selected socket; TOGGLE: the option */
+	const char *group;	/* the help heading this row starts, or NULL */
+	wint_t ch, last;	/* the key (to `last` for a range); a curses KEY_ code with is_key */
+	bool is_key;
+	const char *label;	/* the key as help and the key bar write it */
+	unsigned modes;
+	const char *cmd;	/* the line it runs: %s the selected socket, %k the key */
+	const char *note;	/* what it does, for help */
+	const char *bar;	/* its word on the key bar, or NULL */
+	int barpos;		/* order on the key bar (smaller first) */
 	bool needs_socket;
 };
 
+#define K(c) (wint_t)(c), 0, false
+#define KEY(c) (wint_t)(c), 0, true
+
 static const struct binding bindings[] = {
-	{ L't', RUN, "tcp", false },
-	{ L'T', RUN, "tcp -6", false },
-	{ L'u', RUN, "udp", false },
-	{ L'U', RUN, "udp -6", false },
-	{ L'b', PREFILL, "bind %s 127.0.0.1:", true },
-	{ L'l', RUN, "listen %s", true },
-	{ L'c', PREFILL, "connect %s 127.0.0.1:", true },
-	{ L'a', RUN, "accept %s", true },
-	{ L's', PREFILL, "send %s ", true },
-	{ L'v', RUN, "recv %s", true },
-	{ L'w', RUN, "shutdown %s wr", true },
-	{ L'x', RUN, "close %s", true },
-	{ L'r', TOGGLE, "reuseaddr", true },
-	{ L'p', TOGGLE, "reuseport", true },
-	{ L'6', TOGGLE, "v6only", true },
-	{ L'0', TOGGLE, "linger", true },
-	{ L'n', RUN, "net", false },
-	{ L'E', PREFILL, "export c sockplay-session.c", false },
-	{ L'/', PREFILL, "filter ", false },
-	{ 0, RUN, NULL, false },
+	{ "Sockets: each key runs the command it shows; Up/Down or j/k select",
+	  K('t'), "t", M_PLAY, "tcp", "new TCP socket", "tcp", 10, false },
+	{ NULL, K('T'), "T", M_PLAY, "tcp -6", "new IPv6 TCP socket", NULL, 0, false },
+	{ NULL, K('u'), "u", M_PLAY, "udp", "new UDP socket", "udp", 11, false },
+	{ NULL, K('U'), "U", M_PLAY, "udp -6", "new IPv6 UDP socket", NULL, 0, false },
+	{ NULL, K('b'), "b", M_PLAY, "prompt bind %s 127.0.0.1:", "bind (prompt: address)", "bind", 12, true },
+	{ NULL, K('l'), "l", M_PLAY, "listen %s", "listen", "listen", 13, true },
+	{ NULL, K('c'), "c", M_PLAY, "prompt connect %s 127.0.0.1:", "connect (prompt: address)", "connect", 14, true },
+	{ NULL, K('a'), "a", M_PLAY, "accept %s", "accept", "accept", 15, true },
+	{ NULL, K('s'), "s", M_PLAY, "prompt send %s ", "send (prompt: text)", NULL, 0, true },
+	{ NULL, K('v'), "v", M_PLAY, "recv %s", "recv", NULL, 0, true },
+	{ NULL, K('w'), "w", M_PLAY, "shutdown %s wr", "shutdown wr (send FIN)", NULL, 0, true },
+	{ NULL, K('x'), "x", M_PLAY, "close %s", "close", "close", 16, true },
+	{ NULL, K('r'), "r", M_PLAY, "toggle reuseaddr", "toggle SO_REUSEADDR", "reuseaddr", 17, true },
+	{ NULL, K('p'), "p", M_PLAY, "toggle reuseport", "toggle SO_REUSEPORT", "reuseport", 18, true },
+	{ NULL, K('6'), "6", M_PLAY, "toggle v6only", "toggle IPV6_V6ONLY", NULL, 0, true },
+	{ NULL, K('0'), "0", M_PLAY, "toggle linger", "toggle linger 0 (close sends RST)", NULL, 0, true },
+	{ NULL, K('n'), "n", M_PLAY, "net", "print the kernel table into the log", NULL, 0, false },
+	{ NULL, K('E'), "E", M_PLAY, "prompt export c sockplay-session.c", "export the session as a C program",
+	  NULL, 0, false },
+	{ NULL, KEY(KEY_UP), "Up", M_PLAY, "select up", "select the socket above", NULL, 0, false },
+	{ NULL, K('k'), "k", M_PLAY, "select up", "select the socket above", NULL, 0, false },
+	{ NULL, KEY(KEY_DOWN), "Down", M_PLAY, "select down", "select the socket below", NULL, 0, false },
+	{ NULL, K('j'), "j", M_PLAY, "select down", "select the socket below", NULL, 0, false },
+
+	{ "Kernel pane", K('A'), "A", M_PLAY, "view all", "all sockets / only the ports touched", "all", 30, false },
+	{ NULL, K('O'), "O", M_PLAY, "view own", "own sockets only, or every one", NULL, 0, false },
+	{ NULL, K('P'), "P", M_PLAY, "view proto", "protocol: all, tcp, udp", NULL, 0, false },
+	{ NULL, K('S'), "S", M_PLAY, "view sort", "sort: kernel order, port, state, owner", NULL, 0, false },
+	{ NULL, K('/'), "/", M_PLAY, "prompt filter ", "filter with the words of net (':filter' clears)",
+	  NULL, 0, false },
+	{ NULL, K('J'), "J", M_PLAY, "scroll kernel down", "scroll the kernel pane down", NULL, 0, false },
+	{ NULL, K('K'), "K", M_PLAY, "scroll kernel up", "scroll the kernel pane up", NULL, 0, false },
+
+	{ "Lesson", K('\r'), "Enter", M_LESSON, "lesson next", "run the lesson's next command", "next", 3, false },
+	{ NULL, K('\n'), NULL, M_LESSON, "lesson next", NULL, NULL, 0, false },
+	{ NULL, KEY(KEY_ENTER), NULL, M_LESSON, "lesson next", NULL, NULL, 0, false },
+	{ NULL, K(' '), "Space", M_LESSON, "lesson next", "run the lesson's next command", NULL, 0, false },
+	{ NULL, (wint_t)'1', (wint_t)'9', false, "1-9", M_ASK, "lesson answer %k", "answer the prediction",
+	  "answer", 2, false },
+	{ NULL, K(']'), "]", M_LESSON, "lesson step next", "next step", "step", 4, false },
+	{ NULL, K('['), "[", M_LESSON, "lesson step back", "previous step", "back", 5, false },
+	{ NULL, K('R'), "R", M_LESSON, "lesson restart", "restart the lesson", "restart", 6, false },
+
+	{ "Screen", K(':'), ":", M_PLAY, "prompt", "command line (Tab completes, Up/Down history, Esc leaves)",
+	  "command", 9, false },
+	{ NULL, KEY(KEY_PPAGE), "PgUp", M_ALL, "scroll log up", "scroll the log back", NULL, 0, false },
+	{ NULL, KEY(KEY_NPAGE), "PgDn", M_ALL, "scroll log down", "scroll the log forward", NULL, 0, false },
+	{ NULL, KEY(KEY_END), "End", M_ALL, "scroll log end", "the log's newest line", NULL, 0, false },
+	{ NULL, K(12), "Ctrl-L", M_ALL, "redraw", "redraw the screen", NULL, 0, false },
+	{ NULL, K('?'), "?", M_ALL, "help-screen", "this help", "help", 0, false },
+	{ NULL, KEY(KEY_F(1)), "F1", M_ALL, "help-screen", "this help", NULL, 0, false },
+	{ NULL, K('q'), "q", M_ALL, "quit", "quit (asks while sockets are open)", "quit", 1, false },
+	{ NULL, 0, 0, false, NULL, 0, NULL, NULL, NULL, 0, false },
 };
 
-const char *const keys_help[] = {
-	"Keys on the selected socket (Up/Down or j/k selects; each key runs a command)",
-	"  t  tcp          new TCP socket          T  tcp -6     new IPv6 TCP socket",
-	"  u  udp          new UDP socket          U  udp -6     new IPv6 UDP socket",
-	"  b  bind         (prompt: address)       l  listen",
-	"  c  connect      (prompt: address)       a  accept",
-	"  s  send         (prompt: text)          v  recv",
-	"  w  shutdown wr                          x  close",
-	"  r  toggle SO_REUSEADDR                  p  toggle SO_REUSEPORT",
-	"  6  toggle IPV6_V6ONLY                   0  toggle linger 0 (RST)",
-	"  n  net: print the kernel table into the log",
-	"  E  export the session as a C program (prompt: file name)",
-	"Kernel pane",
-	"  A  all sockets / only ports touched     O  own sockets only",
-	"  P  protocol: all, tcp, udp              S  sort: kernel, port, state, owner",
-	"  /  filter, with the words of net: tcp udp own STATE :PORT ADDR:PORT ->ADDR:PORT",
-	"     (':filter' alone clears it)            J/K  scroll",
-	"Screen",
-	"  :  command line (Tab completes, Up/Down history, Esc leaves)",
-	"  PgUp/PgDn/End  scroll the log           Ctrl-L  redraw",
-	"  ? or F1  this help                      q  quit",
-	"Options in the sockets pane: RA reuseaddr, RP reuseport, V6 v6only,",
-	"  ND nodelay, KA keepalive, L<n> linger n seconds",
-	NULL,
-};
+/* The mode the screen is in, for the table: what a key may do now. */
+static unsigned mode_now(const struct ui *ui)
+{
+	if (ui->les && lesson_asking(ui))
+		return M_ASK;
+	return ui->les ? M_PLAY | M_LESSON : M_PLAY;
+}
 
-static void run_binding(struct ui *ui, const struct binding *b)
+static bool row_matches(const struct binding *b, wint_t ch, bool is_key)
+{
+	if (b->is_key != is_key)
+		return false;
+	return b->last ? ch >= b->ch && ch <= b->last : ch == b->ch;
+}
+
+/* The row's line with %s and %k filled in; false when it needs a socket and none is selected. */
+static bool row_line(struct ui *ui, const struct binding *b, wint_t ch, char *line, size_t len)
 {
 	const struct sock *sk = ui_selected(ui);
-	char line[256];
+	size_t n = 0;
 
-	if (b->needs_socket && sk == NULL) {
-		ui_message(ui, "no socket selected: press t or u to make one");
-		return;
+	if (b->needs_socket && sk == NULL)
+		return false;
+	for (const char *p = b->cmd; *p && n + 1 < len; p++) {
+		if (p[0] == '%' && p[1] == 's') {
+			n += (size_t)snprintf(line + n, len - n, "%s", sk ? sk->name : "");
+			p++;
+		} else if (p[0] == '%' && p[1] == 'k') {
+			n += (size_t)snprintf(line + n, len - n, "%lc", (wint_t)ch);
+			p++;
+		} else {
+			line[n++] = *p;
+		}
+		if (n >= len)
+			n = len - 1;
 	}
-	if (b->how == TOGGLE) {
-		const struct sockopt_desc *o = sock_opt_find(b->cmd);
-		bool on = sk->opts & o->bit;
-
-		if (o->bit == SOPT_LINGER)
-			snprintf(line, sizeof line, "set %s linger %s", sk->name, on ? "off" : "0");
-		else
-			snprintf(line, sizeof line, "set %s %s %s", sk->name, o->name, on ? "off" : "on");
-		ui_run_command(ui, line, NULL);
-		return;
-	}
-	{
-		/* the binding's text with %s replaced by the selected socket's name */
-		const char *pct = strstr(b->cmd, "%s");
-
-		if (pct)
-			snprintf(line, sizeof line, "%.*s%s%s", (int)(pct - b->cmd), b->cmd,
-				 sk ? sk->name : "", pct + 2);
-		else
-			snprintf(line, sizeof line, "%s", b->cmd);
-	}
-	if (b->how == PREFILL)
-		prompt_open(ui, line);
-	else
-		ui_run_command(ui, line, NULL);
+	line[n] = '\0';
+	return true;
 }
 
 bool keys_handle(struct ui *ui, wint_t ch, bool is_key)
 {
-	if (is_key) {
-		if (ch == KEY_F(1)) {
-			ui->help = true;
+	unsigned mode = mode_now(ui);
+	char line[256];
+
+	for (const struct binding *b = bindings; b->cmd; b++) {
+		if (!row_matches(b, ch, is_key))
+			continue;
+		if (!(b->modes & mode))
+			continue;
+		if (!row_line(ui, b, ch, line, sizeof line)) {
+			ui_message(ui, "no socket selected: press t or u to make one");
 			return true;
 		}
-		return pane_sockets.key(ui, ch, true) || pane_log.key(ui, ch, true);
-	}
-	if (ch == L':') {
-		prompt_open(ui, NULL);
+		ui_run_command(ui, line, NULL);
 		return true;
 	}
-	if (ch == L'?') {
-		ui->help = true;
+	if (mode == M_ASK && !(is_key && ch == KEY_RESIZE)) {
+		ui_message(ui, "answer the prediction first: press the number of your answer (1-%d)",
+			   lesson_nchoices(ui));
 		return true;
 	}
-	if (ch == 12) {		/* ^L */
-		clearok(curscr, TRUE);
-		return true;
+	return false;
+}
+
+/*
+ * Line i of the keys part of help: a group's heading (*heading set), or a
+ * key and its note.  NULL past the last.
+ */
+const char *keys_help_line(size_t i, char *buf, size_t len, bool *heading)
+{
+	size_t n = 0;
+
+	for (const struct binding *b = bindings; b->cmd; b++) {
+		if (b->group && n++ == i) {
+			*heading = true;
+			snprintf(buf, len, "%s", b->group);
+			return buf;
+		}
+		if (b->label == NULL || b->note == NULL)
+			continue;
+		if (n++ == i) {
+			*heading = false;
+			snprintf(buf, len, "  %-7s %s", b->label, b->note);
+			return buf;
+		}
 	}
+	return NULL;
+}
+
+void keys_list(FILE *f)
+{
 	for (const struct binding *b = bindings; b->cmd; b++)
-		if (b->key == ch) {
-			run_binding(ui, b);
-			return true;
-		}
-	return pane_sockets.key(ui, ch, false) || pane_kernel.key(ui, ch, false);
+		if (b->label)
+			fprintf(f, "%s\t%s\t%s\n", b->label, b->cmd, b->note ? b->note : "");
+}
+
+/* The rows the key bar shows in this mode, in bar order. */
+static size_t bar_rows(unsigned mode, const struct binding **out, size_t cap)
+{
+	size_t n = 0;
+
+	for (const struct binding *b = bindings; b->cmd; b++) {
+		size_t i;
+
+		if (b->bar == NULL || !(b->modes & mode) || n == cap)
+			continue;
+		for (i = n; i > 0 && out[i - 1]->barpos > b->barpos; i--)
+			out[i] = out[i - 1];
+		out[i] = b;
+		n++;
+	}
+	return n;
 }
 
 void keys_draw_bar(struct ui *ui, int y)
 {
-	static const char *const items[][2] = {
-		{ "?", "help" }, { "t", "tcp" }, { "u", "udp" }, { "b", "bind" }, { "l", "listen" },
-		{ "c", "connect" }, { "a", "accept" }, { "x", "close" }, { "r", "reuseaddr" },
-		{ "p", "reuseport" }, { ":", "command" }, { "A", "all" }, { "q", "quit" },
-	};
+	const struct binding *rows[sizeof bindings / sizeof bindings[0]];
+	size_t n = bar_rows(mode_now(ui), rows, sizeof rows / sizeof rows[0]);
 	int x = 0;
 
 	fill_line(y, 0, ui->cols, theme_attr(R_KEYBAR));
-	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
-		int need = (int)strlen(items[i][0]) + (int)strlen(items[i][1]) + 2;
+	for (size_t i = 0; i < n; i++) {
+		int need = (int)strlen(rows[i]->label) + (int)strlen(rows[i]->bar) + 2;
+		/* what does not fit is in help: say so where the bar ends */
+		int more = i + 1 < n ? 7 : 0;
 
-		if (x + need > ui->cols)
+		if (x + need + more > ui->cols) {
+			put_text(y, x, ui->cols - x, "? more", theme_attr(R_KEY));
 			break;
-		x += put_text(y, x, ui->cols - x, items[i][0], theme_attr(R_KEY));
+		}
+		x += put_text(y, x, ui->cols - x, rows[i]->label, theme_attr(R_KEY));
 		x += put_text(y, x, ui->cols - x, " ", theme_attr(R_KEYBAR));
-		x += put_text(y, x, ui->cols - x, items[i][1], theme_attr(R_KEYBAR));
+		x += put_text(y, x, ui->cols - x, rows[i]->bar, theme_attr(R_KEYBAR));
 		x += put_text(y, x, ui->cols - x, " ", theme_attr(R_KEYBAR));
 	}
 }

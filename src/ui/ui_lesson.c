@@ -135,7 +135,7 @@ static size_t next_cmd(const struct ui *ui)
 }
 
 /* Is the next command a prediction still to be answered? */
-static bool asking(const struct ui *ui)
+bool lesson_asking(const struct ui *ui)
 {
 	const struct lstep *st = cur_step(ui);
 	size_t i = next_cmd(ui);
@@ -143,7 +143,7 @@ static bool asking(const struct ui *ui)
 	return i < st->n && st->items[i].question && ui->lchoice < 0;
 }
 
-static void run_next(struct ui *ui)
+void lesson_next(struct ui *ui)
 {
 	const struct lstep *st = cur_step(ui);
 	size_t i = next_cmd(ui);
@@ -155,7 +155,7 @@ static void run_next(struct ui *ui)
 		return;
 	}
 	it = &st->items[i];
-	if (asking(ui)) {
+	if (lesson_asking(ui)) {
 		ui_message(ui, "%s", W(ui, W_KEYS_PREDICT));	/* ask first */
 		return;
 	}
@@ -196,7 +196,7 @@ static void go_step(struct ui *ui, size_t step)
 }
 
 /* Restart: a clean table (a fresh namespace in the sandbox) and the settings. */
-static void restart(struct ui *ui)
+void lesson_restart(struct ui *ui)
 {
 	char err[300];
 
@@ -214,7 +214,7 @@ void lesson_open(struct ui *ui, const struct lesson *l, bool zh)
 	ui->lzh = zh;
 	ui->lchoice = -1;
 	resume = progress_load(l);	/* before restart() saves step 1 */
-	restart(ui);
+	lesson_restart(ui);
 	if (resume > 0) {
 		Wfmt(ui, msg, sizeof msg, W_RESUME, resume + 1);
 		ui_log(ui, R_INFO, msg);
@@ -326,45 +326,36 @@ static void lesson_draw(struct ui *ui, const struct rect *r)
 	rw.draw = true;
 	lesson_rows(ui, &rw);
 	fill_line(r->y + r->h - 1, r->x, r->w, theme_attr(R_KEYBAR));
-	put_text(r->y + r->h - 1, r->x + 1, r->w - 1, W(ui, asking(ui) ? W_KEYS_PREDICT : W_KEYS),
-		 theme_attr(asking(ui) ? R_WHY : R_DIM));
+	put_text(r->y + r->h - 1, r->x + 1, r->w - 1, W(ui, lesson_asking(ui) ? W_KEYS_PREDICT : W_KEYS),
+		 theme_attr(lesson_asking(ui) ? R_WHY : R_DIM));
 }
 
-static bool lesson_key(struct ui *ui, wint_t ch, bool is_key)
+int lesson_nchoices(const struct ui *ui)
 {
-	const struct lstep *st;
+	const struct lstep *st = cur_step(ui);
+	size_t i = next_cmd(ui);
 
-	if (ui->les == NULL)
-		return false;
-	st = cur_step(ui);
-	if (asking(ui) && !is_key && ch >= L'1' && ch <= L'9') {
-		const struct litem *it = &st->items[next_cmd(ui)];
-
-		if ((int)(ch - L'1') < it->nchoices) {
-			ui->lchoice = (int)(ch - L'1');
-			run_next(ui);
-		}
-		return true;
-	}
-	if ((!is_key && (ch == L'\n' || ch == L'\r' || ch == L' ')) || (is_key && ch == KEY_ENTER)) {
-		run_next(ui);
-		return true;
-	}
-	if (!is_key && ch == L']') {
-		if (ui->lstep + 1 < ui->les->nsteps)
-			go_step(ui, ui->lstep + 1);
-		return true;
-	}
-	if (!is_key && ch == L'[') {
-		if (ui->lstep > 0)
-			go_step(ui, ui->lstep - 1);
-		return true;
-	}
-	if (!is_key && ch == L'R') {
-		restart(ui);
-		return true;
-	}
-	return false;
+	return i < st->n ? st->items[i].nchoices : 0;
 }
 
-const struct pane_ops pane_lesson = { "lesson", lesson_draw, lesson_key };
+void lesson_answer(struct ui *ui, int choice)
+{
+	if (!lesson_asking(ui))
+		return;
+	if (choice < 1 || choice > lesson_nchoices(ui)) {
+		ui_message(ui, "answer with a number from 1 to %d", lesson_nchoices(ui));
+		return;
+	}
+	ui->lchoice = choice - 1;
+	lesson_next(ui);
+}
+
+void lesson_step(struct ui *ui, int delta)
+{
+	if (delta > 0 && ui->lstep + 1 < ui->les->nsteps)
+		go_step(ui, ui->lstep + 1);
+	else if (delta < 0 && ui->lstep > 0)
+		go_step(ui, ui->lstep - 1);
+}
+
+const struct pane_ops pane_lesson = { "lesson", lesson_draw, NULL };

@@ -89,58 +89,65 @@ static void log_draw(struct ui *ui, const struct rect *r)
 	}
 }
 
-static bool log_key(struct ui *ui, wint_t ch, bool is_key)
-{
-	if (!is_key)
-		return false;
-	switch (ch) {
-	case KEY_PPAGE:
-		ui->logscroll += 5;
-		if (ui->logscroll > ui->nlog * 4)
-			ui->logscroll = ui->nlog * 4;
-		return true;
-	case KEY_NPAGE:
-		ui->logscroll = ui->logscroll > 5 ? ui->logscroll - 5 : 0;
-		return true;
-	case KEY_END:
-		ui->logscroll = 0;
-		return true;
-	}
-	return false;
-}
+const struct pane_ops pane_log = { "log", log_draw, NULL };
 
-const struct pane_ops pane_log = { "log", log_draw, log_key };
-
-/* The help screen: keys first, then the command language. */
-extern const char *const keys_help[];
+/*
+ * The help screen, generated: the key rows (ui_keys.c), the legend of the
+ * sockets pane, the language's commands (cmd_table) and the screen's own
+ * (ui_scmd.c).  Line i of it, or NULL past the end.
+ */
 static int help_scroll;
+
+static const char *help_line(size_t i, char *buf, size_t len, bool *heading)
+{
+	static const char *const legend[] = {
+		"Options in the sockets pane",
+		"  RA reuseaddr, RP reuseport, V6 v6only, ND nodelay, KA keepalive, L<n> linger n seconds",
+		"Commands of the language (type them after ':'; any may end with => ok, => ERRNO or => COUNT)",
+	};
+	size_t n;
+	const char *t;
+
+	for (n = 0; keys_help_line(n, buf, len, heading); n++)
+		if (n == i)
+			return buf;
+	i -= n;
+	if (i < sizeof legend / sizeof legend[0]) {
+		*heading = legend[i][0] != ' ';
+		snprintf(buf, len, "%s", legend[i]);
+		return buf;
+	}
+	i -= sizeof legend / sizeof legend[0];
+	*heading = false;
+	for (const struct cmd_entry *c = cmd_table; c->name; c++)
+		if (i-- == 0) {
+			snprintf(buf, len, "  %-28s %s", c->usage, c->help);
+			return buf;
+		}
+	if (i-- == 0) {
+		*heading = true;
+		snprintf(buf, len, "Commands of the screen (after ':'; they change what is shown, no socket)");
+		return buf;
+	}
+	t = scmd_help_line(i, buf, len);
+	return t;
+}
 
 static void help_draw(struct ui *ui, const struct rect *r)
 {
-	char line[256];
-	int y = 1, n = 0;
+	char line[300];
+	bool heading;
+	int y = 1, n;
 
 	(void)ui;
 	fill_line(0, 0, r->w, theme_attr(R_TITLE));
 	put_text(0, 0, r->w, " sockplay help: Up/Down or PgUp/PgDn scroll, Esc or ? or q closes",
 		 theme_attr(R_TITLE));
-	for (int i = 0; keys_help[i]; i++, n++) {
+	for (n = 0; help_line((size_t)n, line, sizeof line, &heading); n++) {
 		if (n < help_scroll || y >= r->h)
 			continue;
-		put_text(y++, 1, r->w - 1, keys_help[i],
-			 keys_help[i][0] != ' ' ? theme_attr(R_HEADER) : theme_attr(R_NORMAL));
+		put_text(y++, 1, r->w - 1, line, theme_attr(heading ? R_HEADER : R_NORMAL));
 	}
-	if (n++ >= help_scroll && y < r->h)
-		put_text(y++, 1, r->w - 1, "Commands (type them after ':')", theme_attr(R_HEADER));
-	for (const struct cmd_entry *c = cmd_table; c->name; c++, n++) {
-		if (n < help_scroll || y >= r->h)
-			continue;
-		snprintf(line, sizeof line, "  %-28s %s", c->usage, c->help);
-		put_text(y++, 1, r->w - 1, line, theme_attr(R_NORMAL));
-	}
-	if (n++ >= help_scroll && y < r->h)
-		put_text(y++, 1, r->w - 1, "  Any line may end with => ok, => ERRNO or => COUNT.",
-			 theme_attr(R_NORMAL));
 	if (help_scroll > n - 3)
 		help_scroll = n - 3 > 0 ? n - 3 : 0;
 }

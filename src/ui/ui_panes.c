@@ -122,24 +122,7 @@ static void sockets_draw(struct ui *ui, const struct rect *r)
 	}
 }
 
-static bool sockets_key(struct ui *ui, wint_t ch, bool is_key)
-{
-	int n = count_open(ui);
-
-	if ((is_key && ch == KEY_UP) || (!is_key && ch == L'k')) {
-		if (ui->sel > 0)
-			ui->sel--;
-		return true;
-	}
-	if ((is_key && ch == KEY_DOWN) || (!is_key && ch == L'j')) {
-		if (ui->sel < n - 1)
-			ui->sel++;
-		return true;
-	}
-	return false;
-}
-
-const struct pane_ops pane_sockets = { "sockets", sockets_draw, sockets_key };
+const struct pane_ops pane_sockets = { "sockets", sockets_draw, NULL };
 
 /* Has the session touched this port (any socket, open or closed)? */
 static bool touched(const struct ui *ui, uint16_t port)
@@ -229,6 +212,11 @@ void kernel_rows_build(struct ui *ui)
 
 static const char *const sort_names[KSORT_N] = { "kernel order", "port", "state", "owner" };
 
+const char *ksort_name(enum ksort k)
+{
+	return sort_names[k];
+}
+
 static void kernel_draw(struct ui *ui, const struct rect *r)
 {
 	int aw = (r->w - 44) / 2, y = r->y + 1;
@@ -291,34 +279,4 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 	}
 }
 
-static bool kernel_key(struct ui *ui, wint_t ch, bool is_key)
-{
-	if (is_key)
-		return false;
-	switch (ch) {
-	case L'A':
-		ui->kall = !ui->kall;
-		ui_message(ui, "kernel pane: %s", ui->kall ? "every socket of this machine" :
-			   "only the ports this session touched");
-		return true;
-	case L'O':
-		ui->kown = !ui->kown;
-		return true;
-	case L'P':
-		ui->kproto = (ui->kproto + 1) % 3;
-		return true;
-	case L'S':
-		ui->ksort = (enum ksort)((ui->ksort + 1) % KSORT_N);
-		ui_message(ui, "kernel pane sorted by %s", sort_names[ui->ksort]);
-		return true;
-	case L'J':
-		ui->kscroll++;
-		return true;
-	case L'K':
-		ui->kscroll--;
-		return true;
-	}
-	return false;
-}
-
-const struct pane_ops pane_kernel = { "kernel", kernel_draw, kernel_key };
+const struct pane_ops pane_kernel = { "kernel", kernel_draw, NULL };

@@ -1,0 +1,236 @@
+/*
+ * ui_scmd: the screen's own commands, one table of the command table's
+ * shape.  They change what the screen shows (filter, view, scroll, select,
+ * help, prompt) or drive the lesson player, never a socket, so they are not
+ * part of the language: a transcript never holds them.  Keys run them
+ * through ui_run_command like any typed line; `toggle` builds the `set`
+ * line of the language and runs that, so the log shows the real call.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/ui_int.h"
+
+struct screen_cmd {
+	const char *name;
+	const char *usage;
+	const char *help;
+	bool echo;		/* shown in the log as typed (it changes what is shown) */
+	void (*exec)(struct ui *ui, const char *arg);
+};
+
+/* `filter WORDS`: the kernel pane shows the rows `net WORDS` would. */
+static void do_filter(struct ui *ui, const char *words)
+{
+	struct cmd_line cl;
+	char line[200], err[256];
+	struct netfilter f;
+
+	if (*words == '\0') {
+		ui->kfilter_text[0] = '\0';
+		ui_message(ui, "kernel pane: no filter");
+		return;
+	}
+	/* split the words as the language does, through its parser */
+	snprintf(line, sizeof line, "net %s", words);
+	if (cmd_parse(line, &cl, err, sizeof err) != 0 ||
+	    netfilter_parse(cl.argc - 1, cl.argv + 1, &f, err, sizeof err) < 0) {
+		ui_message(ui, "filter: %s", strncmp(err, "net: ", 5) == 0 ? err + 5 : err);
+		return;
+	}
+	ui->kfilter = f;
+	snprintf(ui->kfilter_text, sizeof ui->kfilter_text, "%s", words);
+	ui->kscroll = 0;
+	ui_message(ui, "kernel pane: filter %s (':filter' alone clears it)", words);
+}
+
+/* `quit`: at once with no socket open, else it asks first. */
+static void do_quit(struct ui *ui, const char *arg)
+{
+	size_t open = socktab_count_open(&ui->s->socks);
+
+	(void)arg;
+	if (open == 0) {
+		ui_quit(ui);
+		return;
+	}
+	ui->confirm_quit = true;
+	ui_message(ui, "%zu socket%s open: quit and close %s? (y/n)", open, open == 1 ? "" : "s",
+		   open == 1 ? "it" : "them");
+}
+
+static void do_help(struct ui *ui, const char *arg)
+{
+	(void)arg;
+	ui->help = true;
+}
+
+static void do_prompt(struct ui *ui, const char *text)
+{
+	prompt_open(ui, *text ? text : NULL);
+}
+
+static void do_redraw(struct ui *ui, const char *arg)
+{
+	(void)arg;
+	clearok(curscr, TRUE);
+	ui->dirty = true;
+}
+
+/* `toggle OPTION`: the `set` line that flips it on the selected socket. */
+static void do_toggle(struct ui *ui, const char *name)
+{
+	const struct sock *sk = ui_selected(ui);
+	const struct sockopt_desc *o = sock_opt_find(name);
+	char line[200];
+	bool on;
+
+	if (o == NULL) {
+		ui_message(ui, "toggle: no option '%s'", name);
+		return;
+	}
+	if (sk == NULL) {
+		ui_message(ui, "no socket selected: press t or u to make one");
+		return;
+	}
+	on = sk->opts & o->bit;
+	if (o->bit == SOPT_LINGER)
+		snprintf(line, sizeof line, "set %s linger %s", sk->name, on ? "off" : "0");
+	else
+		snprintf(line, sizeof line, "set %s %s %s", sk->name, o->name, on ? "off" : "on");
+	ui_run_command(ui, line, NULL);
+}
+
+static void do_select(struct ui *ui, const char *dir)
+{
+	int n = (int)socktab_count_open(&ui->s->socks);
+
+	if (strcmp(dir, "up") == 0 && ui->sel > 0)
+		ui->sel--;
+	else if (strcmp(dir, "down") == 0 && ui->sel < n - 1)
+		ui->sel++;
+}
+
+static void do_view(struct ui *ui, const char *what)
+{
+	if (strcmp(what, "all") == 0) {
+		ui->kall = !ui->kall;
+		ui_message(ui, "kernel pane: %s", ui->kall ? "every socket of this machine" :
+			   "only the ports this session touched");
+	} else if (strcmp(what, "own") == 0) {
+		ui->kown = !ui->kown;
+	} else if (strcmp(what, "proto") == 0) {
+		ui->kproto = (ui->kproto + 1) % 3;
+	} else if (strcmp(what, "sort") == 0) {
+		ui->ksort = (enum ksort)((ui->ksort + 1) % KSORT_N);
+		ui_message(ui, "kernel pane sorted by %s", ksort_name(ui->ksort));
+	} else {
+		ui_message(ui, "view: all, own, proto or sort");
+	}
+}
+
+/* `scroll kernel|log up|down|end` */
+static void do_scroll(struct ui *ui, const char *arg)
+{
+	bool log = strncmp(arg, "log ", 4) == 0;
+	const char *dir = arg + strcspn(arg, " ");
+
+	dir += strspn(dir, " ");
+	if (!log && strncmp(arg, "kernel ", 7) != 0) {
+		ui_message(ui, "scroll: kernel or log, then up, down or end");
+		return;
+	}
+	if (!log) {
+		ui->kscroll += strcmp(dir, "down") == 0 ? 1 : strcmp(dir, "up") == 0 ? -1 : 0;
+		if (strcmp(dir, "end") == 0)
+			ui->kscroll = 0;
+		return;
+	}
+	if (strcmp(dir, "up") == 0)
+		ui->logscroll = ui->logscroll + 5 > ui->nlog * 4 ? ui->nlog * 4 : ui->logscroll + 5;
+	else if (strcmp(dir, "down") == 0)
+		ui->logscroll = ui->logscroll > 5 ? ui->logscroll - 5 : 0;
+	else
+		ui->logscroll = 0;
+}
+
+/* `lesson next|answer N|step next|step back|restart` */
+static void do_lesson(struct ui *ui, const char *arg)
+{
+	if (ui->les == NULL) {
+		ui_message(ui, "no lesson is open (start one with --lesson)");
+		return;
+	}
+	if (strcmp(arg, "next") == 0)
+		lesson_next(ui);
+	else if (strncmp(arg, "answer ", 7) == 0)
+		lesson_answer(ui, atoi(arg + 7));
+	else if (strcmp(arg, "step next") == 0)
+		lesson_step(ui, 1);
+	else if (strcmp(arg, "step back") == 0)
+		lesson_step(ui, -1);
+	else if (strcmp(arg, "restart") == 0)
+		lesson_restart(ui);
+	else
+		ui_message(ui, "lesson: next, answer N, step next, step back or restart");
+}
+
+static const struct screen_cmd screen_cmds[] = {
+	{ "filter", "filter [WORDS]", "filter the kernel pane with the words of net; alone, clear it",
+	  true, do_filter },
+	{ "quit", "quit", "leave sockplay (asks while sockets are open)", true, do_quit },
+	{ "q", "q", "the same as quit", true, do_quit },
+	{ "help-screen", "help-screen", "the help screen (help VERB: the language's help)", false, do_help },
+	{ "prompt", "prompt [TEXT]", "open the command line, TEXT typed", false, do_prompt },
+	{ "toggle", "toggle OPTION", "flip an on/off option of the selected socket (a set line)",
+	  false, do_toggle },
+	{ "select", "select up|down", "select another socket", false, do_select },
+	{ "view", "view all|own|proto|sort", "change what the kernel pane shows", false, do_view },
+	{ "scroll", "scroll kernel|log up|down|end", "scroll a pane", false, do_scroll },
+	{ "redraw", "redraw", "paint the whole screen again", false, do_redraw },
+	{ "lesson", "lesson next|answer N|step next|step back|restart", "drive the open lesson",
+	  false, do_lesson },
+	{ NULL, NULL, NULL, false, NULL },
+};
+
+/*
+ * Run text when it is a screen command: true then (echoed first when the
+ * row says so), false when it is a line of the language.
+ */
+bool scmd_run(struct ui *ui, const char *text)
+{
+	const char *t = text + strspn(text, " ");
+	size_t n = strcspn(t, " ");
+
+	for (const struct screen_cmd *c = screen_cmds; c->name; c++) {
+		char echo[300];
+		const char *arg;
+
+		if (strlen(c->name) != n || strncmp(t, c->name, n) != 0)
+			continue;
+		arg = t + n + strspn(t + n, " ");
+		if (c->echo) {
+			snprintf(echo, sizeof echo, ":%s", text);
+			ui_log(ui, R_DIM, echo);
+		}
+		ui->msg[0] = '\0';
+		c->exec(ui, arg);
+		ui->dirty = true;
+		return true;
+	}
+	return false;
+}
+
+const char *scmd_help_line(size_t i, char *buf, size_t len)
+{
+	for (const struct screen_cmd *c = screen_cmds; c->name; c++)
+		if (i-- == 0) {
+			snprintf(buf, len, "  %-28s %s", c->usage, c->help);
+			return buf;
+		}
+	return NULL;
+}
