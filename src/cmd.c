@@ -2,7 +2,8 @@
  * cmd: the table of commands, the line parser and the executor.  The
  * handlers live in one file per family (cmd_sock.c: creating and
  * configuring; cmd_conn.c: the calls on addresses and data; cmd_misc.c:
- * time, kernel knobs, the table view).
+ * time, kernel knobs, the table view, help and export).  cmd_run_line is
+ * the one runner every front end calls.
  */
 #include "config.h"
 

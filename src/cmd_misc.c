@@ -1,6 +1,6 @@
 /*
  * cmd_misc: the commands that are not socket calls: wait, sysctl, addr,
- * reset, net, help.
+ * reset, net, help, export.
  */
 #include "config.h"
 

@@ -5,7 +5,9 @@
  * the sink its commands write to; it borrows the program's one libev loop,
  * which it runs while a command waits (connect completion, `wait`).  Every
  * front end (screen, batch, lesson checker, tests) makes one session and
- * feeds it command lines through cmd_run().
+ * feeds it command lines through the one runner, cmd_run_line(); the
+ * screen's live events come through session_watch_event(), so every
+ * change of a socket's state happens in the engine and is recorded.
  */
 #ifndef SOCKPLAY_SESSION_H
 #define SOCKPLAY_SESSION_H
