@@ -27,8 +27,9 @@ const struct cmd_entry cmd_table[] = {
 	  .min_args = 0, .max_args = 2, .flags = R | P | CMDF_CREATES, .args = "N-",
 	  .exec = cmd_udp, .emit = export_socket },
 	{ .name = "set", .usage = "set NAME OPTION VALUE",
-	  .help = "setsockopt: reuseaddr reuseport v6only nodelay keepalive on|off; linger off|SECONDS",
-	  .min_args = 3, .max_args = 3, .flags = R | P, .args = "SOV", .exec = cmd_set, .emit = export_set },
+	  .help = "setsockopt: reuseaddr reuseport v6only nodelay keepalive bind_address_no_port "
+		  "on|off; linger off|SECONDS; local_port_range LO HI",
+	  .min_args = 3, .max_args = 4, .flags = R | P, .args = "SOV-", .exec = cmd_set, .emit = export_set },
 	{ .name = "bind", .usage = "bind NAME ADDR:PORT",
 	  .help = "bind to 1.2.3.4:P, [::1]:P or *:P (port 0: kernel picks)",
 	  .min_args = 2, .max_args = 2, .flags = R | P, .args = "SA", .exec = cmd_bind, .emit = export_bind },
@@ -38,6 +39,10 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "connect", .usage = "connect NAME ADDR:PORT", .help = "connect and report the final result",
 	  .min_args = 2, .max_args = 2, .flags = R | P | CMDF_WAITS, .args = "SA", .exec = cmd_connect,
 	  .emit = export_connect },
+	{ .name = "disconnect", .usage = "disconnect NAME",
+	  .help = "connect(AF_UNSPEC): dissolve the association (TCP: abort with RST)",
+	  .min_args = 1, .max_args = 1, .flags = R | P, .args = "S", .exec = cmd_disconnect,
+	  .emit = export_disconnect },
 	{ .name = "accept", .usage = "accept NAME [NEWNAME]", .help = "take one waiting connection (EAGAIN if none)",
 	  .min_args = 1, .max_args = 2, .flags = R | P | CMDF_CREATES, .args = "SN", .exec = cmd_accept,
 	  .emit = export_accept },
@@ -237,12 +242,20 @@ static int check_shape(struct cmd_line *cl, int arrow, char *err, size_t errlen)
 		return -1;
 	}
 	if (arrow > 0) {
-		if (arrow != cl->argc - 2) {
-			snprintf(err, errlen, "'=>' must be followed by exactly one word: ok, an errno name or a count");
+		bool ok_port = arrow == cl->argc - 3 && strcmp(cl->argv[arrow + 1], "ok") == 0;
+
+		if (arrow != cl->argc - 2 && !ok_port) {
+			snprintf(err, errlen, "'=>' must be followed by one word (ok, an errno name or a "
+				 "count) or by ok PORT");
 			return -1;
 		}
 		if (cmd_expect_parse(cl->argv[arrow + 1], &cl->expect, err, errlen) < 0)
 			return -1;
+		if (ok_port && (cl->expect.port = addr_parse_port(cl->argv[arrow + 2])) <= 0) {
+			snprintf(err, errlen, "bad expectation 'ok %s': ok PORT takes a port 1..65535",
+				 cmd_word_show(cl->argv[arrow + 2], show, sizeof show));
+			return -1;
+		}
 		cl->argc = arrow;
 	}
 	c = cmd_find(cl->argv[0]);
@@ -359,6 +372,12 @@ static void run_parsed(struct session *s, const struct cmd_line *cl, struct outc
 	if (c->exec(s, cl, o, err, errlen) < 0)
 		o->usage = true;
 	s->sink = t.next;
+	if (!o->usage && c->args && c->args[0] == 'S') {
+		/* what `=> ok PORT` checks: the socket's local port now */
+		const struct sock *sk = socktab_find(&s->socks, cl->argv[1]);
+
+		o->port = sk && sk->local.family ? sk->local.port : 0;
+	}
 	if (o->usage) {
 		err_clean(err);
 		sink_printf(&s->sink, SINK_ERROR, "%s", err);
@@ -538,7 +557,10 @@ void cmd_expect_format(const struct expect *e, char *buf, size_t len)
 		snprintf(buf, len, "-");
 		break;
 	case EXPECT_OK:
-		snprintf(buf, len, "ok");
+		if (e->port)
+			snprintf(buf, len, "ok %d", e->port);
+		else
+			snprintf(buf, len, "ok");
 		break;
 	case EXPECT_ERRNO:
 		snprintf(buf, len, "%s", errname((int)e->value));
@@ -558,7 +580,7 @@ bool cmd_expect_met(const struct expect *e, const struct outcome *o,
 	case EXPECT_NONE:
 		return true;
 	case EXPECT_OK:
-		met = !o->usage && o->err == 0;
+		met = !o->usage && o->err == 0 && (e->port == 0 || o->port == e->port);
 		break;
 	case EXPECT_ERRNO:
 		met = !o->usage && o->err == e->value;
@@ -573,6 +595,8 @@ bool cmd_expect_met(const struct expect *e, const struct outcome *o,
 		snprintf(got, gotlen, "%s", errname(o->err));
 	else if (e->kind == EXPECT_COUNT)
 		snprintf(got, gotlen, "%ld", o->ret);
+	else if (e->port)
+		snprintf(got, gotlen, "ok %d", o->port);
 	else
 		snprintf(got, gotlen, "ok");
 	return met;

@@ -6,6 +6,9 @@
  *
  * A line is: VERB ARGS... [=> EXPECTATION] [# comment].  Words are split on
  * blanks; "double quotes" keep blanks and '#' (with \" \\ \n \t escapes).
+ * An expectation is ok, ok PORT (the socket's local port after the call),
+ * an errno name or a count.  In ADDR:PORT, PORT may be $NAME: the local
+ * port of socket NAME (open or closed) when the line runs.
  *
  * Parsing checks everything that does not need the session (verb, argument
  * count, names, addresses, option values), so a whole file can be refused
@@ -40,6 +43,7 @@ enum expect_kind {
 struct expect {
 	enum expect_kind kind;
 	long value;		/* errno or count */
+	int port;		/* => ok PORT: the socket's local port after the call; 0 unchecked */
 };
 
 struct cmd_entry;
@@ -56,6 +60,8 @@ struct outcome {
 	long ret;		/* the call's return value; for net, the count */
 	int err;		/* 0 on success, else the errno */
 	bool usage;		/* the line itself was wrong; nothing was done */
+	int port;		/* the named socket's local port after the call (0: none) */
+	struct endpoint addr;	/* the address the call was given, $NAME resolved (family 0: none) */
 };
 
 /* What a verb does to the session, beyond its own call: the runners read these. */

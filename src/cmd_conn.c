@@ -14,16 +14,41 @@
 
 #define LISTEN_BACKLOG 128
 
-/* Check the syntax (s NULL) or parse for the socket's family. */
-static int arg_endpoint(const struct cmd_line *cl, int i, const struct sock *sk,
-			struct endpoint *ep, char *err, size_t errlen)
+/*
+ * ADDR:PORT, checked (s NULL) or parsed for the socket's family.  PORT may
+ * be $NAME, the local port of socket NAME (open or closed) when the line
+ * runs, as the kernel's selftests reuse a port bind(0) chose.  The address
+ * the call was given goes to o->addr for the records.
+ */
+static int arg_endpoint(struct session *s, const struct cmd_line *cl, int i, const struct sock *sk,
+			struct endpoint *ep, struct outcome *o, char *err, size_t errlen)
 {
-	char msg[200];
+	char msg[200], text[CMD_LINEMAX];
+	const char *dollar = strstr(cl->argv[i], ":$");
+	const struct sock *ref = NULL;
 
-	if (addr_parse(cl->argv[i], sk ? sk->family : AF_INET, ep, msg, sizeof msg) < 0) {
+	snprintf(text, sizeof text, "%s", cl->argv[i]);
+	if (dollar) {
+		const char *name = dollar + 2;
+
+		if (!sock_name_valid(name)) {
+			snprintf(err, errlen, "%s: bad port reference '$%s': $ and a socket name",
+				 cl->argv[0], name);
+			return -1;
+		}
+		if (s && ((ref = socktab_find_any(&s->socks, name)) == NULL || ref->local.port == 0)) {
+			snprintf(err, errlen, "%s: $%s: %s", cl->argv[0], name, ref ? "that socket has no "
+				 "port yet" : "no socket of that name");
+			return -1;
+		}
+		snprintf(text + (dollar - cl->argv[i]), sizeof text - (size_t)(dollar - cl->argv[i]),
+			 ":%u", ref ? ref->local.port : 1);
+	}
+	if (addr_parse(text, sk ? sk->family : AF_INET, ep, msg, sizeof msg) < 0) {
 		snprintf(err, errlen, "%s: %s", cl->argv[0], msg);
 		return -1;
 	}
+	o->addr = *ep;
 	return 0;
 }
 
@@ -38,6 +63,9 @@ static void note_autobind(struct session *s, const struct sock *sk, bool had_loc
 	if (!had_local)
 		sink_printf(&s->sink, SINK_INFO, "%s is now %s (address and port chosen by the kernel)",
 			    sk->name, addr_format(&sk->local, a, sizeof a));
+	else if (asked && asked->port == 0 && sk->local.port == 0)
+		sink_printf(&s->sink, SINK_INFO, "%s has its address; with IP_BIND_ADDRESS_NO_PORT the "
+			    "kernel picks the port at connect(), for the 4-tuple", sk->name);
 	else if (asked && asked->port == 0)
 		sink_printf(&s->sink, SINK_INFO, "%s is now %s (port chosen by the kernel)",
 			    sk->name, addr_format(&sk->local, a, sizeof a));
@@ -50,7 +78,7 @@ CMD_HANDLER(cmd_bind)
 	char call[128], a[ADDR_STRLEN];
 
 	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0 ||
-	    arg_endpoint(cl, 2, sk, &ep, err, errlen) < 0)
+	    arg_endpoint(s, cl, 2, sk, &ep, o, err, errlen) < 0)
 		return -1;
 	if (s == NULL)
 		return 0;
@@ -102,7 +130,7 @@ CMD_HANDLER(cmd_connect)
 	int r;
 
 	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0 ||
-	    arg_endpoint(cl, 2, sk, &ep, err, errlen) < 0)
+	    arg_endpoint(s, cl, 2, sk, &ep, o, err, errlen) < 0)
 		return -1;
 	if (s == NULL)
 		return 0;
@@ -211,7 +239,7 @@ CMD_HANDLER(cmd_sendto)
 	size_t n;
 
 	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0 ||
-	    arg_endpoint(cl, 2, sk, &ep, err, errlen) < 0)
+	    arg_endpoint(s, cl, 2, sk, &ep, o, err, errlen) < 0)
 		return -1;
 	if (s == NULL)
 		return 0;

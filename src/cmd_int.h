@@ -34,6 +34,7 @@ CMD_HANDLER(cmd_udp);
 CMD_HANDLER(cmd_set);
 CMD_HANDLER(cmd_shutdown);
 CMD_HANDLER(cmd_close);
+CMD_HANDLER(cmd_disconnect);
 CMD_HANDLER(cmd_bind);
 CMD_HANDLER(cmd_listen);
 CMD_HANDLER(cmd_connect);

@@ -90,10 +90,23 @@ CMD_HANDLER(cmd_set)
 		return -1;
 	if (opt == NULL) {
 		snprintf(err, errlen, "set: unknown option '%s' (reuseaddr, reuseport, v6only, "
-			 "nodelay, keepalive, linger)", cl->argv[2]);
+			 "nodelay, keepalive, linger, bind_address_no_port, local_port_range)", cl->argv[2]);
 		return -1;
 	}
-	if (opt->bit == SOPT_LINGER) {
+	if ((opt->bit == SOPT_PORT_RANGE) != (cl->argc == 5)) {
+		snprintf(err, errlen, opt->bit == SOPT_PORT_RANGE ? "set: local_port_range takes LO HI "
+			 "(0 0 turns it off)" : "set: %s takes one value", opt->name);
+		return -1;
+	}
+	if (opt->bit == SOPT_PORT_RANGE) {
+		int lo = addr_parse_port(v), hi = addr_parse_port(cl->argv[4]);
+
+		if (lo < 0 || hi < 0 || lo > hi) {
+			snprintf(err, errlen, "set: local_port_range takes LO HI, two ports with LO <= HI");
+			return -1;
+		}
+		value = (int)((uint32_t)hi << 16 | (uint32_t)lo);
+	} else if (opt->bit == SOPT_LINGER) {
 		int secs = addr_parse_port(v);	/* a small non-negative integer */
 
 		if (strcmp(v, "off") == 0)
@@ -110,7 +123,10 @@ CMD_HANDLER(cmd_set)
 	}
 	if (s == NULL)
 		return 0;
-	if (opt->bit == SOPT_LINGER)
+	if (opt->bit == SOPT_PORT_RANGE)
+		snprintf(call, sizeof call, "setsockopt(%s, %s, %s-%s)", sk->name, opt->cname, v,
+			 cl->argv[4]);
+	else if (opt->bit == SOPT_LINGER)
 		snprintf(call, sizeof call, value < 0 ? "setsockopt(%s, %s, {off})" :
 			 "setsockopt(%s, %s, {on, %ds})", sk->name, opt->cname, value);
 	else
@@ -154,6 +170,27 @@ CMD_HANDLER(cmd_shutdown)
 	} else {
 		cmd_report(s, o, call, 0, 0);
 	}
+	return 0;
+}
+
+CMD_HANDLER(cmd_disconnect)
+{
+	struct sock *sk;
+	char call[96];
+
+	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0)
+		return -1;
+	if (s == NULL)
+		return 0;
+	snprintf(call, sizeof call, "connect(%s, AF_UNSPEC)", sk->name);
+	if (sock_disconnect(sk) < 0) {
+		cmd_report(s, o, call, -1, errno);
+		return 0;
+	}
+	cmd_report(s, o, call, 0, 0);
+	sink_printf(&s->sink, SINK_WHY, "connect() with AF_UNSPEC dissolves %s's association%s",
+		    sk->name, sk->type == SOCK_STREAM ? ": a TCP connection is aborted (RST), and the "
+		    "socket may connect again" : ": it takes datagrams from anyone again");
 	return 0;
 }
 

@@ -1,8 +1,9 @@
 /*
- * explain: the why-lines.  Each case finds the holders of an address in the
- * session's table and the kernel's, then states the rule Linux applied
- * (net/ipv4/inet_connection_sock.c inet_bind_conflict and friends) in one
- * sentence, naming the option or call that would change the outcome.
+ * explain: the why-lines of every call but bind and listen (explain_bind.c
+ * has those): connect, accept, send and recv, shutdown, close.  Each finds
+ * what the kernel's answer depended on in the session's table and the
+ * kernel's, and states the rule Linux applied in one sentence, naming the
+ * option or call that would change the outcome.
  */
 #include "config.h"
 
@@ -13,48 +14,16 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "explain.h"
-#include "sink.h"
+#include "explain_int.h"
 #include "sysctl.h"
 
-#define WHY(s, ...) sink_printf(&(s)->sink, SINK_WHY, __VA_ARGS__)
-
-bool explain_overlap(const struct endpoint *a, bool a_v6only,
-		     const struct endpoint *b, bool b_v6only)
-{
-	struct endpoint ua, ub;
-
-	if (a->family == 0 || b->family == 0 || a->port != b->port)
-		return false;
-	if (a->family == b->family) {
-		if (addr_is_wildcard(a) || addr_is_wildcard(b))
-			return true;
-		return addr_same_host(a, b);
-	}
-	/* IPv4 against IPv6: the v6 side must be [::] dual-stack, or v4-mapped */
-	if (a->family == AF_INET6 && addr_is_wildcard(a))
-		return !a_v6only;
-	if (b->family == AF_INET6 && addr_is_wildcard(b))
-		return !b_v6only;
-	ua = addr_unmap(a);
-	ub = addr_unmap(b);
-	if (ua.family != ub.family)
-		return false;
-	return addr_is_wildcard(&ua) || addr_is_wildcard(&ub) || addr_same_host(&ua, &ub);
-}
-
-static const char *has(unsigned opts, unsigned bit)
+const char *explain_has(unsigned opts, unsigned bit)
 {
 	return (opts & bit) ? "has" : "has no";
 }
 
-static const char *kstate(const struct pn_entry *e)
-{
-	return e ? pn_state_name(e) : "bound (not listed by the kernel)";
-}
-
 /* The kernel entry of an open own socket, if the kernel lists it. */
-static const struct pn_entry *entry_of(const struct session *s, const struct sock *k)
+const struct pn_entry *explain_entry_of(const struct session *s, const struct sock *k)
 {
 	for (size_t i = 0; i < s->nv.n; i++)
 		if (s->nv.rows[i].own == k && s->nv.rows[i].e && !s->nv.rows[i].was)
@@ -62,128 +31,12 @@ static const struct pn_entry *entry_of(const struct session *s, const struct soc
 	return NULL;
 }
 
-static void describe_tw_owner(struct session *s, const struct netrow *r, const struct sock *sk)
-{
-	char a[ADDR_STRLEN];
-	const struct sock *old = r->own;
-	double left = netrow_timer_left(r);
-
-	addr_format(&r->e->local, a, sizeof a);
-	if (old == NULL) {
-		WHY(s, "a socket nobody owns any more sits in TIME_WAIT on %s (%.0f s left), "
-		    "left by an earlier connection; its options are unknown", a, left);
-		WHY(s, "rule: a bind over TIME_WAIT passes only when the new socket and the old "
-		    "one both had SO_REUSEADDR (or both SO_REUSEPORT); wait for it to expire");
-		return;
-	}
-	WHY(s, "was %s sits in TIME_WAIT on %s (%.0f s left): it closed first", old->name, a, left);
-	if (old->parent[0])
-		WHY(s, "was %s was accepted from %s and inherited its options: it %s SO_REUSEADDR, %s SO_REUSEPORT",
-		    old->name, old->parent, has(old->opts, SOPT_REUSEADDR), has(old->opts, SOPT_REUSEPORT));
-	else
-		WHY(s, "was %s %s SO_REUSEADDR and %s SO_REUSEPORT", old->name,
-		    has(old->opts, SOPT_REUSEADDR), has(old->opts, SOPT_REUSEPORT));
-	WHY(s, "rule: a bind over TIME_WAIT passes only when the new socket AND the old one had "
-	    "SO_REUSEADDR, or both SO_REUSEPORT; %s %s SO_REUSEADDR", sk->name,
-	    has(sk->opts, SOPT_REUSEADDR));
-}
-
-static void explain_bind_inuse(struct session *s, const struct sock *sk, const struct endpoint *ep)
-{
-	bool v6only = sk->opts & SOPT_V6ONLY;
-	char a[ADDR_STRLEN];
-	int found = 0;
-
-	session_refresh_net(s);
-	for (size_t i = 0; i < s->socks.n; i++) {
-		const struct sock *k = s->socks.v[i];
-		const struct pn_entry *e;
-
-		if (k == sk || k->state == SOCK_CLOSED || k->type != sk->type ||
-		    !explain_overlap(&k->local, k->opts & SOPT_V6ONLY, ep, v6only))
-			continue;
-		found++;
-		e = entry_of(s, k);
-		addr_format(&k->local, a, sizeof a);
-		if (k->state == SOCK_LISTENING) {
-			WHY(s, "%s is LISTEN on %s", k->name, a);
-			WHY(s, "rule: while a socket listens on an address, Linux refuses any other bind "
-			    "there, SO_REUSEADDR or not, unless both sockets have SO_REUSEPORT "
-			    "(%s %s SO_REUSEPORT, %s %s)", k->name, has(k->opts, SOPT_REUSEPORT),
-			    sk->name, has(sk->opts, SOPT_REUSEPORT));
-		} else if (sk->type == SOCK_DGRAM) {
-			WHY(s, "%s is bound to %s", k->name, a);
-			WHY(s, "rule: two UDP sockets share an address only when both have SO_REUSEADDR "
-			    "or both SO_REUSEPORT (%s %s SO_REUSEADDR, %s %s)", k->name,
-			    has(k->opts, SOPT_REUSEADDR), sk->name, has(sk->opts, SOPT_REUSEADDR));
-		} else {
-			WHY(s, "%s is %s on %s%s%s", k->name, kstate(e), a,
-			    k->parent[0] ? ", accepted from " : "", k->parent);
-			WHY(s, "rule: a second bind to a TCP address succeeds only when both sockets have "
-			    "SO_REUSEADDR and neither listens, or both have SO_REUSEPORT "
-			    "(%s %s SO_REUSEADDR, %s %s)", k->name, has(k->opts, SOPT_REUSEADDR),
-			    sk->name, has(sk->opts, SOPT_REUSEADDR));
-		}
-		if (ep->family == AF_INET6 && addr_is_wildcard(ep) && k->family == AF_INET && !v6only)
-			WHY(s, "%s is [::] without IPV6_V6ONLY: it also claims every IPv4 address; "
-			    "set v6only on to leave IPv4 alone", sk->name);
-		else if (k->family == AF_INET6 && addr_is_wildcard(&k->local) && sk->family == AF_INET &&
-			 !(k->opts & SOPT_V6ONLY))
-			WHY(s, "%s is [::] without IPV6_V6ONLY, so it holds IPv4 %s too", k->name, a);
-		else if (addr_is_wildcard(ep) != addr_is_wildcard(&k->local))
-			WHY(s, "a wildcard address (0.0.0.0 or [::]) covers every specific address "
-			    "of the same port, in either order");
-	}
-	for (size_t i = 0; i < s->nv.n; i++) {
-		const struct netrow *r = &s->nv.rows[i];
-
-		if (r->e == NULL || (r->own && !r->was) ||
-		    r->e->proto != (sk->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP) ||
-		    !explain_overlap(&r->e->local, false, ep, v6only))
-			continue;
-		if (r->e->state == PN_TIME_WAIT) {
-			found++;
-			describe_tw_owner(s, r, sk);
-		} else if (r->e->inode != 0) {
-			found++;
-			WHY(s, "another program (uid %u) holds %s in state %s",
-			    r->e->uid, addr_format(&r->e->local, a, sizeof a), pn_state_name(r->e));
-		}
-		if (found > 6)
-			break;	/* a crowd of TIME_WAITs: a few say enough */
-	}
-	if (!found)
-		WHY(s, "no socket of this session nor of this network namespace holds %s "
-		    "(another namespace, or it closed since); the kernel's bind table "
-		    "keeps TCP sockets that /proc does not list", addr_format(ep, a, sizeof a));
-}
-
-static void explain_listen_inuse(struct session *s, const struct sock *sk)
-{
-	char a[ADDR_STRLEN];
-	int found = 0;
-
-	for (size_t i = 0; i < s->socks.n; i++) {
-		const struct sock *k = s->socks.v[i];
-
-		if (k == sk || k->state != SOCK_LISTENING ||
-		    !explain_overlap(&k->local, k->opts & SOPT_V6ONLY, &sk->local, sk->opts & SOPT_V6ONLY))
-			continue;
-		found++;
-		WHY(s, "%s already LISTENs on %s", k->name, addr_format(&k->local, a, sizeof a));
-		WHY(s, "rule: SO_REUSEADDR let both binds pass because neither was listening yet, "
-		    "but only one socket may listen on an address unless all have SO_REUSEPORT "
-		    "(Linux differs from BSD here)");
-	}
-	if (!found)
-		WHY(s, "another socket listens on %s or the port it was given", addr_format(&sk->local, a, sizeof a));
-}
-
 static void explain_connect_notavail(struct session *s, const struct sock *sk,
 				     const struct endpoint *ep)
 {
 	char a[ADDR_STRLEN], b[ADDR_STRLEN], range[64] = "?";
 	size_t tw = 0, other = 0;
+	int lo = 1, hi = 0, bound = 0;
 
 	session_refresh_net(s);
 	addr_format(ep, b, sizeof b);
@@ -215,8 +68,18 @@ static void explain_connect_notavail(struct session *s, const struct sock *sk,
 	}
 	/* one range serves both families */
 	sysctl_read("net.ipv4.ip_local_port_range", range, sizeof range);
+	sscanf(range, "%d %d", &lo, &hi);
 	WHY(s, "no local port is free toward %s: ip_local_port_range is %s; %zu connections "
 	    "to it sit in TIME_WAIT and %zu are in other states", b, range, tw, other);
+	/* a port that bind() took is never one connect() picks, whatever the destination */
+	for (size_t i = 0; i < s->socks.n; i++) {
+		const struct sock *k = s->socks.v[i];
+
+		if (k->fd >= 0 && (k->state == SOCK_BOUND || k->state == SOCK_LISTENING) &&
+		    k->local.port >= lo && k->local.port <= hi && k->type == SOCK_STREAM && bound++ < 4)
+			WHY(s, "port %u of the range is held by bind(): %s (%s); connect() never takes a "
+			    "port that bind() took", k->local.port, k->name, sock_state_name(k->state));
+	}
 	WHY(s, "rule: connect() needs a port whose 4-tuple toward this destination is unused; "
 	    "other destinations still work; net.ipv4.tcp_tw_reuse lets connect() take a "
 	    "TIME_WAIT port (needs TCP timestamps, after tcp_tw_reuse_delay)");
@@ -242,7 +105,7 @@ static void explain_refused(struct session *s, const struct endpoint *ep)
 }
 
 /* What every call may meet: out of descriptors. */
-static void explain_common(struct session *s, int err)
+void explain_common(struct session *s, int err)
 {
 	if (err == EMFILE || err == ENFILE)
 		WHY(s, "out of file descriptors (ulimit -n): close sockets first");
@@ -251,49 +114,6 @@ static void explain_common(struct session *s, int err)
 void explain_socket(struct session *s, int err)
 {
 	explain_common(s, err);
-}
-
-static void bind_failure(struct session *s, const struct sock *sk, const struct endpoint *ep, int err)
-{
-	char a[ADDR_STRLEN], v[64];
-
-	switch (err) {
-	case EADDRINUSE:
-		explain_bind_inuse(s, sk, ep);
-		return;
-	case EADDRNOTAVAIL:
-		WHY(s, "%s is not an address of this machine%s",
-		    addr_format_host(ep, a, sizeof a),
-		    s->sandboxed ? ": add it with 'addr add'" : " (the sandbox can add it: --sandbox)");
-		return;
-	case EACCES:
-		if (sysctl_read("net.ipv4.ip_unprivileged_port_start", v, sizeof v) < 0)
-			snprintf(v, sizeof v, "1024");
-		WHY(s, "ports below %s need privilege (CAP_NET_BIND_SERVICE); use a higher port", v);
-		return;
-	case EINVAL:
-		if (sk->local.family)
-			WHY(s, "%s is already bound to %s: a socket is bound once",
-			    sk->name, addr_format(&sk->local, a, sizeof a));
-		else
-			WHY(s, "the address does not fit the socket (an IPv6 address for an IPv4 socket?)");
-		return;
-	case EAFNOSUPPORT:
-		WHY(s, "%s is an IPv4 socket: it cannot bind an IPv6 address (make one with -6)", sk->name);
-		return;
-	}
-	explain_common(s, err);
-}
-
-void explain_listen(struct session *s, const struct sock *sk, int err)
-{
-	if (err == EADDRINUSE)
-		explain_listen_inuse(s, sk);
-	else if (err == EOPNOTSUPP)
-		WHY(s, "%s is UDP: UDP has no connections to accept, so listen() is for TCP only", sk->name);
-	else if (err == EINVAL)
-		WHY(s, "%s is %s: listen() needs a socket that is not connected",
-		    sk->name, sock_state_name(sk->state));
 }
 
 void explain_connect(struct session *s, const struct sock *sk, const struct endpoint *ep, int err)
@@ -325,17 +145,56 @@ void explain_connect(struct session *s, const struct sock *sk, const struct endp
 	explain_common(s, err);
 }
 
+/*
+ * Nothing waits on sk, but the port has other sockets of the session: did
+ * the kernel give what came to one of them?  For a listener rx_queue is its
+ * accept queue; for UDP, the bytes waiting.  True when a why-line was said.
+ */
+static bool went_elsewhere(struct session *s, const struct sock *sk)
+{
+	const char *what = sk->type == SOCK_STREAM ? "connections" : "datagrams";
+	struct br_sock me, other;
+	char a[ADDR_STRLEN];
+	bool said = false;
+
+	session_refresh_net(s);
+	explain_br_sock(sk, NULL, &me);
+	for (size_t i = 0; i < s->socks.n; i++) {
+		const struct sock *k = s->socks.v[i];
+		const struct pn_entry *e;
+
+		if (k == sk || k->fd < 0 || k->type != sk->type || k->local.port != sk->local.port ||
+		    k->state != sk->state || (e = explain_entry_of(s, k)) == NULL || e->rxq == 0)
+			continue;
+		explain_br_sock(k, NULL, &other);
+		addr_format(&k->local, a, sizeof a);
+		if (bindrule_same_group(&me, &other))
+			WHY(s, "%s and %s are one SO_REUSEPORT group: the kernel spread the %s over it, and "
+			    "%s has %u waiting (%s it)", sk->name, k->name, what, k->name, e->rxq,
+			    sk->type == SOCK_STREAM ? "accept from" : "recv on");
+		else
+			WHY(s, "%s on %s has %u waiting: the %s went to it, the most specific socket for "
+			    "their destination (an exact address beats a wildcard, the destination's own "
+			    "family beats [::]); SO_REUSEPORT spreads them only over one group: the same "
+			    "address, family, V6ONLY and owner", k->name, a, e->rxq, what);
+		said = true;
+	}
+	return said;
+}
+
 void explain_accept(struct session *s, const struct sock *sk, int err)
 {
-	if (err == EAGAIN)
-		WHY(s, "no connection is waiting in %s's accept queue yet: connect a client first",
-		    sk->name);
-	else if (err == EINVAL)
+	if (err == EAGAIN) {
+		if (!went_elsewhere(s, sk))
+			WHY(s, "no connection is waiting in %s's accept queue yet: connect a client first",
+			    sk->name);
+	} else if (err == EINVAL) {
 		WHY(s, "%s is not listening: call listen first", sk->name);
-	else if (err == EOPNOTSUPP)
+	} else if (err == EOPNOTSUPP) {
 		WHY(s, "%s is UDP: there are no connections to accept", sk->name);
-	else
+	} else {
 		explain_common(s, err);
+	}
 }
 
 void explain_io(struct session *s, const struct sock *sk, bool receiving, int err)
@@ -344,10 +203,10 @@ void explain_io(struct session *s, const struct sock *sk, bool receiving, int er
 
 	switch (err) {
 	case EAGAIN:
-		if (receiving)
-			WHY(s, "nothing has arrived on %s yet: send something to it first", sk->name);
-		else
+		if (!receiving)
 			WHY(s, "%s's send buffer is full: the peer is not reading", sk->name);
+		else if (!(udp && went_elsewhere(s, sk)))
+			WHY(s, "nothing has arrived on %s yet: send something to it first", sk->name);
 		return;
 	case ENOTCONN:
 		WHY(s, "%s is not connected%s", sk->name,
@@ -390,51 +249,6 @@ void explain_shutdown(struct session *s, const struct sock *sk, int err)
 		WHY(s, "%s is not connected: there is no direction to shut down", sk->name);
 }
 
-static void bind_success(struct session *s, const struct sock *sk, const struct endpoint *ep)
-{
-	char a[ADDR_STRLEN];
-
-	{
-		session_refresh_net(s);
-		/* a TIME_WAIT of ours on the address, which the bind just passed over */
-		for (size_t i = 0; i < s->nv.n; i++) {
-			const struct netrow *r = &s->nv.rows[i];
-
-			if (!r->was || r->e == NULL || r->e->state != PN_TIME_WAIT ||
-			    sk->type != SOCK_STREAM ||
-			    !explain_overlap(&r->e->local, false, ep, sk->opts & SOPT_V6ONLY))
-				continue;
-			WHY(s, "was %s's TIME_WAIT still holds %s (%.0f s left); the bind passed because %s",
-			    r->own->name, addr_format(&r->e->local, a, sizeof a), netrow_timer_left(r),
-			    (r->own->opts & sk->opts & SOPT_REUSEADDR) ? "both had SO_REUSEADDR" :
-			    "both had SO_REUSEPORT");
-			break;
-		}
-		for (size_t i = 0; i < s->socks.n; i++) {
-			const struct sock *k = s->socks.v[i];
-
-			if (k == sk || k->state == SOCK_CLOSED || k->type != sk->type ||
-			    !explain_overlap(&k->local, k->opts & SOPT_V6ONLY, ep, sk->opts & SOPT_V6ONLY))
-				continue;
-			addr_format(&k->local, a, sizeof a);
-			if ((k->opts & sk->opts & SOPT_REUSEPORT))
-				WHY(s, "%s shares %s with %s: both have SO_REUSEPORT%s", sk->name, a, k->name,
-				    sk->type == SOCK_STREAM ? "; the kernel will spread connections over the listeners" : "");
-			else if ((k->opts & sk->opts & SOPT_REUSEADDR))
-				WHY(s, "%s shares %s with %s: both have SO_REUSEADDR%s", sk->name, a, k->name,
-				    sk->type == SOCK_STREAM ? " and neither listens yet; only one of them will be able to listen()" : "");
-		}
-	}
-}
-
-void explain_bind(struct session *s, const struct sock *sk, const struct endpoint *ep, int err)
-{
-	if (err)
-		bind_failure(s, sk, ep, err);
-	else
-		bind_success(s, sk, ep);
-}
-
 void explain_close(struct session *s, const struct sock *sk)
 {
 	char a[ADDR_STRLEN];
@@ -455,9 +269,9 @@ void explain_close(struct session *s, const struct sock *sk)
 				WHY(s, "%s had sent its FIN first (shutdown) and the peer has closed too: "
 				    "%s keeps TIME_WAIT for 60 s, as whoever closes first does", sk->name, sk->name);
 			else if (r->e->state == PN_FIN_WAIT2 || r->e->state == PN_FIN_WAIT1)
-				WHY(s, "%s closed first: it waits in %s for the peer's FIN, then keeps "
-				    "TIME_WAIT for 60 s on %s", sk->name, pn_state_name(r->e),
-				    addr_format(&sk->local, a, sizeof a));
+				WHY(s, "%s closed first: it sent its FIN and waits for the peer's (FIN_WAIT1, "
+				    "then FIN_WAIT2 once its FIN is acknowledged), then keeps TIME_WAIT for "
+				    "60 s on %s", sk->name, addr_format(&sk->local, a, sizeof a));
 			else if (r->e->state == PN_LAST_ACK)
 				WHY(s, "the peer closed first: %s is in LAST_ACK and leaves no TIME_WAIT",
 				    sk->name);

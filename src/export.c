@@ -44,6 +44,10 @@ static const char prologue[] =
 "#include <time.h>\n"
 "#include <unistd.h>\n"
 "\n"
+"#ifndef IP_LOCAL_PORT_RANGE\n"
+"#define IP_LOCAL_PORT_RANGE 51\t/* Linux 6.3 */\n"
+"#endif\n"
+"\n"
 "/* \"call = 0\", or \"call = -1 ENAME (text)\" */\n"
 "static inline long result(const char *call, long r)\n"
 "{\n"
@@ -383,9 +387,10 @@ static void comments(FILE *f, const struct record *r, const char *prev_context)
 static void emit_endpoint(FILE *f, const struct record *r, const char *text)
 {
 	char host[ADDR_STRLEN], err[200];
-	struct endpoint ep;
+	struct endpoint ep = r->addr;	/* as the call had it, a $NAME port resolved */
 
-	addr_parse(text, r->sock.family ? r->sock.family : AF_INET, &ep, err, sizeof err);
+	if (ep.family == 0)
+		addr_parse(text, r->sock.family ? r->sock.family : AF_INET, &ep, err, sizeof err);
 	addr_format_host(&ep, host, sizeof host);
 	fprintf(f, "%s, \"%s\", %u", family_c(ep.family), host, ep.port);
 }
@@ -419,7 +424,8 @@ void export_set(struct export_ctx *x, const struct record *r)
 {
 	const struct sockopt_desc *o = sock_opt_find(r->argv[2]);
 	const char *level = o->level == SOL_SOCKET ? "SOL_SOCKET" :
-			    o->level == IPPROTO_IPV6 ? "IPPROTO_IPV6" : "IPPROTO_TCP";
+			    o->level == IPPROTO_IPV6 ? "IPPROTO_IPV6" :
+			    o->level == IPPROTO_IP ? "IPPROTO_IP" : "IPPROTO_TCP";
 	char var[80];
 
 	var_of(r, var, sizeof var);
@@ -432,8 +438,12 @@ void export_set(struct export_ctx *x, const struct record *r)
 		return;
 	}
 	open_result(x, r, "set_flag");
-	fprintf(x->f, ", %s, %s, %s, %d);\n", var, level, o->cname,
-		strcmp(r->argv[3], "on") == 0 || strcmp(r->argv[3], "1") == 0);
+	if (o->bit == SOPT_PORT_RANGE)	/* one 32-bit value: HI << 16 | LO */
+		fprintf(x->f, ", %s, %s, %s, (int)(%uu << 16 | %uu));\n", var, level, o->cname,
+			(unsigned)atoi(r->argv[4]), (unsigned)atoi(r->argv[3]));
+	else
+		fprintf(x->f, ", %s, %s, %s, %d);\n", var, level, o->cname,
+			strcmp(r->argv[3], "on") == 0 || strcmp(r->argv[3], "1") == 0);
 }
 
 static void emit_addr_call(struct export_ctx *x, const struct record *r, const char *fn)
@@ -559,6 +569,16 @@ void export_shutdown(struct export_ctx *x, const struct record *r)
 	var_of(r, var, sizeof var);
 	open_result(x, r, "result");
 	fprintf(x->f, ", shutdown(%s, %s));\n", var, how);
+}
+
+void export_disconnect(struct export_ctx *x, const struct record *r)
+{
+	char var[80];
+
+	var_of(r, var, sizeof var);
+	fprintf(x->f, "\t{\n\t\tstruct sockaddr unspec = { .sa_family = AF_UNSPEC };\n\n");
+	open_result(x, r, "\tresult");
+	fprintf(x->f, ", connect(%s, &unspec, sizeof unspec));\n\t}\n", var);
 }
 
 void export_close(struct export_ctx *x, const struct record *r)

@@ -37,6 +37,7 @@ void export_sendto(struct export_ctx *x, const struct record *r);
 void export_recv(struct export_ctx *x, const struct record *r);
 void export_shutdown(struct export_ctx *x, const struct record *r);
 void export_close(struct export_ctx *x, const struct record *r);
+void export_disconnect(struct export_ctx *x, const struct record *r);
 void export_wait(struct export_ctx *x, const struct record *r);
 void export_sysctl(struct export_ctx *x, const struct record *r);
 /* A record that is not exported: a comment, and a line saying so when run. */

@@ -299,6 +299,13 @@ int netview_build(struct netview *nv, const struct procnet *pn,
 		if (t->n > 0) {
 			size_t k = e->inode ? find_by_inode(nv, t, e->inode) : find_by_tuple(nv, t, e);
 
+			/*
+			 * A closed socket's 4-tuple names only what its connection can
+			 * become after close(): a new connection on the same 4-tuple,
+			 * still in the accept queue, is not "was" anyone.
+			 */
+			if (k && !e->inode && t->v[k - 1]->state == SOCK_CLOSED && !pn_after_close(e))
+				k = 0;
 			if (k) {
 				own = t->v[k - 1];
 				nv->seen[k - 1] = true;
@@ -323,6 +330,19 @@ void netview_free(struct netview *nv)
 	free(nv->by_tuple);
 	free(nv->seen);
 	memset(nv, 0, sizeof *nv);
+}
+
+char *netrow_owner(const struct netrow *r, char *buf, size_t len)
+{
+	if (r->own)
+		snprintf(buf, len, "%s%s", r->was ? "was " : "", r->own->name);
+	else if (r->e->inode == 0 && !pn_after_close(r->e))
+		snprintf(buf, len, "queued");	/* in an accept queue, not accepted yet */
+	else if (r->e->inode == 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "uid %u", r->e->uid);
+	return buf;
 }
 
 double netrow_timer_left(const struct netrow *r)
@@ -360,12 +380,7 @@ char *netrow_format(const struct netrow *r, char *buf, size_t len)
 			 s->type == SOCK_STREAM ? "bound, not listening" : "not bound");
 		return buf;
 	}
-	if (r->own)
-		snprintf(owner, sizeof owner, "%s%s", r->was ? "was " : "", r->own->name);
-	else if (r->e->inode == 0)
-		snprintf(owner, sizeof owner, "-");
-	else
-		snprintf(owner, sizeof owner, "uid %u", r->e->uid);
+	netrow_owner(r, owner, sizeof owner);
 
 	detail[0] = '\0';
 	if (r->e->state == PN_LISTEN && r->e->proto == IPPROTO_TCP)
@@ -375,7 +390,7 @@ char *netrow_format(const struct netrow *r, char *buf, size_t len)
 	if (r->e->timer != PN_TIMER_NONE) {
 		size_t dl = strlen(detail);
 
-		snprintf(detail + dl, sizeof detail - dl, "  %s %.1fs", pn_timer_name(r->e->timer),
+		snprintf(detail + dl, sizeof detail - dl, "  %s %.1fs", pn_timer_label(r->e),
 			 netrow_timer_left(r));
 	}
 	snprintf(buf, len, "%-5s %-12s %-24s %-24s %s%s", pn_proto_name(r->e),

@@ -66,6 +66,8 @@ void netview_free(struct netview *nv);
 char *netrow_format(const struct netrow *r, char *buf, size_t len);
 /* An endpoint as the table shows it: "0.0.0.0:*" for an unset remote. */
 char *netrow_addr(const struct endpoint *ep, char *buf, size_t len);
+/* Who a row is: "s1", "was s3", "queued" (not accepted yet), "uid 1000" or "-". */
+char *netrow_owner(const struct netrow *r, char *buf, size_t len);
 /* Seconds left on the row's timer, or -1 when none runs. */
 double netrow_timer_left(const struct netrow *r);
 

@@ -324,6 +324,21 @@ const char *pn_state_name(const struct pn_entry *e)
 	return e->state <= PN_NEW_SYN_RECV ? tcp[e->state] : "?";
 }
 
+const char *pn_timer_label(const struct pn_entry *e)
+{
+	/* a FIN_WAIT2 orphan runs the TIME_WAIT timer for tcp_fin_timeout, not for TIME_WAIT */
+	if (e->state == PN_FIN_WAIT2 && e->timer == PN_TIMER_TIMEWAIT)
+		return "fin_timeout";
+	return pn_timer_name(e->timer);
+}
+
+bool pn_after_close(const struct pn_entry *e)
+{
+	return e->proto == IPPROTO_TCP &&
+	       (e->state == PN_FIN_WAIT1 || e->state == PN_FIN_WAIT2 || e->state == PN_CLOSING ||
+		e->state == PN_LAST_ACK || e->state == PN_TIME_WAIT);
+}
+
 const char *pn_timer_name(unsigned timer)
 {
 	static const char *const names[] = { "", "on", "keepalive", "timewait", "probe" };

@@ -17,6 +17,7 @@
 #ifndef SOCKPLAY_PROCNET_H
 #define SOCKPLAY_PROCNET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,6 +87,10 @@ struct pn_entry *procnet_push(struct procnet *pn);
 
 /* "LISTEN", "TIME_WAIT"...; UDP: "UNCONN", "ESTAB". */
 const char *pn_state_name(const struct pn_entry *e);
+/* The timer column as a person reads it: "fin_timeout" for a FIN_WAIT2 orphan. */
+const char *pn_timer_label(const struct pn_entry *e);
+/* A TCP state a connection can be in after its socket was closed. */
+bool pn_after_close(const struct pn_entry *e);
 /* "", "on", "keepalive", "timewait", "probe" */
 const char *pn_timer_name(unsigned timer);
 /* "tcp", "tcp6", "udp", "udp6" */

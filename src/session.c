@@ -410,6 +410,7 @@ void session_record(struct session *s, const struct cmd_line *cl, const struct o
 	r->ret = o->ret;
 	r->err = o->err;
 	r->sock = *rs;
+	r->addr = o->addr;
 	snprintf(r->created, sizeof r->created, "%s", created);
 	s->nrecords++;
 	/* a replayed transcript checks the kernel still answers the same */

@@ -52,6 +52,7 @@ struct record {
 	long ret;
 	int err;
 	struct record_sock sock;
+	struct endpoint addr;	/* the address the call was given ($NAME resolved), family 0: none */
 	char created[SOCK_NAMELEN];	/* the socket it made, or "" */
 	char *output;		/* the transcript lines it produced, '\n'-separated */
 	char *context;		/* e.g. the lesson step it belonged to, or NULL */

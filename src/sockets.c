@@ -22,6 +22,11 @@
 
 #include "sockets.h"
 
+/* Linux 6.3; older C libraries do not name it */
+#ifndef IP_LOCAL_PORT_RANGE
+#define IP_LOCAL_PORT_RANGE 51
+#endif
+
 const struct sockopt_desc sock_opts[] = {
 	{ "reuseaddr", "SO_REUSEADDR", SOPT_REUSEADDR, SOL_SOCKET, SO_REUSEADDR },
 	{ "reuseport", "SO_REUSEPORT", SOPT_REUSEPORT, SOL_SOCKET, SO_REUSEPORT },
@@ -29,6 +34,9 @@ const struct sockopt_desc sock_opts[] = {
 	{ "nodelay", "TCP_NODELAY", SOPT_NODELAY, IPPROTO_TCP, TCP_NODELAY },
 	{ "keepalive", "SO_KEEPALIVE", SOPT_KEEPALIVE, SOL_SOCKET, SO_KEEPALIVE },
 	{ "linger", "SO_LINGER", SOPT_LINGER, SOL_SOCKET, SO_LINGER },
+	{ "bind_address_no_port", "IP_BIND_ADDRESS_NO_PORT", SOPT_BIND_NO_PORT, IPPROTO_IP,
+	  IP_BIND_ADDRESS_NO_PORT },
+	{ "local_port_range", "IP_LOCAL_PORT_RANGE", SOPT_PORT_RANGE, IPPROTO_IP, IP_LOCAL_PORT_RANGE },
 	{ NULL, NULL, 0, 0, 0 },
 };
 
@@ -179,6 +187,15 @@ void sock_refresh(struct sock *s)
 				s->opts |= SOPT_LINGER;
 				s->linger = lg.l_linger;
 			}
+		} else if (o->bit == SOPT_PORT_RANGE) {
+			uint32_t v = 0;
+
+			len = sizeof v;
+			if (getsockopt(s->fd, o->level, o->optname, &v, &len) == 0 && v) {
+				s->opts |= SOPT_PORT_RANGE;
+				s->port_lo = (uint16_t)(v & 0xffff);
+				s->port_hi = (uint16_t)(v >> 16);
+			}
 		} else {
 			int v = 0;
 
@@ -234,6 +251,10 @@ int sock_setopt(struct sock *s, const struct sockopt_desc *opt, int value)
 		struct linger lg = { value >= 0, value >= 0 ? value : 0 };
 
 		r = setsockopt(s->fd, opt->level, opt->optname, &lg, sizeof lg);
+	} else if (opt->bit == SOPT_PORT_RANGE) {
+		uint32_t v = (uint32_t)value;	/* hi << 16 | lo */
+
+		r = setsockopt(s->fd, opt->level, opt->optname, &v, sizeof v);
 	} else {
 		r = setsockopt(s->fd, opt->level, opt->optname, &value, sizeof value);
 	}
@@ -279,6 +300,23 @@ int sock_connect_start(struct sock *s, const struct endpoint *ep)
 	}
 	s->state = SOCK_CONNECTED;
 	sock_refresh(s);
+	return 0;
+}
+
+int sock_disconnect(struct sock *s)
+{
+	struct sockaddr unspec;
+
+	memset(&unspec, 0, sizeof unspec);
+	unspec.sa_family = AF_UNSPEC;
+	if (connect(s->fd, &unspec, sizeof unspec) < 0)
+		return -1;
+	memset(&s->peer, 0, sizeof s->peer);
+	memset(&s->local, 0, sizeof s->local);
+	s->state = SOCK_CREATED;
+	sock_refresh(s);	/* what the kernel kept: a UDP socket keeps its bound port */
+	if (s->local.family)
+		s->state = SOCK_BOUND;
 	return 0;
 }
 
@@ -447,6 +485,9 @@ char *sock_opts_format(const struct sock *s, char *buf, size_t len)
 		if (o->bit == SOPT_LINGER)
 			used += (size_t)snprintf(buf + used, len - used, "%slinger=%d",
 						 used ? "," : "", s->linger);
+		else if (o->bit == SOPT_PORT_RANGE)
+			used += (size_t)snprintf(buf + used, len - used, "%srange=%u-%u",
+						 used ? "," : "", s->port_lo, s->port_hi);
 		else
 			used += (size_t)snprintf(buf + used, len - used, "%s%s",
 						 used ? "," : "", o->name);

@@ -44,6 +44,8 @@ enum sock_opt {
 	SOPT_NODELAY = 1 << 3,
 	SOPT_KEEPALIVE = 1 << 4,
 	SOPT_LINGER = 1 << 5,	/* value in struct sock.linger */
+	SOPT_BIND_NO_PORT = 1 << 6,	/* IP_BIND_ADDRESS_NO_PORT */
+	SOPT_PORT_RANGE = 1 << 7,	/* IP_LOCAL_PORT_RANGE: struct sock.port_lo..port_hi */
 };
 
 struct sockopt_desc {
@@ -65,6 +67,7 @@ struct sock {
 	enum sock_state state;
 	unsigned opts;		/* enum sock_opt bits, as the kernel reports them */
 	int linger;		/* seconds when SOPT_LINGER is set */
+	uint16_t port_lo, port_hi;	/* the socket's own local port range (SOPT_PORT_RANGE) */
 	struct endpoint local;	/* family 0 until the socket has an address */
 	struct endpoint peer;
 	uint64_t inode;		/* fstat st_ino: the /proc/net inode column */
@@ -117,6 +120,8 @@ int sock_listen(struct sock *s, int backlog);
  */
 int sock_connect_start(struct sock *s, const struct endpoint *ep);
 int sock_connect_finish(struct sock *s);
+/* connect(AF_UNSPEC): dissolve the association (TCP: abort it, with RST). */
+int sock_disconnect(struct sock *s);
 /* Non-blocking accept; the new entry inherits nothing but what the kernel says. */
 struct sock *sock_accept(struct socktab *t, struct sock *ls, const char *name);
 ssize_t sock_send(struct sock *s, const void *buf, size_t len);

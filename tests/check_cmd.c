@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -90,7 +91,12 @@ START_TEST(parse_errors_name_the_bad_part)
 	parse_fails("tcp 1abc", "bad socket name '1abc'");
 	parse_fails("tcp s1 -4", "unknown flag '-4'");
 	parse_fails("bind s1 *:80 => EWHATEVER", "bad expectation 'EWHATEVER'");
-	parse_fails("bind s1 *:80 => ok extra", "exactly one word");
+	parse_fails("bind s1 *:80 => ok extra", "ok PORT takes a port 1..65535");
+	parse_fails("bind s1 *:80 => EADDRINUSE extra", "followed by one word");
+	parse_fails("bind s1 127.0.0.1:$9x", "bad port reference '$9x'");
+	parse_fails("set s1 local_port_range 5", "local_port_range takes LO HI");
+	parse_fails("set s1 local_port_range 9 5", "LO <= HI");
+	parse_fails("set s1 reuseaddr on off", "reuseaddr takes one value");
 	parse_fails("=> ok", "needs a command");
 	parse_fails("send s1 \"open", "unterminated");
 	parse_fails("shutdown s1 both", "say rd, wr or rdwr");
@@ -146,7 +152,7 @@ END_TEST
 START_TEST(expectations_met_or_not)
 {
 	struct outcome o = { .ret = 0, .err = EADDRINUSE };
-	struct expect e = { EXPECT_ERRNO, EADDRINUSE };
+	struct expect e = { EXPECT_ERRNO, EADDRINUSE, 0 };
 	char got[48];
 
 	ck_assert(cmd_expect_met(&e, &o, got, sizeof got));
@@ -186,6 +192,62 @@ START_TEST(wrong_errno_is_a_miss)
 }
 END_TEST
 
+/* $NAME is the port a socket got; => ok PORT checks the port a socket has. */
+START_TEST(port_references_and_port_expectations)
+{
+	struct cmd_result *r = malloc(sizeof *r);
+	char line[80];
+	int port;
+
+	ck_assert_ptr_nonnull(r);
+	RUN_OK(&T, "tcp pa");
+	RUN_OK(&T, "bind pa 127.0.0.1:0");
+	port = socktab_find(&T.s.socks, "pa")->local.port;
+	ck_assert_int_gt(port, 0);
+	/* the same port, by reference: the kernel refuses it, and the line says which */
+	RUN_OK(&T, "tcp pb");
+	RUN_ERR(&T, EADDRINUSE, "bind pb 127.0.0.1:$pa");
+	SAYS(&T, "why: pa is bound (not listed by the kernel) on 127.0.0.1:");
+	/* the port bind(0) chose, as an expectation: met, then missed with what was got */
+	snprintf(line, sizeof line, "bind pb 127.0.0.2:$pa => ok %d", port);
+	ck_assert_int_eq(cmd_run_line(&T.s, line, r), CMD_RAN);
+	ck_assert(r->met);
+	RUN_OK(&T, "tcp pc");
+	snprintf(line, sizeof line, "bind pc 127.0.0.3:0 => ok %d", port == 65535 ? 1 : port + 1);
+	ck_assert_int_eq(cmd_run_line(&T.s, line, r), CMD_RAN);
+	ck_assert(!r->met);
+	ck_assert_str_ne(r->got, "ok");
+	ck_assert(strncmp(r->got, "ok ", 3) == 0);
+	/* a closed socket's port still resolves; a name never seen is a usage error */
+	RUN_OK(&T, "close pa");
+	RUN_OK(&T, "tcp pd");
+	RUN_OK(&T, "bind pd 127.0.0.4:$pa");
+	ck_assert_int_eq(cmd_run_line(&T.s, "bind pd 127.0.0.1:$nobody", r), CMD_REFUSED);
+	ck_assert(strstr(r->err, "$nobody: no socket of that name"));
+	free(r);
+}
+END_TEST
+
+/* disconnect: connect(AF_UNSPEC) dissolves a UDP association; the socket keeps its port. */
+START_TEST(disconnect_dissolves)
+{
+	const struct sock *u;
+
+	RUN_OK(&T, "udp du");
+	RUN_OK(&T, "bind du 127.0.0.1:%d", tport(60));
+	RUN_OK(&T, "connect du 127.0.0.1:%d", tport(61));
+	u = socktab_find(&T.s.socks, "du");
+	ck_assert_int_eq(u->state, SOCK_CONNECTED);
+	RUN_OK(&T, "disconnect du");
+	SAYS(&T, "connect(du, AF_UNSPEC) = 0");
+	ck_assert_int_eq(u->state, SOCK_BOUND);
+	ck_assert_int_eq(u->peer.family, 0);
+	ck_assert_int_eq(u->local.port, tport(60));
+	/* unconnected again: send without an address has nowhere to go */
+	RUN_ERR(&T, EDESTADDRREQ, "send du x");
+}
+END_TEST
+
 /* What the parser accepted, written back, parses to the same words. */
 START_TEST(written_back_parses_the_same)
 {
@@ -193,6 +255,7 @@ START_TEST(written_back_parses_the_same)
 		"send s1 \"a\rb\x01c\\\\ \\\"q\\\"\" \"=>\" x => ok",
 		"sendto w [::1]:9 \"\" \"#not a comment\"",
 		"net tcp :8888 TIME_WAIT => 1",
+		"bind b 127.0.0.1:$a => ok 40000",
 	};
 	struct cmd_line a, b;
 	char err[256], back[CMD_TEXTMAX];
@@ -203,6 +266,7 @@ START_TEST(written_back_parses_the_same)
 		ck_assert_msg(cmd_parse(back, &b, err, sizeof err) == 0, "%s: %s", back, err);
 		ck_assert_int_eq(a.argc, b.argc);
 		ck_assert_int_eq(a.expect.kind, b.expect.kind);
+		ck_assert_int_eq(a.expect.port, b.expect.port);
 		for (int i = 0; i < a.argc; i++)
 			ck_assert_str_eq(a.argv[i], b.argv[i]);
 	}
@@ -248,6 +312,8 @@ static Suite *cmd_suite(void)
 	tcase_add_test(tc, usage_errors_change_nothing);
 	tcase_add_test(tc, automatic_names);
 	tcase_add_test(tc, wrong_errno_is_a_miss);
+	tcase_add_test(tc, port_references_and_port_expectations);
+	tcase_add_test(tc, disconnect_dissolves);
 	tcase_add_test(tc, written_back_parses_the_same);
 	tcase_add_test(tc, out_of_descriptors);
 	suite_add_tcase(s, tc);

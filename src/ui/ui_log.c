@@ -102,7 +102,8 @@ static const char *help_line(size_t i, char *buf, size_t len, bool *heading)
 {
 	static const char *const legend[] = {
 		"Options in the sockets pane",
-		"  RA reuseaddr, RP reuseport, V6 v6only, ND nodelay, KA keepalive, L<n> linger n seconds",
+		"  RA reuseaddr, RP reuseport, V6 v6only, ND nodelay, KA keepalive, L<n> linger n seconds,",
+		"  NP bind_address_no_port, PR local_port_range",
 		"Commands of the language (type them after ':'; any may end with => ok, => ERRNO or => COUNT)",
 	};
 	size_t n;

@@ -67,9 +67,10 @@ static void short_opts(const struct sock *sk, char *buf, size_t len, bool wide)
 		sock_opts_format(sk, buf, len);
 		return;
 	}
-	snprintf(buf, len, "%s%s%s%s%s", sk->opts & SOPT_REUSEADDR ? "RA " : "",
+	snprintf(buf, len, "%s%s%s%s%s%s%s", sk->opts & SOPT_REUSEADDR ? "RA " : "",
 		 sk->opts & SOPT_REUSEPORT ? "RP " : "", sk->opts & SOPT_V6ONLY ? "V6 " : "",
-		 sk->opts & SOPT_NODELAY ? "ND " : "", sk->opts & SOPT_KEEPALIVE ? "KA " : "");
+		 sk->opts & SOPT_NODELAY ? "ND " : "", sk->opts & SOPT_KEEPALIVE ? "KA " : "",
+		 sk->opts & SOPT_BIND_NO_PORT ? "NP " : "", sk->opts & SOPT_PORT_RANGE ? "PR " : "");
 	if (sk->opts & SOPT_LINGER)
 		snprintf(buf + strlen(buf), len - strlen(buf), "L%d", sk->linger);
 }
@@ -251,12 +252,7 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 		const struct pn_entry *e = row->e;
 		enum role role = R_NORMAL;
 
-		if (row->own)
-			snprintf(owner, sizeof owner, "%s%s", row->was ? "was " : "", row->own->name);
-		else if (e->inode == 0)
-			snprintf(owner, sizeof owner, "-");
-		else
-			snprintf(owner, sizeof owner, "uid %u", e->uid);
+		netrow_owner(row, owner, sizeof owner);
 		detail[0] = '\0';
 		if (e->state == PN_TIME_WAIT)
 			snprintf(detail, sizeof detail, "%4.1fs left", netrow_timer_left(row));
@@ -265,7 +261,7 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 		else if (e->rxq || e->txq)
 			snprintf(detail, sizeof detail, "rx %u tx %u", e->rxq, e->txq);
 		else if (e->timer)
-			snprintf(detail, sizeof detail, "%s %.1fs", pn_timer_name(e->timer), netrow_timer_left(row));
+			snprintf(detail, sizeof detail, "%s %.1fs", pn_timer_label(e), netrow_timer_left(row));
 		snprintf(line, sizeof line, "%-4s %-11s %-*.*s %-*.*s %-9s %s", pn_proto_name(e),
 			 pn_state_name(e), aw, aw, netrow_addr(&e->local, l, sizeof l), aw, aw,
 			 netrow_addr(&e->remote, rem, sizeof rem), owner, detail);
