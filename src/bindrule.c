@@ -97,6 +97,22 @@ enum br_verdict bindrule_bind(const struct br_sock *n, const struct br_sock *h)
 	return h->listening ? BR_CONFLICT_LISTEN : BR_CONFLICT;
 }
 
+enum br_verdict bindrule_autobind(const struct br_sock *n, const struct br_sock *h,
+				  bool autobind_reuse)
+{
+	struct br_sock any = *n;
+
+	any.ep.port = h->ep.port;	/* the port the kernel would try */
+	if (n->type != h->type || bindrule_meet(&any, h) == BR_APART)
+		return BR_NO_MEET;
+	if (!h->known)
+		return BR_UNKNOWN;
+	if (autobind_reuse && n->reuseaddr && h->reuseaddr && !h->listening &&
+	    !(n->reuseport && h->reuseport && (h->timewait || n->uid == h->uid)))
+		return BR_SHARE_REUSEADDR;
+	return h->listening ? BR_CONFLICT_LISTEN : BR_CONFLICT;
+}
+
 enum br_verdict bindrule_listen(const struct br_sock *n, const struct br_sock *h)
 {
 	/* listen() asks for the port again: now only another listener can be in the way */

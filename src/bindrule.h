@@ -47,6 +47,15 @@ enum br_verdict {
 };
 /* Would `newcomer`'s bind (to a given port) clash with `holder`? */
 enum br_verdict bindrule_bind(const struct br_sock *newcomer, const struct br_sock *holder);
+/*
+ * A bind to port 0 when every port of the range has a holder
+ * (inet_csk_find_open_port): does `holder` keep its port from `newcomer`?
+ * Any holder whose address meets does, unless net.ipv4.ip_autobind_reuse
+ * is on: then two sockets share when both have SO_REUSEADDR, the holder
+ * does not listen, and not both have SO_REUSEPORT (they could both listen).
+ */
+enum br_verdict bindrule_autobind(const struct br_sock *newcomer, const struct br_sock *holder,
+				  bool autobind_reuse);
 /* Would `newcomer`'s listen() clash with `holder` (both bound already)? */
 enum br_verdict bindrule_listen(const struct br_sock *newcomer, const struct br_sock *holder);
 static inline bool bindrule_conflicts(enum br_verdict v)

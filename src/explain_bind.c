@@ -200,16 +200,19 @@ static bool row_is_open_own(const struct netrow *r)
 	return r->own && !r->was;
 }
 
-/* bind(port 0) failed: the ephemeral range is used up for this address. */
+/* bind(port 0) failed: every port of the range has a holder that keeps it from sk. */
 static void explain_port0(struct session *s, const struct sock *sk, const struct endpoint *ep)
 {
-	char range[64] = "", a[ADDR_STRLEN];
+	char range[64] = "", reuse[16] = "0", a[ADDR_STRLEN];
 	int lo = 0, hi = -1, named = 0;
 	size_t held = 0;
+	bool autobind;
 	struct br_sock n;
 
 	if (sysctl_read("net.ipv4.ip_local_port_range", range, sizeof range) == 0)
 		sscanf(range, "%d %d", &lo, &hi);
+	sysctl_read("net.ipv4.ip_autobind_reuse", reuse, sizeof reuse);
+	autobind = strcmp(reuse, "1") == 0;
 	WHY(s, "port 0 asks the kernel for a free port of ip_local_port_range (%d-%d); none is "
 	    "left for %s", lo, hi, addr_format_host(ep, a, sizeof a));
 	explain_br_sock(sk, ep, &n);
@@ -217,24 +220,32 @@ static void explain_port0(struct session *s, const struct sock *sk, const struct
 		const struct netrow *r = &s->nv.rows[i];
 		const struct endpoint *l = r->e ? &r->e->local : &r->own->local;
 		struct br_sock h;
+		enum br_verdict v;
 
-		if (l->port < lo || l->port > hi)
+		if (l->port < lo || l->port > hi || (r->own == sk && !r->was))
 			continue;
 		if (r->e)
 			explain_br_row(r, &h);
 		else
 			explain_br_sock(r->own, NULL, &h);
-		n.ep.port = h.ep.port;
-		if (h.type != n.type || bindrule_meet(&n, &h) == BR_APART)
+		v = bindrule_autobind(&n, &h, autobind);
+		if (!bindrule_conflicts(v) && v != BR_UNKNOWN)
 			continue;
 		held++;
 		if (named++ < MAX_NAMED)
 			WHY(s, "port %u: %s%s, %s", l->port, r->own ? (r->was ? "was " : "") : "another program",
 			    r->own ? r->own->name : "", r->e ? pn_state_name(r->e) : "bound");
 	}
-	WHY(s, "rule: for port 0 the kernel takes only a port that no socket on an address meeting "
-	    "%s holds at all: SO_REUSEADDR and SO_REUSEPORT do not count here (%zu port%s of the "
-	    "range held); widen ip_local_port_range or close a holder", a, held, held == 1 ? "" : "s");
+	if (autobind)
+		WHY(s, "rule: for port 0 the kernel first looks for a port nobody holds; with "
+		    "net.ipv4.ip_autobind_reuse 1 it then shares one whose holder and %s both have "
+		    "SO_REUSEADDR, when the holder does not listen and they do not both have "
+		    "SO_REUSEPORT (%zu port%s kept from %s)", sk->name, held, held == 1 ? "" : "s", sk->name);
+	else
+		WHY(s, "rule: for port 0 the kernel takes only a port no socket on an address meeting "
+		    "%s holds: SO_REUSEADDR and SO_REUSEPORT do not count here unless "
+		    "net.ipv4.ip_autobind_reuse is 1 (%zu port%s held); widen ip_local_port_range or "
+		    "close a holder", a, held, held == 1 ? "" : "s");
 }
 
 static void explain_bind_inuse(struct session *s, const struct sock *sk, const struct endpoint *ep)

@@ -18,8 +18,7 @@ check() {
 }
 
 if ! "$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>"$tmp/err"; then
-	echo "SKIP: no sandbox here: $(cat "$tmp/err")"
-	exit 77
+	skip "no sandbox here: $(cat "$tmp/err")"
 fi
 
 "$SOCKPLAY" --help >"$tmp/out" 2>&1

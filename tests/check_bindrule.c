@@ -170,6 +170,40 @@ out:
 	return mismatch;
 }
 
+/* One port-0 cell: 1 when model and kernel disagree (said on stderr). */
+static int port0_cell(int ha, int na, int listening, int hopts, int nopts, int reuse)
+{
+	struct br_sock h, n;
+	int hfd, nfd, got, mismatch = 0;
+	enum br_verdict v;
+
+	model_of(&h, &addrs[ha], 0, SOCK_STREAM, hopts);
+	model_of(&n, &addrs[na], 0, SOCK_STREAM, nopts);
+	hfd = sock_for(&h);
+	if (do_bind(hfd, &h.ep) != 0) {
+		close(hfd);
+		return 0;
+	}
+	h.ep.port = 40000;	/* the range's one port */
+	if (listening)
+		ck_assert_int_eq(listen(hfd, 4), 0);
+	h.listening = listening;
+	v = bindrule_autobind(&n, &h, reuse);
+	nfd = sock_for(&n);
+	got = do_bind(nfd, &n.ep);
+	if ((got == EADDRINUSE) != bindrule_conflicts(v) && got != EINVAL) {
+		fprintf(stderr, "port 0, autobind_reuse %d: holder %s%s%s (ra %d rp %d), newcomer %s "
+			"(ra %d rp %d): kernel %s, model %s\n", reuse, addrs[ha].text,
+			addrs[ha].v6only ? " v6only" : "", listening ? " listening" : "", hopts & 1,
+			hopts >> 1, addrs[na].text, nopts & 1, nopts >> 1, got ? strerror(got) : "ok",
+			verdict_name(v));
+		mismatch = 1;
+	}
+	close(nfd);
+	close(hfd);
+	return mismatch;
+}
+
 static int sweep(int type, enum hstate hs)
 {
 	int bad = 0, cells = 0;
@@ -224,6 +258,38 @@ START_TEST(udp_bound)
 }
 END_TEST
 
+/*
+ * Port 0 with a one-port range: the holder takes the port, then the
+ * newcomer's bind(0) must fail exactly when bindrule_autobind says the
+ * holder keeps it, with net.ipv4.ip_autobind_reuse off and on (the case
+ * of the kernel's reuseaddr_ports_exhausted selftest).
+ */
+START_TEST(tcp_port0_exhausted)
+{
+	static const int naddr[] = { 0, 1, 2, 3, 5, 7 };	/* 0.0.0.0 127.0.0.1 127.0.0.2 [::] [::1] mapped */
+	int bad = 0, cells = 0;
+
+	if (test_isolate() != 1)
+		return;	/* the range is a sysctl: only in our own namespace */
+	ck_assert_int_eq(sysctl_write("net.ipv4.ip_local_port_range", "40000 40000"), 0);
+	for (int reuse = 0; reuse < 2; reuse++) {
+		ck_assert_int_eq(sysctl_write("net.ipv4.ip_autobind_reuse", reuse ? "1" : "0"), 0);
+		for (size_t ha = 0; ha < sizeof naddr / sizeof naddr[0]; ha++)
+			for (size_t na = 0; na < sizeof naddr / sizeof naddr[0]; na++)
+				for (int listening = 0; listening < 2; listening++)
+					for (int ho = 0; ho < 4; ho++)
+						for (int no = 0; no < 4; no++) {
+							bad += port0_cell(naddr[ha], naddr[na], listening, ho, no, reuse);
+							cells++;
+						}
+	}
+	ck_assert_int_eq(sysctl_write("net.ipv4.ip_autobind_reuse", "0"), 0);
+	ck_assert_int_eq(sysctl_write("net.ipv4.ip_local_port_range", "32768 60999"), 0);
+	ck_assert_int_gt(cells, 1000);
+	ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 /* Which listener takes a connection: the most specific, then the destination's family. */
 START_TEST(most_specific_listener)
 {
@@ -257,6 +323,7 @@ int main(void)
 	tcase_add_test(tc, tcp_listening);
 	tcase_add_test(tc, tcp_timewait);
 	tcase_add_test(tc, udp_bound);
+	tcase_add_test(tc, tcp_port0_exhausted);
 	tcase_add_test(tc, most_specific_listener);
 	suite_add_tcase(s, tc);
 	return trun_suite(s) ? 1 : 0;

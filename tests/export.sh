@@ -18,7 +18,7 @@ isolated() {
 	elif unshare -rn true 2>/dev/null; then unshare -rn sh -c 'ip link set lo up && "$0"' "$1"
 	else return 77; fi
 }
-"$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>&1 || { echo "SKIP: no sandbox here"; exit 77; }
+"$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>&1 || skip "no sandbox here"
 
 script="$top_srcdir/tests/scripts/every-verb.spl"
 "$SOCKPLAY" --sandbox --batch "$script" --export-c "$tmp/session.c" --transcript "$tmp/session.spl" \
@@ -29,7 +29,7 @@ if $CC -Wall -Wextra -Werror -o "$tmp/session" "$tmp/session.c" 2>"$tmp/cc"; the
 	bad "the exported program does not compile cleanly"; cat "$tmp/cc"; fi
 isolated "$tmp/session" >"$tmp/program"
 st=$?
-[ $st -eq 77 ] && { echo "SKIP: cannot make a namespace for the exported program"; exit 77; }
+[ $st -eq 77 ] && skip "cannot make a namespace for the exported program"
 # call lines only (why-lines are comments in the program); sandbox-only and
 # net lines are not exported and say so
 grep -v '^ ' "$tmp/transcript" | grep -v -e '^sysctl(net[^)]*, ' -e '^net(' -e '^reset()' -e '^addr_add(' | norm >"$tmp/want"

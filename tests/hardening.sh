@@ -7,7 +7,7 @@ set -u
 : "${SOCKPLAY:=../src/sockplay}"
 . "$top_srcdir/tests/testlib.sh"
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
-"$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>&1 || { echo "SKIP: no sandbox here"; exit 77; }
+"$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>&1 || skip "no sandbox here"
 SB="$SOCKPLAY --sandbox"
 
 # -- 1, 2: long escaped lines and control bytes survive the transcript round trip

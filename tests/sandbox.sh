@@ -8,8 +8,7 @@ set -u
 . "$top_srcdir/tests/testlib.sh"
 
 if ! "$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>"$tmp/err"; then
-	echo "SKIP: no sandbox here: $(cat "$tmp/err")"
-	exit 77
+	skip "no sandbox here: $(cat "$tmp/err")"
 fi
 
 knobs="net/ipv4/ip_local_port_range net/ipv4/tcp_tw_reuse net/ipv4/tcp_max_tw_buckets

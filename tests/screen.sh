@@ -6,8 +6,8 @@ set -u
 : "${top_srcdir:=..}"
 : "${SOCKPLAY:=../src/sockplay}"
 . "$top_srcdir/tests/testlib.sh"
-command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux not installed"; exit 77; }
-"$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>&1 || { echo "SKIP: no sandbox here"; exit 77; }
+command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
+"$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>&1 || skip "no sandbox here"
 
 sock="$tmp/tmux.sock"
 T() { tmux -S "$sock" "$@"; }
