@@ -44,6 +44,7 @@ void session_free(struct session *s)
 	}
 	free(s->records);
 	free(s->context);
+	free(s->tw_seen);
 	socktab_free(&s->socks);
 	netview_free(&s->nv);
 	procnet_free(&s->pn);
@@ -234,13 +235,80 @@ static void event_text(enum sock_event ev, const char *name, long n, char *line,
 	line[0] = '\0';
 }
 
+/* A line between commands: to the sink as an event, to the transcript as a comment. */
+static void tell_event(struct session *s, const char *line)
+{
+	char comment[300];
+	int len;
+
+	sink_printf(&s->sink, SINK_EVENT, "%s", line);
+	len = snprintf(comment, sizeof comment, "# %s%s\n", sink_prefix(SINK_EVENT), line);
+	transcript_write(s, comment, (size_t)len < sizeof comment ? (size_t)len : sizeof comment - 1);
+}
+
+/* The socket of the table with this serial (creation order is table order), or NULL. */
+static const struct sock *sock_by_serial(const struct socktab *t, unsigned serial)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->v[mid]->serial < serial)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->n && t->v[lo]->serial == serial ? t->v[lo] : NULL;
+}
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void session_note_timewait_ends(struct session *s)
+{
+	unsigned *now = malloc((s->nv.n ? s->nv.n : 1) * sizeof *now);
+	size_t n = 0, j = 0;
+	char line[200], a[ADDR_STRLEN];
+
+	if (now == NULL)
+		return;
+	for (size_t i = 0; i < s->nv.n; i++) {
+		const struct netrow *r = &s->nv.rows[i];
+
+		if (r->own && r->was && r->e && r->e->state == PN_TIME_WAIT)
+			now[n++] = r->own->serial;
+	}
+	qsort(now, n, sizeof *now, cmp_unsigned);
+	/* both sorted: what was there last time and is not now has ended */
+	for (size_t i = 0; i < s->ntw_seen; i++) {
+		const struct sock *gone;
+
+		while (j < n && now[j] < s->tw_seen[i])
+			j++;
+		if (j < n && now[j] == s->tw_seen[i])
+			continue;
+		if ((gone = sock_by_serial(&s->socks, s->tw_seen[i])) == NULL)
+			continue;	/* forgotten by a reset */
+		snprintf(line, sizeof line, "the TIME_WAIT of was %s on %s ended: the port is free "
+			 "again, SO_REUSEADDR or not", gone->name, addr_format(&gone->local, a, sizeof a));
+		tell_event(s, line);
+	}
+	free(s->tw_seen);
+	s->tw_seen = now;
+	s->ntw_seen = n;
+}
+
 enum sock_event session_watch_event(struct session *s, const char *name, int told)
 {
 	struct sock *sk = socktab_find(&s->socks, name);
 	enum sock_event ev;
-	char line[200], comment[220];
+	char line[200];
 	long n;
-	int len;
 
 	if (sk == NULL)
 		return SEV_NONE;
@@ -248,9 +316,7 @@ enum sock_event session_watch_event(struct session *s, const char *name, int tol
 	if (ev == SEV_NONE || ((int)ev == told && ev != SEV_DATA))
 		return ev;
 	event_text(ev, sk->name, n, line, sizeof line);
-	sink_printf(&s->sink, SINK_EVENT, "%s", line);
-	len = snprintf(comment, sizeof comment, "# %s%s\n", sink_prefix(SINK_EVENT), line);
-	transcript_write(s, comment, (size_t)len < sizeof comment ? (size_t)len : sizeof comment - 1);
+	tell_event(s, line);
 	return ev;
 }
 

@@ -89,6 +89,8 @@ struct session {
 	bool interrupted;	/* a wait was cut short (session_interrupt) */
 	bool stopping;		/* the program is ending: no wait waits any more */
 	bool transcript_failed;	/* a transcript write failed (said once) */
+	unsigned *tw_seen;	/* serials of the sockets whose TIME_WAIT was in the last table, sorted */
+	size_t ntw_seen;
 	char transcript_error[160];	/* what failed, for the front end to show */
 };
 
@@ -158,6 +160,13 @@ void session_set_context(struct session *s, const char *context);
  * happened or there is no such socket.
  */
 enum sock_event session_watch_event(struct session *s, const char *name, int told);
+
+/*
+ * After a refresh: the TIME_WAITs of the session's closed sockets that
+ * were in the table last time and are gone now have ended; each is told
+ * (SINK_EVENT, and the transcript) once.  The screen calls it per refresh.
+ */
+void session_note_timewait_ends(struct session *s);
 
 /* Re-read the kernel table and join it with the sockets: 0 or -1 (errno). */
 int session_refresh_net(struct session *s);

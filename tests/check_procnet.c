@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "netview.h"
 #include "procnet.h"
@@ -238,6 +240,79 @@ static const char *ss_state(const struct pn_entry *e)
 }
 
 /* The panel and ss -tanuo agree on the same sockets. */
+/* Write root/net/tcp holding the header and, when tw is set, a TIME_WAIT of that 4-tuple. */
+static void write_tcp_fixture(const char *root, const struct sock *tw)
+{
+	static const char *const files[] = { "tcp", "tcp6", "udp", "udp6" };
+	char path[700];
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(path, sizeof path, "%s/net/%s", root, files[i]);
+		ck_assert_ptr_nonnull(f = fopen(path, "w"));
+		fprintf(f, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
+			"   uid  timeout inode\n");
+		if (tw && i == 0) {
+			uint32_t l, r;
+
+			memcpy(&l, tw->local.addr, 4);
+			memcpy(&r, tw->peer.addr, 4);
+			/* the kernel prints the address as a host-order word of network bytes */
+			fprintf(f, "   0: %08X:%04X %08X:%04X 06 00000000:00000000 03:00001770 00000000"
+				"     0        0 0 3 0000000000000000\n", l, tw->local.port, r, tw->peer.port);
+		}
+		fclose(f);
+	}
+}
+
+/* A TIME_WAIT of ours that leaves the table is told once, as an event. */
+START_TEST(timewait_end_is_told)
+{
+	struct tsess t;
+	char root[] = "/tmp/sockplay-twXXXXXX", path[700];
+	const struct sock *a;
+	int p = tport(70);
+	const char *first;
+
+	tsess_init(&t);
+	RUN_OK(&t, "tcp l");
+	RUN_OK(&t, "bind l 127.0.0.1:%d", p);
+	RUN_OK(&t, "listen l");
+	RUN_OK(&t, "tcp c");
+	RUN_OK(&t, "connect c 127.0.0.1:%d", p);
+	RUN_OK(&t, "accept l a");
+	RUN_OK(&t, "close a");
+	a = socktab_find_any(&t.s.socks, "a");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(path, sizeof path, "%s/net", root);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	/* the table as a fixture: a's TIME_WAIT there, then gone */
+	t.s.source = SRC_PROC;
+	snprintf(t.s.pn.root, sizeof t.s.pn.root, "%s", root);
+	write_tcp_fixture(root, a);
+	ck_assert_int_eq(session_refresh_net(&t.s), 0);
+	session_note_timewait_ends(&t.s);
+	ck_assert_ptr_null(strstr(t.out.buf, "ended"));
+	write_tcp_fixture(root, NULL);
+	ck_assert_int_eq(session_refresh_net(&t.s), 0);
+	session_note_timewait_ends(&t.s);
+	SAYS(&t, "event: the TIME_WAIT of was a on 127.0.0.1:");
+	first = strstr(t.out.buf, "ended");
+	session_note_timewait_ends(&t.s);
+	ck_assert_ptr_null(strstr(first + 1, "ended"));	/* once */
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const files[] = { "tcp", "tcp6", "udp", "udp6" };
+
+		snprintf(path, sizeof path, "%s/net/%s", root, files[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof path, "%s/net", root);
+	rmdir(path);
+	rmdir(root);
+	tsess_free(&t);
+}
+END_TEST
+
 START_TEST(agrees_with_ss)
 {
 	struct tsess t;
@@ -404,6 +479,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("join");
 	tcase_add_test(tc, join_real_sockets);
+	tcase_add_test(tc, timewait_end_is_told);
 	tcase_add_test(tc, agrees_with_ss);
 	tcase_add_test(tc, proc_and_diag_agree);
 	suite_add_tcase(s, tc);

@@ -42,7 +42,7 @@ expect "No sockets yet"
 expect "sockplay [sandbox]"
 # the port range gauge and the knobs, from the sandbox's own sysctls
 keys : "sysctl net.ipv4.ip_local_port_range 40000 40009" Enter
-expect "ports 40000-40009: 0 in use, 0 TIME_WAIT  tw_reuse 2"
+expect "ephemeral ports 40000-40009: 0 in use, 0 TIME_WAIT  tw_reuse 2"
 
 # a listener with keys only: t, b + port, l
 keys t; expect "socket(AF_INET, SOCK_STREAM) = s1"
@@ -58,7 +58,7 @@ expect "why: s1 is LISTEN on"
 keys : "connect s2 127.0.0.1:8000" Enter
 expect "connect(s2, 127.0.0.1:8000) = 0"
 expect "event: a connection is waiting on s1"
-expect "ports 40000-40009: 1 in use, 0 TIME_WAIT"
+expect "ephemeral ports 40000-40009: 1 in use, 0 TIME_WAIT"
 # typed and keyed lines leave the same trace
 keys k a; expect "accept(s1) = s3"
 expect "ESTABLISHED"
@@ -69,7 +69,7 @@ expect "TIME_WAIT   127.0.0.1:8000"
 expect "was s3"
 expect "s left"
 # the server closed first: the client's port is free again, 8000 holds TIME_WAIT
-expect "ports 40000-40009: 0 in use, 0 TIME_WAIT"
+expect "ephemeral ports 40000-40009: 0 in use, 0 TIME_WAIT"
 
 # the kernel pane's filter takes the words of net
 keys / "TIME_WAIT" Enter

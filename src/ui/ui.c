@@ -80,7 +80,7 @@ static void status_update(struct ui *ui)
 	ui->have_gauge = session_port_gauge(ui->s, &ui->gauge) == 0 && g->hi >= g->lo;
 	if (!ui->have_gauge)
 		return;
-	n = (size_t)snprintf(ui->statusline, sizeof ui->statusline, "ports %d-%d: %u in use, %u TIME_WAIT",
+	n = (size_t)snprintf(ui->statusline, sizeof ui->statusline, "ephemeral ports %d-%d: %u in use, %u TIME_WAIT",
 			     g->lo, g->hi, g->used, g->timewait);
 	for (size_t i = 0; i < sizeof knobs / sizeof knobs[0] && n < sizeof ui->statusline; i++) {
 		char v[32];
@@ -405,6 +405,7 @@ static void refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)revents;
 	kernel_refresh(ui);
+	session_note_timewait_ends(ui->s);	/* a countdown that reached 0 is told */
 	ui->cost = ev_time() - t0;
 	/* the panel may take at most a tenth of a core: stretch the interval */
 	if (ui->cost * 10 > ui->interval)
