@@ -234,6 +234,65 @@ START_TEST(matrix)
 }
 END_TEST
 
+/* The cases, as a class meets them. */
+START_TEST(holders_as_a_class_meets_them)
+{
+	struct tsess t;
+	int p = tport(500);
+	char line[120];
+
+	tsess_init(&t);
+	/* a V6ONLY [::] is never blamed for an IPv4 bind: d is the only holder */
+	RUN_OK(&t, "tcp c -6");
+	RUN_OK(&t, "set c v6only on");
+	RUN_OK(&t, "bind c [::]:%d", p);
+	RUN_OK(&t, "tcp d");
+	RUN_OK(&t, "bind d 127.0.0.1:%d", p);
+	RUN_OK(&t, "tcp e -6");
+	RUN_ERR(&t, EADDRINUSE, "bind e [::ffff:127.0.0.1]:%d", p);
+	SAYS(&t, "why: d is bound (not listed by the kernel) on 127.0.0.1:");
+	NEVER_SAYS(&t, "why: c is");
+	/* the server closes first, the client stays open: conn holds the port in FIN_WAIT2 */
+	RUN_OK(&t, "tcp srv");
+	RUN_OK(&t, "bind srv 127.0.0.1:%d", p + 1);
+	RUN_OK(&t, "listen srv");
+	RUN_OK(&t, "tcp cli");
+	RUN_OK(&t, "connect cli 127.0.0.1:%d", p + 1);
+	RUN_OK(&t, "accept srv conn");
+	RUN_OK(&t, "close conn");
+	RUN_OK(&t, "close srv");
+	RUN_OK(&t, "wait 0.05");
+	RUN_OK(&t, "tcp srv2");
+	RUN_ERR(&t, EADDRINUSE, "bind srv2 127.0.0.1:%d", p + 1);
+	snprintf(line, sizeof line, "why: was conn is closed but still holds 127.0.0.1:%d in FIN_WAIT2", p + 1);
+	SAYS(&t, line);
+	SAYS(&t, "the peer is cli, still open: close cli and conn moves on to TIME_WAIT");
+	NEVER_SAYS(&t, "no socket this session can see");
+	/* a new connection on an old 4-tuple, not accepted yet, is nobody's "was" */
+	RUN_OK(&t, "tcp l2");
+	RUN_OK(&t, "set l2 reuseaddr on");
+	RUN_OK(&t, "bind l2 127.0.0.1:%d", p + 2);
+	RUN_OK(&t, "listen l2");
+	RUN_OK(&t, "tcp k");
+	RUN_OK(&t, "set k reuseaddr on");
+	RUN_OK(&t, "bind k 127.0.0.1:%d", p + 3);
+	RUN_OK(&t, "connect k 127.0.0.1:%d", p + 2);
+	RUN_OK(&t, "accept l2 a1");
+	RUN_OK(&t, "close k");
+	RUN_OK(&t, "wait 0.05");
+	RUN_OK(&t, "close a1");
+	RUN_OK(&t, "tcp k2");
+	RUN_OK(&t, "set k2 reuseaddr on");
+	RUN_OK(&t, "bind k2 127.0.0.1:%d", p + 3);
+	RUN_OK(&t, "connect k2 127.0.0.1:%d", p + 2);
+	strsink_clear(&t.out);
+	RUN_OK(&t, "net tcp ESTABLISHED :%d", p + 2);
+	SAYS(&t, "queued");
+	NEVER_SAYS(&t, "was a1");
+	tsess_free(&t);
+}
+END_TEST
+
 START_TEST(other_errors)
 {
 	struct tsess t;
@@ -294,6 +353,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("other errors");
 	tcase_add_test(tc, other_errors);
+	tcase_add_test(tc, holders_as_a_class_meets_them);
 	suite_add_tcase(s, tc);
 	return trun_suite(s) ? EXIT_FAILURE : EXIT_SUCCESS;
 }
