@@ -275,6 +275,44 @@ void ui_run_command(struct ui *ui, const char *text, struct cmd_result *out)
 		free(r);
 }
 
+void mode_push(struct ui *ui, const struct mode_ops *m)
+{
+	mode_pop(ui, m);	/* once on the stack at most */
+	if (ui->nmodes < MODE_MAX)
+		ui->modes[ui->nmodes++] = m;
+	ui->dirty = true;
+}
+
+void mode_pop(struct ui *ui, const struct mode_ops *m)
+{
+	for (int i = 0; i < ui->nmodes; i++)
+		if (ui->modes[i] == m) {
+			memmove(ui->modes + i, ui->modes + i + 1, (size_t)(ui->nmodes - i - 1) * sizeof *ui->modes);
+			ui->nmodes--;
+			ui->dirty = true;
+			return;
+		}
+}
+
+bool mode_up(const struct ui *ui, const struct mode_ops *m)
+{
+	for (int i = 0; i < ui->nmodes; i++)
+		if (ui->modes[i] == m)
+			return true;
+	return false;
+}
+
+/* The question "quit and close them? (y/n)": y quits, any other key keeps going. */
+static void confirm_key(struct ui *ui, wint_t ch, bool is_key)
+{
+	mode_pop(ui, &mode_confirm);
+	ui->msg[0] = '\0';
+	if (!is_key && (ch == L'y' || ch == L'Y'))
+		ui_quit(ui);
+}
+
+const struct mode_ops mode_confirm = { "confirm", confirm_key };
+
 void ui_quit(struct ui *ui)
 {
 	ui->quit = true;
@@ -289,19 +327,8 @@ void ui_quit(struct ui *ui)
  */
 static void handle_key(struct ui *ui, wint_t ch, bool is_key)
 {
-	if (ui->confirm_quit) {
-		ui->confirm_quit = false;
-		ui->msg[0] = '\0';
-		if (!is_key && (ch == L'y' || ch == L'Y'))
-			ui_quit(ui);
-		return;
-	}
-	if (ui->help) {
-		pane_help.key(ui, ch, is_key);
-		return;
-	}
-	if (ui->pr.active) {
-		prompt_key(ui, ch, is_key);
+	if (ui->nmodes > 0) {
+		ui->modes[ui->nmodes - 1]->key(ui, ch, is_key);
 		return;
 	}
 	if (ui->cols < 60 || ui->rows < 14) {	/* too small: only quit works */

@@ -134,9 +134,11 @@ void ui_draw(struct ui *ui)
 			 MIN_COLS, MIN_ROWS);
 		put_text(0, 0, ui->cols, m, A_BOLD);
 		put_text(ui->rows > 1 ? 1 : 0, 0, ui->cols, "Enlarge it, or press q to quit.", 0);
+		if (mode_up(ui, &mode_confirm) && ui->rows > 2)	/* the question q asked */
+			put_text(2, 0, ui->cols, ui->msg, A_BOLD);
 		return;
 	}
-	if (ui->help) {
+	if (mode_up(ui, &mode_help)) {
 		struct rect r = { 0, 0, ui->rows, ui->cols };
 
 		pane_help.draw(ui, &r);

@@ -34,16 +34,31 @@ struct rect {
 };
 
 /*
- * A pane: a mode behind one vtable (tmux's window_mode, in small).  Keys
- * reach a pane through the binding table; only a pane that takes every key
- * while it is up (help) has a key function.
+ * A pane: what draws one part of the screen (tmux's window_mode, in
+ * small).  Keys never reach a pane directly: they run the binding table's
+ * lines, or go to the mode on top (help, prompt, a question).
  */
 struct pane_ops {
 	const char *name;
 	void (*draw)(struct ui *ui, const struct rect *r);
-	bool (*key)(struct ui *ui, wint_t ch, bool is_key);	/* NULL: keys go to the table */
 };
 extern const struct pane_ops pane_sockets, pane_kernel, pane_log, pane_help, pane_lesson;
+
+/*
+ * A mode takes every key while it is up: the help screen, the prompt, a
+ * yes/no question.  Modes stack on the playground, whose keys are the
+ * binding table's (ui_keys.c); the top one gets the key.
+ */
+struct mode_ops {
+	const char *name;
+	void (*key)(struct ui *ui, wint_t ch, bool is_key);
+};
+extern const struct mode_ops mode_help, mode_prompt, mode_confirm;
+#define MODE_MAX 4
+void mode_push(struct ui *ui, const struct mode_ops *m);
+/* Take m off the stack (wherever it is); nothing when it is not up. */
+void mode_pop(struct ui *ui, const struct mode_ops *m);
+bool mode_up(const struct ui *ui, const struct mode_ops *m);
 
 /* The log pane's lines: a ring of transcript lines. */
 #define LOG_MAX 2000
@@ -56,7 +71,6 @@ struct logline {
 #define PROMPT_MAX 512
 #define HIST_MAX 200
 struct prompt {
-	bool active;
 	wchar_t buf[PROMPT_MAX];
 	int len, cur;
 	char *hist[HIST_MAX];
@@ -88,7 +102,9 @@ struct ui {
 	ev_prepare redraw;
 	double interval, cost;	/* refresh interval in use, last refresh cost */
 	double base_interval;
-	bool dirty, quit, confirm_quit, help;
+	bool dirty, quit;
+	const struct mode_ops *modes[MODE_MAX];	/* the stack, bottom first */
+	int nmodes;
 	int rows, cols;
 	int status;
 
@@ -153,7 +169,6 @@ void kernel_rows_build(struct ui *ui);
 
 /* ui_prompt.c */
 void prompt_open(struct ui *ui, const char *prefill);
-bool prompt_key(struct ui *ui, wint_t ch, bool is_key);
 void prompt_draw(struct ui *ui, int y);
 void prompt_load_history(struct prompt *p);
 void prompt_free(struct prompt *p);

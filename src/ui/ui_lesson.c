@@ -358,4 +358,4 @@ void lesson_step(struct ui *ui, int delta)
 		go_step(ui, ui->lstep - 1);
 }
 
-const struct pane_ops pane_lesson = { "lesson", lesson_draw, NULL };
+const struct pane_ops pane_lesson = { "lesson", lesson_draw };

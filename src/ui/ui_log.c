@@ -89,7 +89,7 @@ static void log_draw(struct ui *ui, const struct rect *r)
 	}
 }
 
-const struct pane_ops pane_log = { "log", log_draw, NULL };
+const struct pane_ops pane_log = { "log", log_draw };
 
 /*
  * The help screen, generated: the key rows (ui_keys.c), the legend of the
@@ -153,24 +153,25 @@ static void help_draw(struct ui *ui, const struct rect *r)
 		help_scroll = n - 3 > 0 ? n - 3 : 0;
 }
 
-static bool help_key(struct ui *ui, wint_t ch, bool is_key)
+static void help_key(struct ui *ui, wint_t ch, bool is_key)
 {
 	if (is_key && (ch == KEY_DOWN || ch == KEY_NPAGE)) {
 		help_scroll += ch == KEY_DOWN ? 1 : ui->rows - 2;
-		return true;
+		return;
 	}
 	if (is_key && (ch == KEY_UP || ch == KEY_PPAGE)) {
 		help_scroll -= ch == KEY_UP ? 1 : ui->rows - 2;
 		if (help_scroll < 0)
 			help_scroll = 0;
-		return true;
+		return;
 	}
 	if ((!is_key && (ch == 27 || ch == L'?' || ch == L'q')) || (is_key && ch == KEY_F(1))) {
-		ui->help = false;
+		mode_pop(ui, &mode_help);
 		help_scroll = 0;
-		return true;
+		return;
 	}
-	return true;	/* the help screen takes every key */
+	/* the help screen takes every key */
 }
 
-const struct pane_ops pane_help = { "help", help_draw, help_key };
+const struct pane_ops pane_help = { "help", help_draw };
+const struct mode_ops mode_help = { "help", help_key };

@@ -123,7 +123,7 @@ static void sockets_draw(struct ui *ui, const struct rect *r)
 	}
 }
 
-const struct pane_ops pane_sockets = { "sockets", sockets_draw, NULL };
+const struct pane_ops pane_sockets = { "sockets", sockets_draw };
 
 /* Has the session touched this port (any socket, open or closed)? */
 static bool touched(const struct ui *ui, uint16_t port)
@@ -275,4 +275,4 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 	}
 }
 
-const struct pane_ops pane_kernel = { "kernel", kernel_draw, NULL };
+const struct pane_ops pane_kernel = { "kernel", kernel_draw };

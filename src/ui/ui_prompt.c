@@ -120,7 +120,7 @@ static void set_text(struct prompt *p, const char *text)
 
 void prompt_open(struct ui *ui, const char *prefill)
 {
-	ui->pr.active = true;
+	mode_push(ui, &mode_prompt);
 	ui->pr.hpos = ui->pr.nhist;
 	set_text(&ui->pr, prefill ? prefill : "");
 	ui->msg[0] = '\0';
@@ -250,7 +250,7 @@ static void submit(struct ui *ui)
 {
 	char line[PROMPT_MAX * 4];
 
-	ui->pr.active = false;
+	mode_pop(ui, &mode_prompt);
 	curs_set(0);
 	if (wcstombs(line, ui->pr.buf, sizeof line) == (size_t)-1) {
 		ui_message(ui, "the line is not valid text in this locale");
@@ -266,7 +266,7 @@ static void submit(struct ui *ui)
 	ui_run_command(ui, line, NULL);
 }
 
-bool prompt_key(struct ui *ui, wint_t ch, bool is_key)
+static void prompt_key(struct ui *ui, wint_t ch, bool is_key)
 {
 	struct prompt *p = &ui->pr;
 
@@ -302,7 +302,7 @@ bool prompt_key(struct ui *ui, wint_t ch, bool is_key)
 		default:
 			break;
 		}
-		return true;
+		return;
 	}
 	switch (ch) {
 	case L'\n':
@@ -310,7 +310,7 @@ bool prompt_key(struct ui *ui, wint_t ch, bool is_key)
 		submit(ui);
 		break;
 	case 27:	/* Esc: leave the prompt, keep nothing */
-		p->active = false;
+		mode_pop(ui, &mode_prompt);
 		curs_set(0);
 		break;
 	case L'\t':
@@ -340,15 +340,16 @@ bool prompt_key(struct ui *ui, wint_t ch, bool is_key)
 			insert(p, (wchar_t)ch);
 		break;
 	}
-	return true;
 }
+
+const struct mode_ops mode_prompt = { "prompt", prompt_key };
 
 void prompt_draw(struct ui *ui, int y)
 {
 	struct prompt *p = &ui->pr;
 	int w = ui->cols - 2, col = 0, start = 0, curcol = 0;
 
-	if (!p->active) {
+	if (!mode_up(ui, &mode_prompt)) {
 		if (ui->msg[0])
 			put_text(y, 0, ui->cols, ui->msg, theme_attr(R_WHY));
 		return;

@@ -58,7 +58,7 @@ static void do_quit(struct ui *ui, const char *arg)
 		ui_quit(ui);
 		return;
 	}
-	ui->confirm_quit = true;
+	mode_push(ui, &mode_confirm);
 	ui_message(ui, "%zu socket%s open: quit and close %s? (y/n)", open, open == 1 ? "" : "s",
 		   open == 1 ? "it" : "them");
 }
@@ -66,7 +66,7 @@ static void do_quit(struct ui *ui, const char *arg)
 static void do_help(struct ui *ui, const char *arg)
 {
 	(void)arg;
-	ui->help = true;
+	mode_push(ui, &mode_help);
 }
 
 static void do_prompt(struct ui *ui, const char *text)
