@@ -572,10 +572,10 @@ int ui_run(struct session *s, const struct ui_options *o)
 	watchers_stop(ui);
 	screen_end(saved_err);
 	status = ui->status;
-	for (int i = 0; i < ui->nlog; i++)
-		free(ui->log[(ui->loghead + i) % LOG_MAX].text);
+	for (int i = 0; i < ui->lg.n; i++)
+		free(ui->lg.lines[(ui->lg.head + i) % LOG_MAX].text);
 	prompt_free(&ui->pr);
-	free(ui->krows);
+	free(ui->kp.rows);
 	free(ui);
 	s->sink = (struct sink){ NULL, NULL };
 	return status;

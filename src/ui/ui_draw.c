@@ -176,13 +176,13 @@ void ui_draw(struct ui *ui)
 	hs = 1 + (nsock ? nsock : 1);
 	if (hs > avail / 3)
 		hs = avail / 3;
-	hk = 1 + (ui->nkrows ? (int)ui->nkrows : 1);
+	hk = 1 + (ui->kp.nrows ? (int)ui->kp.nrows : 1);
 	if (hk > (avail - hs) / 2)
 		hk = (avail - hs) / 2;
 	rs = (struct rect){ 2, 0, hs, ui->cols };
 	rk = (struct rect){ 2 + hs, 0, hk, ui->cols };
 	rl = (struct rect){ 2 + hs + hk, 0, avail - hs - hk, ui->cols };
-	if (ui->les) {
+	if (ui->lp.les) {
 		/* the lesson: beside the panes when wide, above them otherwise */
 		if (ui->cols >= 140) {
 			int lw = ui->cols * 2 / 5;

@@ -105,6 +105,7 @@ struct ui {
 	bool dirty, quit;
 	const struct mode_ops *modes[MODE_MAX];	/* the stack, bottom first */
 	int nmodes;
+	int help_scroll;		/* the help mode's first line shown */
 	int rows, cols;
 	int status;
 
@@ -115,27 +116,33 @@ struct ui {
 	/* sockets pane */
 	int sel;
 	/* kernel pane */
-	bool kall, kown;
-	int kproto;		/* 0 all, 1 tcp, 2 udp */
-	enum ksort ksort;
-	int kscroll;
-	struct netfilter kfilter;	/* `filter ...`: the words of `net` */
-	char kfilter_text[120];		/* as typed, "" for none */
-	const struct netrow **krows;
-	size_t nkrows, capkrows;
-	unsigned char touched[65536 / 8];	/* ports the session touched, by bit */
-	/* log pane */
-	struct logline log[LOG_MAX];
-	int nlog, loghead, logscroll;
+	struct kernel_pane {
+		bool all, own;
+		int proto;		/* 0 all, 1 tcp, 2 udp */
+		enum ksort sort;
+		int scroll;
+		struct netfilter filter;	/* `filter ...`: the words of `net` */
+		char filter_text[120];		/* as typed, "" for none */
+		const struct netrow **rows;
+		size_t nrows, caprows;
+		unsigned char touched[65536 / 8];	/* ports the session touched, by bit */
+	} kp;
+	/* log pane: a ring of transcript lines */
+	struct log_pane {
+		struct logline lines[LOG_MAX];
+		int n, head, scroll;
+	} lg;
 	/* prompt and message line */
 	struct prompt pr;
 	char msg[256];
 	/* lesson pane */
-	const struct lesson *les;
-	bool lzh;		/* the lesson's language is Chinese */
-	size_t lstep, litem;	/* current step; next item not yet run */
-	int lchoice;		/* the prediction chosen, or -1 */
-	char lresult[300];
+	struct lesson_pane {
+		const struct lesson *les;	/* NULL: no lesson open */
+		bool zh;		/* the lesson's language is Chinese */
+		size_t step, item;	/* current step; next item not yet run */
+		int choice;		/* the prediction chosen, or -1 */
+		char result[300];
+	} lp;
 	/* live events */
 	struct sockwatch *watch;
 	size_t nwatch;

@@ -101,9 +101,9 @@ static const struct binding bindings[] = {
 /* The mode the screen is in, for the table: what a key may do now. */
 static unsigned mode_now(const struct ui *ui)
 {
-	if (ui->les && lesson_asking(ui))
+	if (ui->lp.les && lesson_asking(ui))
 		return M_ASK;
-	return ui->les ? M_PLAY | M_LESSON : M_PLAY;
+	return ui->lp.les ? M_PLAY | M_LESSON : M_PLAY;
 }
 
 static bool row_matches(const struct binding *b, wint_t ch, bool is_key)

@@ -39,7 +39,7 @@ static const char *const words[2][W_N] = {
 
 static const char *W(const struct ui *ui, enum lword w)
 {
-	return words[ui->lzh][w];
+	return words[ui->lp.zh][w];
 }
 
 /*
@@ -54,7 +54,7 @@ static void Wfmt(const struct ui *ui, char *buf, size_t len, enum lword w, ...)
 	va_list ap;
 
 	va_start(ap, w);
-	vsnprintf(buf, len, words[ui->lzh][w], ap);
+	vsnprintf(buf, len, words[ui->lp.zh][w], ap);
 	va_end(ap);
 }
 #pragma GCC diagnostic pop
@@ -104,11 +104,11 @@ static void progress_save(struct ui *ui)
 	/* every other lesson's line, then ours */
 	if ((fd = state_open(path, O_RDONLY)) >= 0 && (in = fdopen(fd, "r")) != NULL) {
 		while (fscanf(in, "%79s %zu", name, &st) == 2)
-			if (strcmp(name, ui->les->name) != 0)
+			if (strcmp(name, ui->lp.les->name) != 0)
 				fprintf(out, "%s %zu\n", name, st);
 		fclose(in);
 	}
-	fprintf(out, "%s %zu\n", ui->les->name, ui->lstep);
+	fprintf(out, "%s %zu\n", ui->lp.les->name, ui->lp.step);
 	ok = fflush(out) == 0 && fsync(fileno(out)) == 0;
 	if (fclose(out) != 0)
 		ok = false;
@@ -120,7 +120,7 @@ static void progress_save(struct ui *ui)
 
 static const struct lstep *cur_step(const struct ui *ui)
 {
-	return &ui->les->steps[ui->lstep];
+	return &ui->lp.les->steps[ui->lp.step];
 }
 
 /* Index of the next command item not yet run in this step, or n. */
@@ -129,7 +129,7 @@ static size_t next_cmd(const struct ui *ui)
 	const struct lstep *st = cur_step(ui);
 	size_t i;
 
-	for (i = ui->litem; i < st->n && st->items[i].kind != LI_CMD; i++)
+	for (i = ui->lp.item; i < st->n && st->items[i].kind != LI_CMD; i++)
 		;
 	return i;
 }
@@ -140,7 +140,7 @@ bool lesson_asking(const struct ui *ui)
 	const struct lstep *st = cur_step(ui);
 	size_t i = next_cmd(ui);
 
-	return i < st->n && st->items[i].question && ui->lchoice < 0;
+	return i < st->n && st->items[i].question && ui->lp.choice < 0;
 }
 
 void lesson_next(struct ui *ui)
@@ -151,7 +151,7 @@ void lesson_next(struct ui *ui)
 	struct cmd_result *r;
 
 	if (i >= st->n) {
-		ui->litem = st->n;
+		ui->lp.item = st->n;
 		return;
 	}
 	it = &st->items[i];
@@ -165,9 +165,9 @@ void lesson_next(struct ui *ui)
 	session_set_context(ui->s, st->title);	/* the transcript and export say which step */
 	ui_run_command(ui, it->text, r);
 	session_set_context(ui->s, NULL);
-	ui->lresult[0] = '\0';
-	if (it->question && ui->lchoice >= 0) {
-		const char *said = it->choices[ui->lchoice];
+	ui->lp.result[0] = '\0';
+	if (it->question && ui->lp.choice >= 0) {
+		const char *said = it->choices[ui->lp.choice];
 		struct expect e;
 		char got[48], msg[64];
 		/* the class's answer is judged by the rule an expectation is: one rule */
@@ -178,20 +178,20 @@ void lesson_next(struct ui *ui)
 			snprintf(got, sizeof got, "?");
 		else if (right)
 			cmd_expect_format(&e, got, sizeof got);
-		Wfmt(ui, ui->lresult, sizeof ui->lresult, right ? W_RIGHT : W_WRONG, said, got);
-		ui_log(ui, right ? R_OWN : R_ERROR, ui->lresult);
+		Wfmt(ui, ui->lp.result, sizeof ui->lp.result, right ? W_RIGHT : W_WRONG, said, got);
+		ui_log(ui, right ? R_OWN : R_ERROR, ui->lp.result);
 	}
 	free(r);
-	ui->lchoice = -1;
-	ui->litem = i + 1;
+	ui->lp.choice = -1;
+	ui->lp.item = i + 1;
 }
 
 static void go_step(struct ui *ui, size_t step)
 {
-	ui->lstep = step;
-	ui->litem = 0;
-	ui->lchoice = -1;
-	ui->lresult[0] = '\0';
+	ui->lp.step = step;
+	ui->lp.item = 0;
+	ui->lp.choice = -1;
+	ui->lp.result[0] = '\0';
 	progress_save(ui);
 }
 
@@ -200,7 +200,7 @@ void lesson_restart(struct ui *ui)
 {
 	char err[300];
 
-	if (lesson_begin(ui->s, ui->les, err, sizeof err) < 0)
+	if (lesson_begin(ui->s, ui->lp.les, err, sizeof err) < 0)
 		ui_log(ui, R_ERROR, err);
 	go_step(ui, 0);
 }
@@ -210,9 +210,9 @@ void lesson_open(struct ui *ui, const struct lesson *l, bool zh)
 	size_t resume;
 	char msg[160];
 
-	ui->les = l;
-	ui->lzh = zh;
-	ui->lchoice = -1;
+	ui->lp.les = l;
+	ui->lp.zh = zh;
+	ui->lp.choice = -1;
 	resume = progress_load(l);	/* before restart() saves step 1 */
 	lesson_restart(ui);
 	if (resume > 0) {
@@ -305,10 +305,10 @@ static void lesson_rows(struct ui *ui, struct rows *rw)
 		snprintf(line, sizeof line, "%s $ %s", i < upto ? "[x]" : " > ", it->text);
 		wrapped(rw, line, theme_attr(i < upto ? R_DIM : R_CALL));
 	}
-	if (ui->lresult[0])
-		wrapped(rw, ui->lresult, theme_attr(R_WHY));
+	if (ui->lp.result[0])
+		wrapped(rw, ui->lp.result, theme_attr(R_WHY));
 	if (upto >= st->n)
-		wrapped(rw, W(ui, ui->lstep + 1 < ui->les->nsteps ? W_DONE : W_LAST), theme_attr(R_OWN));
+		wrapped(rw, W(ui, ui->lp.step + 1 < ui->lp.les->nsteps ? W_DONE : W_LAST), theme_attr(R_OWN));
 }
 
 static void lesson_draw(struct ui *ui, const struct rect *r)
@@ -317,7 +317,7 @@ static void lesson_draw(struct ui *ui, const struct rect *r)
 	struct rows rw = { r->y + 1, r->x + 1, r->w - 2, r->y + r->h - 1, 0, false, 0 };
 	char head[300];
 
-	Wfmt(ui, head, sizeof head, W_STEP, ui->lstep + 1, ui->les->nsteps);
+	Wfmt(ui, head, sizeof head, W_STEP, ui->lp.step + 1, ui->lp.les->nsteps);
 	snprintf(head + strlen(head), sizeof head - strlen(head), ": %s", st->title);
 	fill_line(r->y, r->x, r->w, theme_attr(R_TITLE));
 	put_text(r->y, r->x + 1, r->w - 1, head, theme_attr(R_TITLE));
@@ -346,16 +346,16 @@ void lesson_answer(struct ui *ui, int choice)
 		ui_message(ui, "answer with a number from 1 to %d", lesson_nchoices(ui));
 		return;
 	}
-	ui->lchoice = choice - 1;
+	ui->lp.choice = choice - 1;
 	lesson_next(ui);
 }
 
 void lesson_step(struct ui *ui, int delta)
 {
-	if (delta > 0 && ui->lstep + 1 < ui->les->nsteps)
-		go_step(ui, ui->lstep + 1);
-	else if (delta < 0 && ui->lstep > 0)
-		go_step(ui, ui->lstep - 1);
+	if (delta > 0 && ui->lp.step + 1 < ui->lp.les->nsteps)
+		go_step(ui, ui->lp.step + 1);
+	else if (delta < 0 && ui->lp.step > 0)
+		go_step(ui, ui->lp.step - 1);
 }
 
 const struct pane_ops pane_lesson = { "lesson", lesson_draw };

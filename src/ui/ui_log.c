@@ -18,21 +18,21 @@
 
 void ui_log(struct ui *ui, enum role role, const char *text)
 {
-	int slot = (ui->loghead + ui->nlog) % LOG_MAX;
+	int slot = (ui->lg.head + ui->lg.n) % LOG_MAX;
 	char *copy = strdup(text);
 
 	if (copy == NULL)
 		return;
-	if (ui->nlog == LOG_MAX) {
-		free(ui->log[ui->loghead].text);
-		slot = ui->loghead;
-		ui->loghead = (ui->loghead + 1) % LOG_MAX;
+	if (ui->lg.n == LOG_MAX) {
+		free(ui->lg.lines[ui->lg.head].text);
+		slot = ui->lg.head;
+		ui->lg.head = (ui->lg.head + 1) % LOG_MAX;
 	} else {
-		ui->nlog++;
+		ui->lg.n++;
 	}
-	ui->log[slot].role = role;
-	ui->log[slot].text = copy;
-	ui->logscroll = 0;	/* new output brings the view back to the end */
+	ui->lg.lines[slot].role = role;
+	ui->lg.lines[slot].text = copy;
+	ui->lg.scroll = 0;	/* new output brings the view back to the end */
 	ui->dirty = true;
 }
 
@@ -58,14 +58,14 @@ static int wrap(const char *text, int w, size_t *starts, int max)
 
 static void log_draw(struct ui *ui, const struct rect *r)
 {
-	int y = r->y + r->h - 1, skip = ui->logscroll;
+	int y = r->y + r->h - 1, skip = ui->lg.scroll;
 	char head[80];
 
-	snprintf(head, sizeof head, "LOG%s", ui->logscroll ? "  (scrolled: End returns)" : "");
+	snprintf(head, sizeof head, "LOG%s", ui->lg.scroll ? "  (scrolled: End returns)" : "");
 	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
 	put_text(r->y, r->x, r->w, head, theme_attr(R_HEADER));
-	for (int i = ui->nlog - 1; i >= 0 && y > r->y; i--) {
-		const struct logline *ll = &ui->log[(ui->loghead + i) % LOG_MAX];
+	for (int i = ui->lg.n - 1; i >= 0 && y > r->y; i--) {
+		const struct logline *ll = &ui->lg.lines[(ui->lg.head + i) % LOG_MAX];
 		size_t starts[32];
 		int n = wrap(ll->text, r->w, starts, 32);
 
@@ -96,7 +96,7 @@ const struct pane_ops pane_log = { "log", log_draw };
  * sockets pane, the language's commands (cmd_table) and the screen's own
  * (ui_scmd.c).  Line i of it, or NULL past the end.
  */
-static int help_scroll;
+
 
 static const char *help_line(size_t i, char *buf, size_t len, bool *heading)
 {
@@ -140,34 +140,33 @@ static void help_draw(struct ui *ui, const struct rect *r)
 	bool heading;
 	int y = 1, n;
 
-	(void)ui;
 	fill_line(0, 0, r->w, theme_attr(R_TITLE));
 	put_text(0, 0, r->w, " sockplay help: Up/Down or PgUp/PgDn scroll, Esc or ? or q closes",
 		 theme_attr(R_TITLE));
 	for (n = 0; help_line((size_t)n, line, sizeof line, &heading); n++) {
-		if (n < help_scroll || y >= r->h)
+		if (n < ui->help_scroll || y >= r->h)
 			continue;
 		put_text(y++, 1, r->w - 1, line, theme_attr(heading ? R_HEADER : R_NORMAL));
 	}
-	if (help_scroll > n - 3)
-		help_scroll = n - 3 > 0 ? n - 3 : 0;
+	if (ui->help_scroll > n - 3)
+		ui->help_scroll = n - 3 > 0 ? n - 3 : 0;
 }
 
 static void help_key(struct ui *ui, wint_t ch, bool is_key)
 {
 	if (is_key && (ch == KEY_DOWN || ch == KEY_NPAGE)) {
-		help_scroll += ch == KEY_DOWN ? 1 : ui->rows - 2;
+		ui->help_scroll += ch == KEY_DOWN ? 1 : ui->rows - 2;
 		return;
 	}
 	if (is_key && (ch == KEY_UP || ch == KEY_PPAGE)) {
-		help_scroll -= ch == KEY_UP ? 1 : ui->rows - 2;
-		if (help_scroll < 0)
-			help_scroll = 0;
+		ui->help_scroll -= ch == KEY_UP ? 1 : ui->rows - 2;
+		if (ui->help_scroll < 0)
+			ui->help_scroll = 0;
 		return;
 	}
 	if ((!is_key && (ch == 27 || ch == L'?' || ch == L'q')) || (is_key && ch == KEY_F(1))) {
 		mode_pop(ui, &mode_help);
-		help_scroll = 0;
+		ui->help_scroll = 0;
 		return;
 	}
 	/* the help screen takes every key */

@@ -128,20 +128,20 @@ const struct pane_ops pane_sockets = { "sockets", sockets_draw };
 /* Has the session touched this port (any socket, open or closed)? */
 static bool touched(const struct ui *ui, uint16_t port)
 {
-	return ui->touched[port / 8] & (1u << (port % 8));
+	return ui->kp.touched[port / 8] & (1u << (port % 8));
 }
 
 /* The ports of every socket of the session, once per rebuild, not per row. */
 static void touched_build(struct ui *ui)
 {
-	memset(ui->touched, 0, sizeof ui->touched);
+	memset(ui->kp.touched, 0, sizeof ui->kp.touched);
 	for (size_t i = 0; i < ui->s->socks.n; i++) {
 		const struct sock *sk = ui->s->socks.v[i];
 
 		if (sk->local.family)
-			ui->touched[sk->local.port / 8] |= (unsigned char)(1u << (sk->local.port % 8));
+			ui->kp.touched[sk->local.port / 8] |= (unsigned char)(1u << (sk->local.port % 8));
 		if (sk->peer.family)
-			ui->touched[sk->peer.port / 8] |= (unsigned char)(1u << (sk->peer.port % 8));
+			ui->kp.touched[sk->peer.port / 8] |= (unsigned char)(1u << (sk->peer.port % 8));
 	}
 }
 
@@ -149,17 +149,17 @@ static bool krow_visible(const struct ui *ui, const struct netrow *r)
 {
 	int proto = r->e ? r->e->proto : r->own->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
 
-	if (ui->kproto == 1 && proto != IPPROTO_TCP)
+	if (ui->kp.proto == 1 && proto != IPPROTO_TCP)
 		return false;
-	if (ui->kproto == 2 && proto != IPPROTO_UDP)
+	if (ui->kp.proto == 2 && proto != IPPROTO_UDP)
 		return false;
 	if (r->e == NULL)
 		return false;	/* unlisted own sockets are in the sockets pane */
-	if (ui->kown && r->own == NULL)
+	if (ui->kp.own && r->own == NULL)
 		return false;
-	if (ui->kfilter_text[0])
-		return netfilter_match(&ui->kfilter, r);	/* an explicit filter shows what it asks */
-	if (ui->kall || r->own)
+	if (ui->kp.filter_text[0])
+		return netfilter_match(&ui->kp.filter, r);	/* an explicit filter shows what it asks */
+	if (ui->kp.all || r->own)
 		return true;
 	return touched(ui, r->e->local.port) || touched(ui, r->e->remote.port);
 }
@@ -171,7 +171,7 @@ static int krow_cmp(const void *a, const void *b)
 	const struct netrow *x = *(const struct netrow *const *)a, *y = *(const struct netrow *const *)b;
 	int d = 0;
 
-	switch (sort_ui->ksort) {
+	switch (sort_ui->kp.sort) {
 	case KSORT_PORT:
 		d = (int)x->e->local.port - (int)y->e->local.port;
 		break;
@@ -192,22 +192,22 @@ static int krow_cmp(const void *a, const void *b)
 
 void kernel_rows_build(struct ui *ui)
 {
-	ui->nkrows = 0;
-	if (ui->capkrows < ui->s->nv.n) {
-		const struct netrow **v = realloc(ui->krows, ui->s->nv.n * sizeof *v);
+	ui->kp.nrows = 0;
+	if (ui->kp.caprows < ui->s->nv.n) {
+		const struct netrow **v = realloc(ui->kp.rows, ui->s->nv.n * sizeof *v);
 
 		if (v == NULL)
 			return;
-		ui->krows = v;
-		ui->capkrows = ui->s->nv.n;
+		ui->kp.rows = v;
+		ui->kp.caprows = ui->s->nv.n;
 	}
 	touched_build(ui);
 	for (size_t i = 0; i < ui->s->nv.n; i++)
 		if (krow_visible(ui, &ui->s->nv.rows[i]))
-			ui->krows[ui->nkrows++] = &ui->s->nv.rows[i];
-	if (ui->ksort != KSORT_KERNEL) {
+			ui->kp.rows[ui->kp.nrows++] = &ui->s->nv.rows[i];
+	if (ui->kp.sort != KSORT_KERNEL) {
 		sort_ui = ui;
-		qsort(ui->krows, ui->nkrows, sizeof *ui->krows, krow_cmp);
+		qsort(ui->kp.rows, ui->kp.nrows, sizeof *ui->kp.rows, krow_cmp);
 	}
 }
 
@@ -227,28 +227,28 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 		aw = 15;
 	if (aw > 46)
 		aw = 46;
-	if (ui->kfilter_text[0])
-		snprintf(head, sizeof head, "KERNEL filter %s%s%s, by %s: %zu row%s", ui->kfilter_text,
-			 ui->kown ? ", own only" : "", ui->kproto == 1 ? ", tcp" : ui->kproto == 2 ? ", udp" : "",
-			 sort_names[ui->ksort], ui->nkrows, ui->nkrows == 1 ? "" : "s");
+	if (ui->kp.filter_text[0])
+		snprintf(head, sizeof head, "KERNEL filter %s%s%s, by %s: %zu row%s", ui->kp.filter_text,
+			 ui->kp.own ? ", own only" : "", ui->kp.proto == 1 ? ", tcp" : ui->kp.proto == 2 ? ", udp" : "",
+			 sort_names[ui->kp.sort], ui->kp.nrows, ui->kp.nrows == 1 ? "" : "s");
 	else
 		snprintf(head, sizeof head, "KERNEL %s%s%s, by %s: %zu row%s",
-			 ui->kall ? "all sockets" : "ports touched", ui->kown ? ", own only" : "",
-			 ui->kproto == 1 ? ", tcp" : ui->kproto == 2 ? ", udp" : "", sort_names[ui->ksort],
-			 ui->nkrows, ui->nkrows == 1 ? "" : "s");
+			 ui->kp.all ? "all sockets" : "ports touched", ui->kp.own ? ", own only" : "",
+			 ui->kp.proto == 1 ? ", tcp" : ui->kp.proto == 2 ? ", udp" : "", sort_names[ui->kp.sort],
+			 ui->kp.nrows, ui->kp.nrows == 1 ? "" : "s");
 	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
 	put_text(r->y, r->x, r->w, head, theme_attr(R_HEADER));
-	if (ui->nkrows == 0 && r->h > 1) {
-		put_text(y, 2, r->w - 2, ui->kall ? "The kernel lists no socket here." :
+	if (ui->kp.nrows == 0 && r->h > 1) {
+		put_text(y, 2, r->w - 2, ui->kp.all ? "The kernel lists no socket here." :
 			 "No port touched yet. A shows every socket of this machine.", theme_attr(R_DIM));
 		return;
 	}
-	if (ui->kscroll > (int)ui->nkrows - (r->h - 1))
-		ui->kscroll = (int)ui->nkrows - (r->h - 1);
-	if (ui->kscroll < 0)
-		ui->kscroll = 0;
-	for (size_t i = (size_t)ui->kscroll; i < ui->nkrows && y < r->y + r->h; i++, y++) {
-		const struct netrow *row = ui->krows[i];
+	if (ui->kp.scroll > (int)ui->kp.nrows - (r->h - 1))
+		ui->kp.scroll = (int)ui->kp.nrows - (r->h - 1);
+	if (ui->kp.scroll < 0)
+		ui->kp.scroll = 0;
+	for (size_t i = (size_t)ui->kp.scroll; i < ui->kp.nrows && y < r->y + r->h; i++, y++) {
+		const struct netrow *row = ui->kp.rows[i];
 		const struct pn_entry *e = row->e;
 		enum role role = R_NORMAL;
 

@@ -31,7 +31,7 @@ static void do_filter(struct ui *ui, const char *words)
 	struct netfilter f;
 
 	if (*words == '\0') {
-		ui->kfilter_text[0] = '\0';
+		ui->kp.filter_text[0] = '\0';
 		ui_message(ui, "kernel pane: no filter");
 		return;
 	}
@@ -42,9 +42,9 @@ static void do_filter(struct ui *ui, const char *words)
 		ui_message(ui, "filter: %s", strncmp(err, "net: ", 5) == 0 ? err + 5 : err);
 		return;
 	}
-	ui->kfilter = f;
-	snprintf(ui->kfilter_text, sizeof ui->kfilter_text, "%s", words);
-	ui->kscroll = 0;
+	ui->kp.filter = f;
+	snprintf(ui->kp.filter_text, sizeof ui->kp.filter_text, "%s", words);
+	ui->kp.scroll = 0;
 	ui_message(ui, "kernel pane: filter %s (':filter' alone clears it)", words);
 }
 
@@ -118,16 +118,16 @@ static void do_select(struct ui *ui, const char *dir)
 static void do_view(struct ui *ui, const char *what)
 {
 	if (strcmp(what, "all") == 0) {
-		ui->kall = !ui->kall;
-		ui_message(ui, "kernel pane: %s", ui->kall ? "every socket of this machine" :
+		ui->kp.all = !ui->kp.all;
+		ui_message(ui, "kernel pane: %s", ui->kp.all ? "every socket of this machine" :
 			   "only the ports this session touched");
 	} else if (strcmp(what, "own") == 0) {
-		ui->kown = !ui->kown;
+		ui->kp.own = !ui->kp.own;
 	} else if (strcmp(what, "proto") == 0) {
-		ui->kproto = (ui->kproto + 1) % 3;
+		ui->kp.proto = (ui->kp.proto + 1) % 3;
 	} else if (strcmp(what, "sort") == 0) {
-		ui->ksort = (enum ksort)((ui->ksort + 1) % KSORT_N);
-		ui_message(ui, "kernel pane sorted by %s", ksort_name(ui->ksort));
+		ui->kp.sort = (enum ksort)((ui->kp.sort + 1) % KSORT_N);
+		ui_message(ui, "kernel pane sorted by %s", ksort_name(ui->kp.sort));
 	} else {
 		ui_message(ui, "view: all, own, proto or sort");
 	}
@@ -145,23 +145,23 @@ static void do_scroll(struct ui *ui, const char *arg)
 		return;
 	}
 	if (!log) {
-		ui->kscroll += strcmp(dir, "down") == 0 ? 1 : strcmp(dir, "up") == 0 ? -1 : 0;
+		ui->kp.scroll += strcmp(dir, "down") == 0 ? 1 : strcmp(dir, "up") == 0 ? -1 : 0;
 		if (strcmp(dir, "end") == 0)
-			ui->kscroll = 0;
+			ui->kp.scroll = 0;
 		return;
 	}
 	if (strcmp(dir, "up") == 0)
-		ui->logscroll = ui->logscroll + 5 > ui->nlog * 4 ? ui->nlog * 4 : ui->logscroll + 5;
+		ui->lg.scroll = ui->lg.scroll + 5 > ui->lg.n * 4 ? ui->lg.n * 4 : ui->lg.scroll + 5;
 	else if (strcmp(dir, "down") == 0)
-		ui->logscroll = ui->logscroll > 5 ? ui->logscroll - 5 : 0;
+		ui->lg.scroll = ui->lg.scroll > 5 ? ui->lg.scroll - 5 : 0;
 	else
-		ui->logscroll = 0;
+		ui->lg.scroll = 0;
 }
 
 /* `lesson next|answer N|step next|step back|restart` */
 static void do_lesson(struct ui *ui, const char *arg)
 {
-	if (ui->les == NULL) {
+	if (ui->lp.les == NULL) {
 		ui_message(ui, "no lesson is open (start one with --lesson)");
 		return;
 	}
