@@ -72,6 +72,7 @@ enum cmd_flag {
 	CMDF_CLOSES = 1 << 3,	/* it may close descriptors: watchers stop first */
 	CMDF_FILE = 1 << 4,	/* it touches files: refused in a lesson */
 	CMDF_WAITS = 1 << 5,	/* it lets time pass: a key or a signal may cut it short */
+	CMDF_COUNT = 1 << 6,	/* with CMDF_REPLAY: the transcript expects the count it returned */
 };
 
 struct record;

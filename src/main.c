@@ -330,6 +330,15 @@ int main(int argc, char **argv)
 	} else {
 		status = run(&s, &o, argc, argv, o.lesson ? &les : NULL);
 	}
+	if (status > 128) {
+		/* a signal ended it: the transcript says so, after the last call it holds */
+		char end[120];
+
+		snprintf(end, sizeof end, "sockplay ended by %s; every call above ran",
+			 status == 128 + SIGHUP ? "SIGHUP (the terminal went away)" :
+			 status == 128 + SIGINT ? "SIGINT" : status == 128 + SIGTERM ? "SIGTERM" : "a signal");
+		session_transcript_comment(&s, end);
+	}
 	if (session_transcript_close(&s) < 0) {
 		fprintf(stderr, "sockplay: %s: %s\n", o.transcript ? o.transcript : "transcript",
 			s.transcript_error);

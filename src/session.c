@@ -239,11 +239,10 @@ static void event_text(enum sock_event ev, const char *name, long n, char *line,
 static void tell_event(struct session *s, const char *line)
 {
 	char comment[300];
-	int len;
 
 	sink_printf(&s->sink, SINK_EVENT, "%s", line);
-	len = snprintf(comment, sizeof comment, "# %s%s\n", sink_prefix(SINK_EVENT), line);
-	transcript_write(s, comment, (size_t)len < sizeof comment ? (size_t)len : sizeof comment - 1);
+	snprintf(comment, sizeof comment, "%s%s", sink_prefix(SINK_EVENT), line);
+	session_transcript_comment(s, comment);
 }
 
 /* The socket of the table with this serial (creation order is table order), or NULL. */
@@ -318,6 +317,14 @@ enum sock_event session_watch_event(struct session *s, const char *name, int tol
 	event_text(ev, sk->name, n, line, sizeof line);
 	tell_event(s, line);
 	return ev;
+}
+
+void session_transcript_comment(struct session *s, const char *text)
+{
+	char line[300];
+	int len = snprintf(line, sizeof line, "# %s\n", text);
+
+	transcript_write(s, line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
 }
 
 static void transcript_head(struct session *s)
@@ -444,6 +451,7 @@ void session_record(struct session *s, const struct cmd_line *cl, const struct o
 {
 	struct record *r;
 	const char *replay = NULL;
+	char count[24] = "";
 	size_t need;
 
 	if (s->nrecords == s->caprecords) {
@@ -480,7 +488,11 @@ void session_record(struct session *s, const struct cmd_line *cl, const struct o
 	snprintf(r->created, sizeof r->created, "%s", created);
 	s->nrecords++;
 	/* a replayed transcript checks the kernel still answers the same */
-	if ((cl->cmd->flags & CMDF_REPLAY) && cl->expect.kind == EXPECT_NONE)
-		replay = o->err ? errname(o->err) : "ok";
+	if ((cl->cmd->flags & CMDF_REPLAY) && cl->expect.kind == EXPECT_NONE) {
+		/* a send replays the number of bytes it sent: the same bytes, the same count */
+		if (!o->err && (cl->cmd->flags & CMDF_COUNT))
+			snprintf(count, sizeof count, "%ld", o->ret);
+		replay = o->err ? errname(o->err) : count[0] ? count : "ok";
+	}
 	transcript_record(s, r, replay);
 }

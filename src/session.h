@@ -137,6 +137,8 @@ int session_transcript_open(struct session *s, const char *path);
  * mode 0600.  0 or -1/errno.
  */
 int session_transcript_create(struct session *s, const char *path);
+/* Write "# TEXT" to the transcript (a note for its reader; a replay skips it). */
+void session_transcript_comment(struct session *s, const char *text);
 /* fsync and close the transcript: 0, or -1 (and transcript_error) when it failed. */
 int session_transcript_close(struct session *s);
 /*

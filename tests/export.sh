@@ -39,12 +39,46 @@ if [ "$(wc -l <"$tmp/got")" -ge 30 ]; then ok; else bad "too few calls compared:
 if grep -q "# not exported: net tcp :8000" "$tmp/program"; then ok; else bad "net not marked as not exported"; fi
 if grep -q '/\* why: no connection is waiting in l' "$tmp/session.c"; then ok; else bad "why-lines are not comments in the program"; fi
 
+# what the exported program really did, seen by strace, not by what it prints:
+# every setsockopt with its value and every listen with its backlog, in order
+if command -v strace >/dev/null 2>&1; then
+	traced() { strace -f -qq -e trace=setsockopt,listen -o "$tmp/trace" "$tmp/session" >/dev/null; }
+	isolated_traced() {
+		if unshare -n true 2>/dev/null; then
+			unshare -n sh -c 'ip link set lo up && strace -f -qq -e trace=setsockopt,listen -o "$1" "$0" >/dev/null' "$tmp/session" "$tmp/trace"
+		else
+			unshare -rn sh -c 'ip link set lo up && strace -f -qq -e trace=setsockopt,listen -o "$1" "$0" >/dev/null' "$tmp/session" "$tmp/trace"
+		fi
+	}
+	isolated_traced
+	# sockplay's transcript: setsockopt(l, SO_REUSEADDR, on) = 0 / {on, 0s} / 40000-40009; listen(l, 128)
+	sed -n -E -e 's/^setsockopt\([^,]+, ([A-Z_0-9]+), on\) = .*/\1=1/p' \
+		-e 's/^setsockopt\([^,]+, ([A-Z_0-9]+), off\) = .*/\1=0/p' \
+		-e 's/^setsockopt\([^,]+, SO_LINGER, \{on, ([0-9]+)s\}\) = .*/SO_LINGER=1,\1/p' \
+		-e 's/^setsockopt\([^,]+, SO_LINGER, \{off\}\) = .*/SO_LINGER=0,0/p' \
+		-e 's/^listen\([^,]+, ([0-9]+)\) = .*/listen=\1/p' "$tmp/transcript" >"$tmp/want-calls"
+	# strace: setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0; SO_LINGER {l_onoff=1, l_linger=0}
+	sed -n -E -e 's/^[0-9]+ +setsockopt\([0-9]+, [A-Z_0-9]+, ([A-Z_0-9]+), \[([0-9]+)\], [0-9]+\).*/\1=\2/p' \
+		-e 's/^[0-9]+ +setsockopt\([0-9]+, SOL_SOCKET, SO_LINGER, \{l_onoff=([0-9]+), l_linger=([0-9]+)\}.*/SO_LINGER=\1,\2/p' \
+		-e 's/^[0-9]+ +listen\([0-9]+, ([0-9]+)\).*/listen=\1/p' "$tmp/trace" >"$tmp/got-calls"
+	if [ -s "$tmp/want-calls" ] && cmp -s "$tmp/want-calls" "$tmp/got-calls"; then ok; else
+		bad "the exported program's setsockopt/listen calls differ (strace):"; diff "$tmp/want-calls" "$tmp/got-calls"; fi
+	if [ "$(wc -l <"$tmp/want-calls")" -ge 5 ]; then ok; else bad "too few setsockopt/listen calls compared"; fi
+fi
+
 # the transcript file is a script: it replays, and the kernel agrees again
 if grep -q '^bind l 127.0.0.1:8000 => ok$' "$tmp/session.spl" && grep -q '^# bind(l, 127.0.0.1:8000) = 0$' "$tmp/session.spl"; then ok; else
 	bad "transcript format"; head -20 "$tmp/session.spl"; fi
 "$SOCKPLAY" --sandbox --batch "$tmp/session.spl" >"$tmp/replay" 2>&1
 st=$?
 if [ $st -eq 0 ]; then ok; else bad "the transcript does not replay: exit $st"; tail -5 "$tmp/replay"; fi
+# and the replay sends and receives the very same bytes: its call lines are the original's
+grep -v '^ ' "$tmp/transcript" | norm >"$tmp/calls-first"
+grep -v -e '^ ' -e '^sockplay: ' "$tmp/replay" | norm >"$tmp/calls-replay"
+if cmp -s "$tmp/calls-first" "$tmp/calls-replay"; then ok; else
+	bad "the replay's calls differ from the session's:"; diff "$tmp/calls-first" "$tmp/calls-replay"; fi
+if grep -q '^recv[a-z]*([a-z0-9]*) = [1-9][0-9]* "' "$tmp/calls-replay"; then ok; else bad "no bytes received in the replay"; fi
+if grep -q '^send[a-z]* .* => [1-9][0-9]*$' "$tmp/session.spl"; then ok; else bad "the transcript does not count a send's bytes"; fi
 
 # the screen writes a transcript as it goes: SIGTERM and SIGHUP leave it complete
 if command -v tmux >/dev/null 2>&1; then

@@ -22,8 +22,20 @@ out=$(env -u SOCKPLAY_LESSONS "$bin" --list-lessons --lang en 2>&1)
 if echo "$out" | grep -q "^ 3  restart"; then ok; else bad "installed --list-lessons: $out"; fi
 if env -u SOCKPLAY_LESSONS "$bin" --check-lessons --lang en 1 >"$tmp/out" 2>&1 &&
    grep -q "^ok   en/01-tcp-udp.lesson" "$tmp/out"; then ok; else bad "installed lesson run"; cat "$tmp/out"; fi
-# the completion file is valid bash
+# the completion completes: options (every one --help names), values, lessons
 if command -v bash >/dev/null 2>&1; then
-	if bash -n "$(find "$tmp/root" -path '*/completions/sockplay')"; then ok; else bad "completion: syntax"; fi
+	comp=$(find "$tmp/root" -path '*/completions/sockplay')
+	complete_words() {	# WORDS...: what completing the last word offers
+		PATH="$(dirname "$bin"):$PATH" bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+			_sockplay; printf "%s\n" "${COMPREPLY[@]}"' sh "$comp" "$@" 2>&1
+	}
+	for o in $("$bin" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		if complete_words sockplay "$o" | grep -qx -- "$o"; then ok; else bad "completion lacks $o"; fi
+	done
+	if [ "$(complete_words sockplay --source "" | sort | tr '\n' ' ')" = "auto diag proc " ]; then ok; else
+		bad "completion of --source: $(complete_words sockplay --source "")"; fi
+	if complete_words sockplay --lesson "" | grep -qx restart; then ok; else
+		bad "completion of --lesson: $(complete_words sockplay --lesson "" | head -3)"; fi
+	if complete_words sockplay --check-lessons r | grep -qx restart; then ok; else bad "completion after --check-lessons"; fi
 fi
 finish

@@ -30,7 +30,7 @@ if [ $? -eq 0 ] && grep -q "^2 passed, 0 failed" "$tmp/out"; then ok; else bad "
 
 "$SOCKPLAY" --list-lessons --lang en >"$tmp/out" 2>&1
 if grep -q "^ 3  restart" "$tmp/out" && grep -q "^ 8  tw-exhaustion .*\[sandbox\]" "$tmp/out"; then ok; else bad "--list-lessons"; cat "$tmp/out"; fi
-LANG=zh_CN.UTF-8 "$SOCKPLAY" --list-lessons >"$tmp/out" 2>&1
+LC_ALL=zh_CN.UTF-8 "$SOCKPLAY" --list-lessons >"$tmp/out" 2>&1
 if grep -q "^ 1  tcp-udp      TCP 和 UDP" "$tmp/out"; then ok; else bad "LANG=zh_CN picks Chinese"; cat "$tmp/out"; fi
 "$SOCKPLAY" --lesson nosuch >"$tmp/out" 2>&1
 if [ $? -eq 2 ] && grep -q "no lesson 'nosuch'" "$tmp/out"; then ok; else bad "--lesson nosuch"; cat "$tmp/out"; fi

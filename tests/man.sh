@@ -29,10 +29,14 @@ for o in $man_opts; do
 done
 
 # every verb of the language has an entry in COMMANDS
+nverbs=0
 for v in $(printf 'help\n' | "$SOCKPLAY" --batch - 2>/dev/null | awk '/^  [a-z]/ && $1 != "any" {print $1}' | sort -u); do
+	nverbs=$((nverbs + 1))
 	if sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$man1" | grep -q "^\.B[IR]* *\"*$v\b"; then ok; else
 		bad "sockplay(1) COMMANDS lacks '$v'"; fi
 done
+# a help that lost its verbs must not pass
+if [ $nverbs -ge 20 ]; then ok; else bad "help lists only $nverbs verbs"; fi
 # every key of the screen's binding table has an entry in KEYS
 man_keys=$(sed -n '/^\.SH KEYS/,/^\.S[HS] /p' "$man1" | grep '^\.B' | sed 's/^\.[BIR]* *//; s/\\-/-/g; s/\\f[BIRP]//g; s/["，,()]/ /g' | tr ' ' '\n' | sed '/^\/$/!s|/|\n|g' | grep -v '^$' | sort -u)
 nkeys=0

@@ -2,6 +2,9 @@
 # top_srcdir: a scratch directory $tmp removed on exit (plus whatever
 # $cleanup says), ok / bad to count, skip, finish to report and set the status.
 tmp=$(mktemp -d) || exit 99
+# the locale the tests read the screen in, whatever the caller's is
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+unset LC_MESSAGES LANGUAGE
 cleanup=:
 trap 'eval "$cleanup"; rm -rf "$tmp"' EXIT
 pass=0 fail=0
