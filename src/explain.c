@@ -249,33 +249,51 @@ void explain_shutdown(struct session *s, const struct sock *sk, int err)
 		WHY(s, "%s is not connected: there is no direction to shut down", sk->name);
 }
 
+/*
+ * What close() did to a connection follows from the state the kernel had
+ * it in just before (tcp_close's table), read then with TCP_INFO: no need
+ * to read the whole table after.
+ */
 void explain_close(struct session *s, const struct sock *sk)
 {
 	char a[ADDR_STRLEN];
 
-	if (sk->type == SOCK_STREAM && sk->peer.family) {
-		if ((sk->opts & SOPT_LINGER) && sk->linger == 0) {
-			WHY(s, "SO_LINGER {on, 0}: close() sent RST instead of FIN; no TIME_WAIT is left, "
-			    "and the peer gets ECONNRESET");
-			return;
-		}
-		session_refresh_net(s);
-		for (size_t i = 0; i < s->nv.n; i++) {
-			const struct netrow *r = &s->nv.rows[i];
-
-			if (r->own != sk || r->e == NULL)
-				continue;
-			if (r->e->state == PN_TIME_WAIT)
-				WHY(s, "%s had sent its FIN first (shutdown) and the peer has closed too: "
-				    "%s keeps TIME_WAIT for 60 s, as whoever closes first does", sk->name, sk->name);
-			else if (r->e->state == PN_FIN_WAIT2 || r->e->state == PN_FIN_WAIT1)
-				WHY(s, "%s closed first: it sent its FIN and waits for the peer's (FIN_WAIT1, "
-				    "then FIN_WAIT2 once its FIN is acknowledged), then keeps TIME_WAIT for "
-				    "60 s on %s", sk->name, addr_format(&sk->local, a, sizeof a));
-			else if (r->e->state == PN_LAST_ACK)
-				WHY(s, "the peer closed first: %s is in LAST_ACK and leaves no TIME_WAIT",
-				    sk->name);
-			return;
-		}
+	if (sk->type != SOCK_STREAM || !sk->peer.family)
+		return;
+	if ((sk->opts & SOPT_LINGER) && sk->linger == 0) {
+		WHY(s, "SO_LINGER {on, 0}: close() sent RST instead of FIN; no TIME_WAIT is left, "
+		    "and the peer gets ECONNRESET");
+		return;
+	}
+	if (sk->unread_at_close > 0) {
+		WHY(s, "%d byte%s had arrived and were never read: close() sent RST instead of FIN; no "
+		    "TIME_WAIT is left, and the peer gets ECONNRESET", sk->unread_at_close,
+		    sk->unread_at_close == 1 ? "" : "s");
+		return;
+	}
+	switch (sk->state_at_close) {
+	case PN_ESTABLISHED:
+		WHY(s, "%s closed first: it sent its FIN and waits for the peer's (FIN_WAIT1, then "
+		    "FIN_WAIT2 once its FIN is acknowledged), then keeps TIME_WAIT for 60 s on %s",
+		    sk->name, addr_format(&sk->local, a, sizeof a));
+		break;
+	case PN_FIN_WAIT1:
+	case PN_FIN_WAIT2:
+		WHY(s, "%s had sent its FIN already (shutdown) and the peer has not closed: the "
+		    "connection lives on without its socket, in %s, then TIME_WAIT for 60 s",
+		    sk->name, sk->state_at_close == PN_FIN_WAIT2 ? "FIN_WAIT2" : "FIN_WAIT1");
+		break;
+	case PN_CLOSE:
+		if (sk->shut_wr)
+			WHY(s, "%s had sent its FIN first (shutdown) and the peer has closed too: its "
+			    "connection keeps TIME_WAIT for 60 s, as whoever closes first does", sk->name);
+		else
+			WHY(s, "%s's connection was already over (reset): close() only gave back the "
+			    "descriptor; no FIN, no TIME_WAIT", sk->name);
+		break;
+	case PN_CLOSE_WAIT:
+		WHY(s, "the peer closed first: %s sends its FIN and waits in LAST_ACK for the last "
+		    "ACK; it leaves no TIME_WAIT", sk->name);
+		break;
 	}
 }

@@ -420,6 +420,17 @@ int sock_close(struct sock *s)
 	int r;
 
 	sock_refresh(s);	/* keep the last truth: addresses and options */
+	if (s->type == SOCK_STREAM) {
+		/* what close() will do depends on it: the kernel's own answer, before it is gone */
+		struct tcp_info ti;
+		socklen_t len = sizeof ti;
+		int unread = 0;
+
+		if (getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0)
+			s->state_at_close = ti.tcpi_state;
+		if (ioctl(s->fd, FIONREAD, &unread) == 0)
+			s->unread_at_close = unread;
+	}
 	r = close(s->fd);
 	/* Linux releases the descriptor even when close reports an error */
 	s->fd = -1;

@@ -75,6 +75,8 @@ struct sock {
 	bool was_listening;
 	bool shut_rd, shut_wr;
 	double closed_at;	/* monotonic seconds, when closed */
+	int state_at_close;	/* TCP: the kernel's state just before close (PN_* numbers), 0 unknown */
+	int unread_at_close;	/* TCP: bytes received but not read when it closed */
 	unsigned serial;	/* creation order, for display */
 };
 

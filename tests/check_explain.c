@@ -234,6 +234,52 @@ START_TEST(matrix)
 }
 END_TEST
 
+/* What close() did, from the state the kernel had the connection in just before. */
+START_TEST(what_close_did)
+{
+	struct tsess t;
+	int p = tport(520);
+
+	tsess_init(&t);
+	RUN_OK(&t, "tcp l");
+	RUN_OK(&t, "bind l 127.0.0.1:%d", p);
+	RUN_OK(&t, "listen l");
+	/* the side that closes first */
+	RUN_OK(&t, "tcp c1");
+	RUN_OK(&t, "connect c1 127.0.0.1:%d", p);
+	RUN_OK(&t, "accept l a1");
+	RUN_OK(&t, "close a1");
+	SAYS(&t, "a1 closed first: it sent its FIN and waits for the peer's");
+	RUN_OK(&t, "wait 0.05");
+	RUN_OK(&t, "close c1");
+	SAYS(&t, "the peer closed first: c1 sends its FIN and waits in LAST_ACK");
+	/* shutdown first, then the peer closes: TIME_WAIT */
+	RUN_OK(&t, "tcp c2");
+	RUN_OK(&t, "connect c2 127.0.0.1:%d", p);
+	RUN_OK(&t, "accept l a2");
+	RUN_OK(&t, "shutdown a2 wr");
+	RUN_OK(&t, "wait 0.05");
+	RUN_OK(&t, "close c2");
+	RUN_OK(&t, "wait 0.05");
+	RUN_OK(&t, "close a2");
+	SAYS(&t, "a2 had sent its FIN first (shutdown) and the peer has closed too");
+	/* data never read: RST; the peer's connection is over, and its close says so */
+	RUN_OK(&t, "tcp c3");
+	RUN_OK(&t, "connect c3 127.0.0.1:%d", p);
+	RUN_OK(&t, "accept l a3");
+	RUN_OK(&t, "send c3 hi");
+	RUN_OK(&t, "wait 0.05");
+	RUN_OK(&t, "close a3");
+	SAYS(&t, "2 bytes had arrived and were never read: close() sent RST instead of FIN");
+	RUN_OK(&t, "wait 0.05");
+	RUN_ERR(&t, ECONNRESET, "send c3 again");
+	RUN_OK(&t, "close c3");
+	SAYS(&t, "c3's connection was already over (reset)");
+	NEVER_SAYS(&t, "c3 had sent its FIN first");
+	tsess_free(&t);
+}
+END_TEST
+
 /* The cases, as a class meets them. */
 START_TEST(holders_as_a_class_meets_them)
 {
@@ -354,6 +400,7 @@ int main(void)
 	tc = tcase_create("other errors");
 	tcase_add_test(tc, other_errors);
 	tcase_add_test(tc, holders_as_a_class_meets_them);
+	tcase_add_test(tc, what_close_did);
 	suite_add_tcase(s, tc);
 	return trun_suite(s) ? EXIT_FAILURE : EXIT_SUCCESS;
 }
