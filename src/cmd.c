@@ -37,7 +37,7 @@ const struct cmd_entry cmd_table[] = {
 	  .min_args = 1, .max_args = 2, .flags = R | P, .args = "S-", .exec = cmd_listen,
 	  .emit = export_listen },
 	{ .name = "connect", .usage = "connect NAME ADDR:PORT", .help = "connect and report the final result",
-	  .min_args = 2, .max_args = 2, .flags = R | P | CMDF_WAITS, .args = "SA", .exec = cmd_connect,
+	  .min_args = 2, .max_args = 2, .flags = R | P, .args = "SA", .exec = cmd_connect,
 	  .emit = export_connect },
 	{ .name = "disconnect", .usage = "disconnect NAME",
 	  .help = "connect(AF_UNSPEC): dissolve the association (TCP: abort with RST)",

@@ -71,7 +71,7 @@ enum cmd_flag {
 	CMDF_CREATES = 1 << 2,	/* on success it made a socket (named in the result) */
 	CMDF_CLOSES = 1 << 3,	/* it may close descriptors: watchers stop first */
 	CMDF_FILE = 1 << 4,	/* it touches files: refused in a lesson */
-	CMDF_WAITS = 1 << 5,	/* it lets time pass: a key or a signal may cut it short */
+	CMDF_WAITS = 1 << 5,	/* it lets time pass: a signal (and in the screen a key, past 1 s) cuts it short */
 	CMDF_COUNT = 1 << 6,	/* with CMDF_REPLAY: the transcript expects the count it returned */
 };
 

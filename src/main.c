@@ -201,6 +201,14 @@ static int load_lesson(const struct opts *o, struct lesson *les)
 	char **paths;
 	const char *path;
 
+	/* a teacher's own lesson, by path: any name with a slash */
+	if (strchr(o->lesson, '/')) {
+		if (lesson_load(o->lesson, les, err, sizeof err) < 0) {
+			fprintf(stderr, "%s\n", err);
+			return 2;
+		}
+		return 0;
+	}
 	if (lesson_dir(dir, sizeof dir) < 0) {
 		fprintf(stderr, "sockplay: no lessons found (set SOCKPLAY_LESSONS to their directory)\n");
 		return 2;

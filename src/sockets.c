@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -457,6 +458,17 @@ enum sock_event sock_poll_event(struct sock *s, long *bytes)
 	}
 	if (s->state == SOCK_LISTENING)
 		return SEV_CONNECTION;
+	{
+		/*
+		 * A pending error (an RST) must not be consumed here: recv, even
+		 * with MSG_PEEK, takes it, and the student's own recv would then
+		 * read 0 instead of ECONNRESET.  poll sees it without taking it.
+		 */
+		struct pollfd p = { s->fd, POLLIN, 0 };
+
+		if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+			return s->type == SOCK_STREAM ? SEV_RESET : SEV_NONE;
+	}
 	r = recv(s->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
 	if (r > 0) {
 		if (ioctl(s->fd, FIONREAD, &n) == 0)

@@ -192,11 +192,15 @@ static void before_command(void *ctx, const struct cmd_line *cl)
 {
 	struct ui *ui = ctx;
 
-	(void)cl;
 	/* no key may start a command while one runs; and no watcher may outlive its fd */
 	ev_io_stop(ui->loop, &ui->input);
-	if (cl->cmd->flags & CMDF_WAITS)
-		ev_io_start(ui->loop, &ui->interrupt);	/* but a key may cut a wait short */
+	/*
+	 * but a key may cut a long wait short; a short one (a lesson's pacing)
+	 * must not eat the keys typed ahead of it
+	 */
+	if ((cl->cmd->flags & CMDF_WAITS) && cl->argc > 1 && strtod(cl->argv[1], NULL) >= 1.0 &&
+	    !ui->lp.running)	/* a lesson's wait is part of what it shows: never cut short */
+		ev_io_start(ui->loop, &ui->interrupt);
 	for (size_t i = 0; i < ui->nwatch; i++)
 		if (ui->watch[i].armed) {
 			ev_io_stop(ui->loop, &ui->watch[i].io);
@@ -302,13 +306,23 @@ bool mode_up(const struct ui *ui, const struct mode_ops *m)
 	return false;
 }
 
-/* The question "quit and close them? (y/n)": y quits, any other key keeps going. */
+/* A yes/no question (ui_ask): y does it, any other key keeps going. */
 static void confirm_key(struct ui *ui, wint_t ch, bool is_key)
 {
+	void (*yes)(struct ui *) = ui->on_yes;
+
 	mode_pop(ui, &mode_confirm);
+	ui->on_yes = NULL;
 	ui->msg[0] = '\0';
-	if (!is_key && (ch == L'y' || ch == L'Y'))
-		ui_quit(ui);
+	if (!is_key && (ch == L'y' || ch == L'Y') && yes)
+		yes(ui);
+}
+
+void ui_ask(struct ui *ui, const char *question, void (*yes)(struct ui *ui))
+{
+	ui->on_yes = yes;
+	ui_message(ui, "%s", question);
+	mode_push(ui, &mode_confirm);
 }
 
 const struct mode_ops mode_confirm = { "confirm", confirm_key };
@@ -576,6 +590,7 @@ int ui_run(struct session *s, const struct ui_options *o)
 		free(ui->lg.lines[(ui->lg.head + i) % LOG_MAX].text);
 	prompt_free(&ui->pr);
 	free(ui->kp.rows);
+	free(ui->lp.marks);
 	free(ui);
 	s->sink = (struct sink){ NULL, NULL };
 	return status;

@@ -191,11 +191,16 @@ void ui_draw(struct ui *ui)
 			rs.w = rk.w = rl.w = ui->cols - lw - 1;
 			pane_lesson.draw(ui, &rles);
 		} else {
-			int lh = avail * 2 / 5 > 7 ? avail * 2 / 5 : 7;
+			/*
+			 * above the panes: the lesson half the rows; the kernel pane and
+			 * the log keep two rows each at the least, and on a short screen
+			 * the sockets pane gives way (the kernel pane names own sockets)
+			 */
+			int lh = avail / 2 > 5 ? avail / 2 : 5;
 			struct rect rles = { 2, 0, lh, ui->cols };
 
-			hs = hs > 2 ? (hs * (avail - lh)) / avail : hs;
-			if (hs < 2)
+			hs = avail - lh >= 9 ? (hs * (avail - lh)) / avail : 0;
+			if (hs && hs < 2)
 				hs = 2;
 			hk = (avail - lh - hs) / 2;
 			rs = (struct rect){ 2 + lh, 0, hs, ui->cols };
@@ -204,9 +209,12 @@ void ui_draw(struct ui *ui)
 			pane_lesson.draw(ui, &rles);
 		}
 	}
-	pane_sockets.draw(ui, &rs);
-	pane_kernel.draw(ui, &rk);
-	pane_log.draw(ui, &rl);
+	if (rs.h > 0)
+		pane_sockets.draw(ui, &rs);
+	if (rk.h > 0)
+		pane_kernel.draw(ui, &rk);
+	if (rl.h > 0)
+		pane_log.draw(ui, &rl);
 	keys_draw_bar(ui, ui->rows - 1);
 	prompt_draw(ui, ui->rows - 2);	/* last: it leaves the cursor in the prompt */
 }

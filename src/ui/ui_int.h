@@ -106,6 +106,7 @@ struct ui {
 	const struct mode_ops *modes[MODE_MAX];	/* the stack, bottom first */
 	int nmodes;
 	int help_scroll;		/* the help mode's first line shown */
+	void (*on_yes)(struct ui *ui);	/* what y does to the question asked */
 	int rows, cols;
 	int status;
 
@@ -142,6 +143,13 @@ struct ui {
 		size_t step, item;	/* current step; next item not yet run */
 		int choice;		/* the prediction chosen, or -1 */
 		char result[300];
+		/* what each item of the step did: marks[i] for items[i] */
+		bool running;		/* a lesson command runs: its waits are not cut short */
+		struct lmark {
+			unsigned char state;	/* LM_NOT_RUN, LM_MET, LM_MISMATCH */
+			char want[32], got[48];
+		} *marks;
+		size_t nmarks;
 	} lp;
 	/* live events */
 	struct sockwatch *watch;
@@ -160,6 +168,8 @@ const struct sock *ui_selected(struct ui *ui);
 void ui_log(struct ui *ui, enum role role, const char *text);
 /* End the loop: the program quits. */
 void ui_quit(struct ui *ui);
+/* Ask a yes/no question on the message line: y calls yes(ui), any other key does nothing. */
+void ui_ask(struct ui *ui, const char *question, void (*yes)(struct ui *ui));
 
 /* ui_draw.c: text drawing that respects wide characters */
 /* Draw UTF-8 text at y,x in at most w columns; returns columns used. */
@@ -190,7 +200,10 @@ bool lesson_asking(const struct ui *ui);	/* a prediction waits for its answer */
 int lesson_nchoices(const struct ui *ui);
 void lesson_next(struct ui *ui);		/* run the next command of the step */
 void lesson_answer(struct ui *ui, int choice);	/* 1-based; then run the command */
-void lesson_step(struct ui *ui, int delta);	/* move to the next or previous step */
+void lesson_rest(struct ui *ui);		/* run the step's commands up to a prediction */
+/* Move to the next or previous step; the table is made what the lesson says it is there. */
+void lesson_step(struct ui *ui, int delta);
+void lesson_ask_restart(struct ui *ui);		/* asks first: progress is thrown away */
 void lesson_restart(struct ui *ui);
 
 /* ui_keys.c: the binding rows */

@@ -82,9 +82,10 @@ static const struct binding bindings[] = {
 	{ NULL, K(' '), "Space", M_LESSON, "lesson next", "run the lesson's next command", NULL, 0, false },
 	{ NULL, (wint_t)'1', (wint_t)'9', false, "1-9", M_ASK, "lesson answer %k", "answer the prediction",
 	  "answer", 2, false },
-	{ NULL, K(']'), "]", M_LESSON, "lesson step next", "next step", "step", 4, false },
-	{ NULL, K('['), "[", M_LESSON, "lesson step back", "previous step", "back", 5, false },
-	{ NULL, K('R'), "R", M_LESSON, "lesson restart", "restart the lesson", "restart", 6, false },
+	{ NULL, K('}'), "}", M_LESSON, "lesson rest", "run the rest of the step (up to a prediction)", "rest", 4, false },
+	{ NULL, K(']'), "]", M_LESSON, "lesson step next", "next step (runs what was skipped)", "step", 4, false },
+	{ NULL, K('['), "[", M_LESSON, "lesson step back", "previous step (the table is rebuilt)", "back", 5, false },
+	{ NULL, K('R'), "R", M_LESSON, "lesson restart", "restart the lesson (asks first)", "restart", 6, false },
 
 	{ "Screen", K(':'), ":", M_PLAY, "prompt", "command line (Tab completes, Up/Down history, Esc leaves)",
 	  "command", 9, false },

@@ -24,18 +24,32 @@
 #include "xdg.h"
 
 /* The pane's own words, in the lesson's language. */
-enum lword { W_STEP, W_KEYS, W_KEYS_PREDICT, W_DONE, W_LAST, W_RIGHT, W_WRONG, W_RESUME, W_N };
+enum lword {
+	W_STEP, W_KEYS, W_KEYS_PREDICT, W_DONE, W_LAST, W_RIGHT, W_WRONG, W_RESUME, W_MISMATCH,
+	W_CLAIM, W_ASK_RESTART, W_REPLAY, W_N
+};
 static const char *const words[2][W_N] = {
-	{ "Step %zu of %zu", "Enter: run next   ]: next step   [: previous   R: restart",
+	{ "Step %zu of %zu", "Enter: run next   }: rest of step   ]: next step   [: previous   R: restart",
 	  "Predict first: press the number of your answer", "Step done: press ] for the next step.",
 	  "Lesson done. R starts it again.", "Right: you said %s, the kernel said %s.",
 	  "Not quite: you said %s, the kernel said %s. The why-lines tell the rule.",
-	  "Resuming at step %zu: replaying the steps before it" },
-	{ "第 %zu 步，共 %zu 步", "回车：运行下一条   ]：下一步   [：上一步   R：重新开始",
+	  "Resuming at step %zu: replaying the steps before it",
+	  "(the lesson expected %s; this kernel did %s)",
+	  "The lesson expected %s; this kernel did %s. What follows is the lesson's claim, not this "
+	  "kernel's result:",
+	  "Restart the lesson from step 1? Its sockets are closed. (y/n)",
+	  "Step %zu: the steps before it were run again, so the table is what the lesson says" },
+	{ "第 %zu 步，共 %zu 步", "回车：运行下一条   }：本步其余   ]：下一步   [：上一步   R：重新开始",
 	  "先预测：请按下你的答案编号", "本步完成：按 ] 进入下一步。", "课程结束。按 R 重新开始。",
 	  "答对了：你选 %s，内核给出 %s。", "不对：你选 %s，内核给出 %s。why 行说明了规则。",
-	  "从第 %zu 步继续：重放之前的步骤" },
+	  "从第 %zu 步继续：重放之前的步骤",
+	  "（课程预期 %s；本机内核给出 %s）",
+	  "课程预期 %s；本机内核给出 %s。下文是课程的说法，不是本机内核的结果：",
+	  "从第 1 步重新开始课程？课程的套接字将被关闭。(y/n)",
+	  "第 %zu 步：之前的步骤已重新运行，套接字表与课程所述一致" },
 };
+
+enum { LM_NOT_RUN, LM_MET, LM_MISMATCH };
 
 static const char *W(const struct ui *ui, enum lword w)
 {
@@ -143,6 +157,53 @@ bool lesson_asking(const struct ui *ui)
 	return i < st->n && st->items[i].question && ui->lp.choice < 0;
 }
 
+/* A fresh mark per item of the current step: nothing has run yet. */
+static void marks_reset(struct ui *ui)
+{
+	const struct lstep *st = cur_step(ui);
+	struct lmark *m = calloc(st->n ? st->n : 1, sizeof *m);
+
+	if (m == NULL)
+		return;
+	free(ui->lp.marks);
+	ui->lp.marks = m;
+	ui->lp.nmarks = st->n;
+}
+
+/* What the lesson's expectation met on this kernel, kept for the pane to show. */
+static void mark(struct ui *ui, size_t i, const struct cmd_result *r)
+{
+	struct lmark *m;
+
+	if (i >= ui->lp.nmarks)
+		return;
+	m = &ui->lp.marks[i];
+	if (r->status == CMD_RAN && r->met) {
+		m->state = LM_MET;
+		return;
+	}
+	m->state = LM_MISMATCH;
+	snprintf(m->want, sizeof m->want, "%s", r->expected ? r->want : "ok");
+	snprintf(m->got, sizeof m->got, "%s", r->status == CMD_RAN ? r->got : "a refused line");
+}
+
+/* Run item i of the current step through the runner, and mark it. */
+static struct cmd_result *run_item(struct ui *ui, size_t i)
+{
+	const struct lstep *st = cur_step(ui);
+	struct cmd_result *r = malloc(sizeof *r);
+
+	if (r == NULL)
+		return NULL;
+	session_set_context(ui->s, st->title);	/* the transcript and export say which step */
+	ui->lp.running = true;
+	ui_run_command(ui, st->items[i].text, r);
+	ui->lp.running = false;
+	session_set_context(ui->s, NULL);
+	mark(ui, i, r);
+	return r;
+}
+
 void lesson_next(struct ui *ui)
 {
 	const struct lstep *st = cur_step(ui);
@@ -159,12 +220,8 @@ void lesson_next(struct ui *ui)
 		ui_message(ui, "%s", W(ui, W_KEYS_PREDICT));	/* ask first */
 		return;
 	}
-	r = malloc(sizeof *r);
-	if (r == NULL)
+	if ((r = run_item(ui, i)) == NULL)
 		return;
-	session_set_context(ui->s, st->title);	/* the transcript and export say which step */
-	ui_run_command(ui, it->text, r);
-	session_set_context(ui->s, NULL);
 	ui->lp.result[0] = '\0';
 	if (it->question && ui->lp.choice >= 0) {
 		const char *said = it->choices[ui->lp.choice];
@@ -192,7 +249,39 @@ static void go_step(struct ui *ui, size_t step)
 	ui->lp.item = 0;
 	ui->lp.choice = -1;
 	ui->lp.result[0] = '\0';
+	marks_reset(ui);
 	progress_save(ui);
+}
+
+void lesson_rest(struct ui *ui)
+{
+	const struct lstep *st = cur_step(ui);
+
+	while (next_cmd(ui) < st->n && !lesson_asking(ui) && !ui->quit)
+		lesson_next(ui);
+	ui->lp.item = next_cmd(ui) < st->n ? ui->lp.item : st->n;
+}
+
+/* Run, unasked, every command of the current step not yet run: what a skip must not leave out. */
+static void run_skipped(struct ui *ui)
+{
+	const struct lstep *st = cur_step(ui);
+
+	for (size_t i = next_cmd(ui); i < st->n && !ui->quit; i = next_cmd(ui)) {
+		free(run_item(ui, i));
+		ui->lp.item = i + 1;
+	}
+}
+
+/* Run every command of steps [from, to) unasked: the table the lesson has at step `to`. */
+static void replay_steps(struct ui *ui, size_t from, size_t to)
+{
+	for (size_t s = from; s < to && !ui->quit; s++) {
+		ui->lp.step = s;
+		ui->lp.item = 0;
+		marks_reset(ui);
+		run_skipped(ui);
+	}
 }
 
 /* Restart: a clean table (a fresh namespace in the sandbox) and the settings. */
@@ -203,6 +292,42 @@ void lesson_restart(struct ui *ui)
 	if (lesson_begin(ui->s, ui->lp.les, err, sizeof err) < 0)
 		ui_log(ui, R_ERROR, err);
 	go_step(ui, 0);
+}
+
+void lesson_ask_restart(struct ui *ui)
+{
+	if (ui->lp.step == 0 && ui->lp.item == 0) {
+		lesson_restart(ui);	/* nothing to lose */
+		return;
+	}
+	ui_ask(ui, W(ui, W_ASK_RESTART), lesson_restart);
+}
+
+void lesson_step(struct ui *ui, int delta)
+{
+	size_t target = ui->lp.step;
+	char msg[200];
+
+	if (delta > 0 && ui->lp.step + 1 < ui->lp.les->nsteps) {
+		/* forward: what the skipped commands do is part of the story */
+		run_skipped(ui);
+		target = ui->lp.step + 1;
+	} else if (delta < 0 && ui->lp.step > 0) {
+		/* back: the table is rebuilt from a clean one up to there */
+		char err[300];
+
+		target = ui->lp.step - 1;
+		if (lesson_begin(ui->s, ui->lp.les, err, sizeof err) < 0)
+			ui_log(ui, R_ERROR, err);
+		replay_steps(ui, 0, target);
+	} else {
+		return;
+	}
+	go_step(ui, target);
+	if (target > 0) {
+		Wfmt(ui, msg, sizeof msg, W_REPLAY, target + 1);
+		ui_message(ui, "%s", msg);
+	}
 }
 
 void lesson_open(struct ui *ui, const struct lesson *l, bool zh)
@@ -218,15 +343,7 @@ void lesson_open(struct ui *ui, const struct lesson *l, bool zh)
 	if (resume > 0) {
 		Wfmt(ui, msg, sizeof msg, W_RESUME, resume + 1);
 		ui_log(ui, R_INFO, msg);
-		for (size_t s = 0; s < resume; s++) {
-			const struct lstep *st = &l->steps[s];
-
-			session_set_context(ui->s, st->title);
-			for (size_t i = 0; i < st->n; i++)
-				if (st->items[i].kind == LI_CMD)
-					ui_run_command(ui, st->items[i].text, NULL);
-			session_set_context(ui->s, NULL);
-		}
+		replay_steps(ui, 0, resume);
 		go_step(ui, resume);
 		ui_message(ui, "%s", msg);	/* the replay pushed it out of the log */
 	}
@@ -281,17 +398,39 @@ static void wrapped(struct rows *rw, const char *text, int attr)
 	}
 }
 
+/* A command as the class may see it before answering: its expectation left out. */
+static void without_expectation(const char *text, char *buf, size_t len)
+{
+	struct cmd_line *cl = malloc(sizeof *cl);
+	char err[128];
+
+	if (cl && cmd_parse(text, cl, err, sizeof err) == 0) {
+		cl->expect.kind = EXPECT_NONE;
+		cmd_line_text(cl, buf, len);
+	} else {
+		snprintf(buf, len, "%s", text);
+	}
+	free(cl);
+}
+
 static void lesson_rows(struct ui *ui, struct rows *rw)
 {
 	const struct lstep *st = cur_step(ui);
 	size_t upto = next_cmd(ui);
+	const struct lmark *miss = NULL;	/* the last command that did not do what the lesson says */
 
 	/* everything up to and including the next command to run */
 	for (size_t i = 0; i < st->n && i <= upto; i++) {
 		const struct litem *it = &st->items[i];
-		char line[600];
+		const struct lmark *m = i < ui->lp.nmarks ? &ui->lp.marks[i] : NULL;
+		char line[CMD_TEXTMAX + 200], text[CMD_TEXTMAX];
 
 		if (it->kind == LI_PROSE) {
+			if (miss) {	/* once: the prose below is the lesson's claim, not this kernel's */
+				Wfmt(ui, line, sizeof line, W_CLAIM, miss->want, miss->got);
+				wrapped(rw, line, theme_attr(R_ERROR));
+				miss = NULL;
+			}
 			wrapped(rw, it->text, theme_attr(R_NORMAL));
 			continue;
 		}
@@ -302,8 +441,25 @@ static void lesson_rows(struct ui *ui, struct rows *rw)
 				n += snprintf(line + n, sizeof line - (size_t)n, " %d) %s", c + 1, it->choices[c]);
 			wrapped(rw, line, theme_attr(R_HEADER));
 		}
-		snprintf(line, sizeof line, "%s $ %s", i < upto ? "[x]" : " > ", it->text);
-		wrapped(rw, line, theme_attr(i < upto ? R_DIM : R_CALL));
+		if (i == upto) {
+			/* not run yet: a prediction must not show its answer */
+			if (lesson_asking(ui))
+				without_expectation(it->text, text, sizeof text);
+			else
+				snprintf(text, sizeof text, "%s", it->text);
+			snprintf(line, sizeof line, " >  $ %s", text);
+			wrapped(rw, line, theme_attr(R_CALL));
+		} else if (m && m->state == LM_MISMATCH) {
+			char note[160];
+
+			Wfmt(ui, note, sizeof note, W_MISMATCH, m->want, m->got);
+			snprintf(line, sizeof line, "[!] $ %s  %s", it->text, note);
+			wrapped(rw, line, theme_attr(R_ERROR));
+			miss = m;
+		} else {
+			snprintf(line, sizeof line, "[x] $ %s", it->text);
+			wrapped(rw, line, theme_attr(R_DIM));
+		}
 	}
 	if (ui->lp.result[0])
 		wrapped(rw, ui->lp.result, theme_attr(R_WHY));
@@ -314,17 +470,32 @@ static void lesson_rows(struct ui *ui, struct rows *rw)
 static void lesson_draw(struct ui *ui, const struct rect *r)
 {
 	const struct lstep *st = cur_step(ui);
-	struct rows rw = { r->y + 1, r->x + 1, r->w - 2, r->y + r->h - 1, 0, false, 0 };
+	/* a short pane gives its key hint line to the text: the key bar has the keys */
+	bool hint = r->h >= 8;
+	struct rows rw = { r->y + 1, r->x + 1, r->w - 2, r->y + r->h - (hint ? 1 : 0), 0, false, 0 };
 	char head[300];
+	int hidden;
 
 	Wfmt(ui, head, sizeof head, W_STEP, ui->lp.step + 1, ui->lp.les->nsteps);
 	snprintf(head + strlen(head), sizeof head - strlen(head), ": %s", st->title);
 	fill_line(r->y, r->x, r->w, theme_attr(R_TITLE));
 	put_text(r->y, r->x + 1, r->w - 1, head, theme_attr(R_TITLE));
 	lesson_rows(ui, &rw);
-	rw.skip = rw.count - (rw.ymax - rw.y);
+	hidden = rw.count - (rw.ymax - rw.y);
+	rw.skip = hidden;
 	rw.draw = true;
 	lesson_rows(ui, &rw);
+	if (hidden > 0) {
+		/* the step's start is cut: say so, where it would be */
+		char more[40];
+		int mw;
+
+		snprintf(more, sizeof more, " ▲ %d more ", hidden);
+		mw = (int)strlen(more) - 2;	/* ▲ is 3 bytes, 1 column */
+		put_text(r->y, r->x + r->w - mw - 1, mw, more, theme_attr(R_TITLE) | A_BOLD);
+	}
+	if (!hint)
+		return;
 	fill_line(r->y + r->h - 1, r->x, r->w, theme_attr(R_KEYBAR));
 	put_text(r->y + r->h - 1, r->x + 1, r->w - 1, W(ui, lesson_asking(ui) ? W_KEYS_PREDICT : W_KEYS),
 		 theme_attr(lesson_asking(ui) ? R_WHY : R_DIM));
@@ -350,12 +521,5 @@ void lesson_answer(struct ui *ui, int choice)
 	lesson_next(ui);
 }
 
-void lesson_step(struct ui *ui, int delta)
-{
-	if (delta > 0 && ui->lp.step + 1 < ui->lp.les->nsteps)
-		go_step(ui, ui->lp.step + 1);
-	else if (delta < 0 && ui->lp.step > 0)
-		go_step(ui, ui->lp.step - 1);
-}
 
 const struct pane_ops pane_lesson = { "lesson", lesson_draw };

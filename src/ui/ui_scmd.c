@@ -52,15 +52,16 @@ static void do_filter(struct ui *ui, const char *words)
 static void do_quit(struct ui *ui, const char *arg)
 {
 	size_t open = socktab_count_open(&ui->s->socks);
+	char q[120];
 
 	(void)arg;
 	if (open == 0) {
 		ui_quit(ui);
 		return;
 	}
-	mode_push(ui, &mode_confirm);
-	ui_message(ui, "%zu socket%s open: quit and close %s? (y/n)", open, open == 1 ? "" : "s",
-		   open == 1 ? "it" : "them");
+	snprintf(q, sizeof q, "%zu socket%s open: quit and close %s? (y/n)", open, open == 1 ? "" : "s",
+		 open == 1 ? "it" : "them");
+	ui_ask(ui, q, ui_quit);
 }
 
 static void do_help(struct ui *ui, const char *arg)
@@ -169,14 +170,16 @@ static void do_lesson(struct ui *ui, const char *arg)
 		lesson_next(ui);
 	else if (strncmp(arg, "answer ", 7) == 0)
 		lesson_answer(ui, atoi(arg + 7));
+	else if (strcmp(arg, "rest") == 0)
+		lesson_rest(ui);
 	else if (strcmp(arg, "step next") == 0)
 		lesson_step(ui, 1);
 	else if (strcmp(arg, "step back") == 0)
 		lesson_step(ui, -1);
 	else if (strcmp(arg, "restart") == 0)
-		lesson_restart(ui);
+		lesson_ask_restart(ui);
 	else
-		ui_message(ui, "lesson: next, answer N, step next, step back or restart");
+		ui_message(ui, "lesson: next, rest, answer N, step next, step back or restart");
 }
 
 static const struct screen_cmd screen_cmds[] = {
@@ -192,7 +195,7 @@ static const struct screen_cmd screen_cmds[] = {
 	{ "view", "view all|own|proto|sort", "change what the kernel pane shows", false, do_view },
 	{ "scroll", "scroll kernel|log up|down|end", "scroll a pane", false, do_scroll },
 	{ "redraw", "redraw", "paint the whole screen again", false, do_redraw },
-	{ "lesson", "lesson next|answer N|step next|step back|restart", "drive the open lesson",
+	{ "lesson", "lesson next|rest|answer N|step next|step back|restart", "drive the open lesson",
 	  false, do_lesson },
 	{ NULL, NULL, NULL, false, NULL },
 };
