@@ -84,9 +84,18 @@ struct loader {
 	char **pending_c;
 	int npending;
 	unsigned pending_line;
+	/* a repeat: block being read: its command lines, expanded at its end */
+	int repeat_n;		/* 0: not in one */
+	unsigned repeat_line;
+	char **repeat_text;
+	unsigned *repeat_lineno;
+	size_t nrepeat, caprepeat;
+	int blocks;		/* blocks made so far: the next block's id - 1 */
 	char *err;
 	size_t errlen;
 };
+
+#define REPEAT_MAX 100
 
 static int fail(struct loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -301,6 +310,80 @@ static int command_line(struct loader *ld, char *t)
 	return ld->pending_q ? attach_prediction(ld, &cl, it) : 0;
 }
 
+static void repeat_free(struct loader *ld)
+{
+	for (size_t i = 0; i < ld->nrepeat; i++)
+		free(ld->repeat_text[i]);
+	free(ld->repeat_text);
+	free(ld->repeat_lineno);
+	ld->repeat_text = NULL;
+	ld->repeat_lineno = NULL;
+	ld->nrepeat = ld->caprepeat = 0;
+	ld->repeat_n = 0;
+}
+
+/* repeat: N -- the command lines up to `end` run N times, {n} counting 1..N, as one block */
+static int repeat_line(struct loader *ld, char *t)
+{
+	char *v = trim(t + 7), *end;
+	long n = strtol(v, &end, 10);
+
+	if (ld->repeat_n)
+		return fail(ld, "a repeat inside a repeat (line %u)", ld->repeat_line);
+	if (ld->pending_q)
+		return fail(ld, "a 'predict:' needs its command before a repeat");
+	if (end == v || *end || n < 1 || n > REPEAT_MAX)
+		return fail(ld, "repeat: takes a count from 1 to %d, not '%s'", REPEAT_MAX, v);
+	ld->repeat_n = (int)n;
+	ld->repeat_line = ld->lineno;
+	return 0;
+}
+
+/* A command line inside a repeat: kept until `end`. */
+static int repeat_keep(struct loader *ld, const char *t)
+{
+	if (!grow((void **)&ld->repeat_text, ld->nrepeat, &ld->caprepeat, sizeof *ld->repeat_text))
+		return fail(ld, "out of memory");
+	ld->repeat_lineno = realloc(ld->repeat_lineno, ld->caprepeat * sizeof *ld->repeat_lineno);
+	if (ld->repeat_lineno == NULL || (ld->repeat_text[ld->nrepeat] = strdup(t)) == NULL)
+		return fail(ld, "out of memory");
+	ld->repeat_lineno[ld->nrepeat++] = ld->lineno;
+	return 0;
+}
+
+/* end: every kept line, N times with {n} replaced, each checked as a command of its own. */
+static int repeat_end(struct loader *ld)
+{
+	struct lstep *st = &ld->l->steps[ld->l->nsteps - 1];
+	unsigned at = ld->lineno;
+	int block = ++ld->blocks;
+
+	if (!ld->repeat_n)
+		return fail(ld, "'end' without a 'repeat:'");
+	if (ld->nrepeat == 0)
+		return fail(ld, "an empty repeat (line %u)", ld->repeat_line);
+	for (int k = 1; k <= ld->repeat_n; k++)
+		for (size_t i = 0; i < ld->nrepeat; i++) {
+			char line[LESSON_MAXLINE + 64], num[16];
+			const char *src = ld->repeat_text[i], *hole;
+			size_t n = 0;
+
+			snprintf(num, sizeof num, "%d", k);
+			while ((hole = strstr(src, "{n}")) != NULL && n < sizeof line - 16) {
+				n += (size_t)snprintf(line + n, sizeof line - n, "%.*s%s", (int)(hole - src), src, num);
+				src = hole + 3;
+			}
+			snprintf(line + n, sizeof line - n, "%s", src);
+			ld->lineno = ld->repeat_lineno[i];
+			if (command_line(ld, line) < 0)
+				return -1;
+			st->items[st->n - 1].block = block;
+		}
+	ld->lineno = at;
+	repeat_free(ld);
+	return 0;
+}
+
 static int prose_line(struct loader *ld, char *t)
 {
 	struct lstep *st = &ld->l->steps[ld->l->nsteps - 1];
@@ -329,10 +412,25 @@ static int load_line(struct loader *ld, char *line, size_t len)
 	t = trim(line);
 	if (t[0] == '#')
 		return 0;
+	if (ld->repeat_n) {
+		/* inside a repeat: commands until end, nothing else */
+		if (strcmp(t, "end") == 0)
+			return repeat_end(ld);
+		if (strncmp(t, "repeat:", 7) == 0)
+			return repeat_line(ld, t);	/* says a repeat does not nest */
+		if (t[0] != '$')
+			return fail(ld, "only '$' commands and 'end' may stand in a repeat (line %u)",
+				    ld->repeat_line);
+		return repeat_keep(ld, t);
+	}
 	if (strncmp(t, "step:", 5) == 0)
 		return step_line(ld, t);
 	if (ld->l->nsteps == 0)
 		return header_line(ld, t);
+	if (strncmp(t, "repeat:", 7) == 0)
+		return repeat_line(ld, t);
+	if (strcmp(t, "end") == 0)
+		return fail(ld, "'end' without a 'repeat:'");
 	if (strncmp(t, "predict:", 8) == 0)
 		return predict_line(ld, t);
 	if (t[0] == '$')
@@ -351,6 +449,8 @@ static int load_finish(struct loader *ld)
 		return fail(ld, "no steps: a step starts with 'step: TITLE'");
 	if (ld->pending_q)
 		return fail(ld, "a 'predict:' at the end has no command");
+	if (ld->repeat_n)
+		return fail(ld, "the 'repeat:' of line %u has no 'end'", ld->repeat_line);
 	if (l->steps[l->nsteps - 1].n == 0)
 		return fail(ld, "the last step is empty");
 	if (l->nsysctl && !l->sandbox) {
@@ -407,6 +507,7 @@ int lesson_load(const char *path, struct lesson *l, char *err, size_t errlen)
 	free(line);
 	fclose(f);
 	pending_free(&ld);
+	repeat_free(&ld);
 	if (r < 0)
 		lesson_free(l);
 	return r;

@@ -13,6 +13,9 @@
  *   $ bind s1 0.0.0.0:8888 => ok
  *   predict: Will UDP get the same port? | ok | EADDRINUSE
  *   $ bind s2 0.0.0.0:8888 => ok
+ *   repeat: 3                    (the commands up to `end` run 3 times, {n}
+ *   $ tcp c{n}                    counting 1..3, as one block in the player)
+ *   end
  *
  * A `predict:` applies to the next command, which must carry an
  * expectation that is one of the choices.  The whole file is checked when
@@ -40,6 +43,7 @@ struct litem {
 	char *question;		/* a prediction before this command, or NULL */
 	char **choices;
 	int nchoices;
+	int block;		/* > 0: one of a repeat's commands, which run as one */
 };
 
 struct lstep {

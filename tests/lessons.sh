@@ -13,8 +13,8 @@ export SOCKPLAY_LESSONS
 for f in "$SOCKPLAY_LESSONS"/en/*.lesson; do
 	b=$(basename "$f")
 	if [ ! -f "$SOCKPLAY_LESSONS/zh_CN/$b" ]; then bad "zh_CN/$b missing"; continue; fi
-	if grep -E '^(\$|sandbox:|sysctl:)' "$f" >"$tmp/a" &&
-	   grep -E '^(\$|sandbox:|sysctl:)' "$SOCKPLAY_LESSONS/zh_CN/$b" >"$tmp/b" && cmp -s "$tmp/a" "$tmp/b"; then
+	if grep -E '^(\$|sandbox:|sysctl:|repeat:|end$)' "$f" >"$tmp/a" &&
+	   grep -E '^(\$|sandbox:|sysctl:|repeat:|end$)' "$SOCKPLAY_LESSONS/zh_CN/$b" >"$tmp/b" && cmp -s "$tmp/a" "$tmp/b"; then
 		ok
 	else
 		bad "$b: the English and Chinese lessons run different commands"; diff "$tmp/a" "$tmp/b"
@@ -37,7 +37,13 @@ if [ $? -eq 2 ] && grep -q "no lesson 'nosuch'" "$tmp/out"; then ok; else bad "-
 
 # every failed call of every lesson has a why-line a student can act on
 for f in "$SOCKPLAY_LESSONS"/en/*.lesson; do
-	{ sed -n 's/^sysctl: */sysctl /p' "$f"; sed -n 's/^\$ //p' "$f"; } >"$tmp/script"
+	# the lesson's commands as a script, a repeat's block expanded ({n} counting 1..N)
+	{ sed -n 's/^sysctl: */sysctl /p' "$f"
+	  awk '/^repeat: / { n = $2; k = 0; inblock = 1; next }
+	       inblock && /^end$/ { for (i = 1; i <= n; i++) for (j = 1; j <= k; j++) {
+			l = body[j]; gsub(/\{n\}/, i, l); print l } inblock = 0; next }
+	       inblock && /^\$ / { body[++k] = substr($0, 3); next }
+	       /^\$ / { print substr($0, 3) }' "$f"; } >"$tmp/script"
 	"$SOCKPLAY" --sandbox --batch "$tmp/script" >"$tmp/out" 2>&1
 	missing=$(awk '/ = -1 / { if (pending) print prev; pending = 1; prev = $0; next }
 		/^  why: / { pending = 0 } !/^  why: / && !/ = -1 / { if (pending) print prev; pending = 0 }
@@ -47,20 +53,20 @@ done
 
 # malformed lessons: refused with FILE:LINE: message, and nothing runs
 mkdir -p "$tmp/bad/en"
-check_bad() {	# NAME WANT: the lesson text on stdin
-	cat >"$tmp/bad/en/01-$1.lesson"
+check_bad() {	# NAME WANT TEXT (printf escapes): not in a pipeline, so a failure counts
+	printf "$3" >"$tmp/bad/en/01-$1.lesson"
 	SOCKPLAY_LESSONS="$tmp/bad" "$SOCKPLAY" --check-lessons --lang en >"$tmp/out" 2>&1
 	st=$?
 	if [ $st -eq 1 ] && grep -qF -- "$2" "$tmp/out" && ! grep -q "expectations held" "$tmp/out"; then ok
 	else bad "malformed $1: exit $st"; cat "$tmp/out"; fi
 	rm -f "$tmp/bad/en/01-$1.lesson"
 }
-printf 'title: t\nstep: s\n$ tcp a\n$ bind a 1.2.3.4:99999 => ok\n' | check_bad port "01-port.lesson:4: bind: bad port '99999'"
-printf 'title: t\nstep: s\npredict: what? | ok | EADDRINUSE\n$ tcp a\n' | check_bad predict "01-predict.lesson:4: the command after 'predict:' (line 3) needs an expectation"
-printf 'title: t\nstep: s\npredict: q | ok | EINVAL\n$ tcp a => EADDRINUSE\n' | check_bad choice "01-choice.lesson:4: the expected outcome EADDRINUSE is not among"
-printf 'title: t\nhello\nstep: s\n$ tcp a\n' | check_bad header "01-header.lesson:2: 'hello' before the first step"
-printf 'title: t\nstep: s\n$ sysctl net.ipv4.tcp_tw_reuse 1\n' | check_bad sysctl "01-sysctl.lesson:3: 'sysctl' changes the kernel: the lesson needs 'sandbox: yes'"
-printf 'step: s\n$ tcp a\n' | check_bad notitle "no 'title:'"
+check_bad port "01-port.lesson:4: bind: bad port '99999'" 'title: t\nstep: s\n$ tcp a\n$ bind a 1.2.3.4:99999 => ok\n'
+check_bad predict "01-predict.lesson:4: the command after 'predict:' (line 3) needs an expectation" 'title: t\nstep: s\npredict: what? | ok | EADDRINUSE\n$ tcp a\n'
+check_bad choice "01-choice.lesson:4: the expected outcome EADDRINUSE is not among" 'title: t\nstep: s\npredict: q | ok | EINVAL\n$ tcp a => EADDRINUSE\n'
+check_bad header "01-header.lesson:2: 'hello' before the first step" 'title: t\nhello\nstep: s\n$ tcp a\n'
+check_bad sysctl "01-sysctl.lesson:3: 'sysctl' changes the kernel: the lesson needs 'sandbox: yes'" 'title: t\nstep: s\n$ sysctl net.ipv4.tcp_tw_reuse 1\n'
+check_bad notitle "no 'title:'" 'step: s\n$ tcp a\n'
 # a lesson that runs but fails: the count of held expectations is right
 mkdir -p "$tmp/fails/en"
 printf 'title: t\nstep: s\n$ tcp a\n$ bind a 127.0.0.1:8000 => EADDRINUSE\n$ listen nosuch\n$ listen a => ok\n' \
@@ -70,6 +76,13 @@ st=$?
 if [ $st -eq 1 ] && grep -q "^FAIL en/01-fails.lesson: 1 of 2 expectations held" "$tmp/out" &&
    grep -q "01-fails.lesson:4: bind a 127.0.0.1:8000 => EADDRINUSE: expected EADDRINUSE, got ok" "$tmp/out"; then ok
 else bad "failing lesson report: exit $st"; cat "$tmp/out"; fi
-printf 'title: t\nstep: s\nstep: u\n$ tcp a\n' | check_bad empty "01-empty.lesson:3: the step before this one is empty"
+check_bad empty "01-empty.lesson:3: the step before this one is empty" 'title: t\nstep: s\nstep: u\n$ tcp a\n'
+# repeat: a block must end, hold commands only, not nest; each copy is checked as a command
+check_bad noend "the 'repeat:' of line 3 has no 'end'" 'title: t\nstep: s\nrepeat: 3\n$ tcp c{n}\n'
+check_bad repprose "01-repprose.lesson:4: only '\$' commands and 'end' may stand in a repeat" 'title: t\nstep: s\nrepeat: 2\nprose\nend\n'
+check_bad nested "01-nested.lesson:4: a repeat inside a repeat" 'title: t\nstep: s\nrepeat: 2\nrepeat: 2\n'
+check_bad toomany "repeat: takes a count from 1 to 100" 'title: t\nstep: s\nrepeat: 101\n$ tcp a\nend\n'
+check_bad stray "01-stray.lesson:4: 'end' without a 'repeat:'" 'title: t\nstep: s\n$ tcp a\nend\n'
+check_bad repport "01-repport.lesson:5: bind: bad port '99999'" 'title: t\nstep: s\nrepeat: 2\n$ tcp c{n}\n$ bind c{n} 1.2.3.4:99999\nend\n'
 
 finish

@@ -26,7 +26,7 @@
 /* The pane's own words, in the lesson's language. */
 enum lword {
 	W_STEP, W_KEYS, W_KEYS_PREDICT, W_DONE, W_LAST, W_RIGHT, W_WRONG, W_RESUME, W_MISMATCH,
-	W_CLAIM, W_ASK_RESTART, W_REPLAY, W_N
+	W_CLAIM, W_ASK_RESTART, W_REPLAY, W_BLOCK, W_N
 };
 static const char *const words[2][W_N] = {
 	{ "Step %zu of %zu", "Enter: run next   }: rest of step   ]: next step   [: previous   R: restart",
@@ -38,7 +38,8 @@ static const char *const words[2][W_N] = {
 	  "The lesson expected %s; this kernel did %s. What follows is the lesson's claim, not this "
 	  "kernel's result:",
 	  "Restart the lesson from step 1? Its sockets are closed. (y/n)",
-	  "Step %zu: the steps before it were run again, so the table is what the lesson says" },
+	  "Step %zu: the steps before it were run again, so the table is what the lesson says",
+	  "   (and %zu more: a repeat, run as one)" },
 	{ "第 %zu 步，共 %zu 步", "回车：运行下一条   }：本步其余   ]：下一步   [：上一步   R：重新开始",
 	  "先预测：请按下你的答案编号", "本步完成：按 ] 进入下一步。", "课程结束。按 R 重新开始。",
 	  "答对了：你选 %s，内核给出 %s。", "不对：你选 %s，内核给出 %s。why 行说明了规则。",
@@ -46,7 +47,8 @@ static const char *const words[2][W_N] = {
 	  "（课程预期 %s；本机内核给出 %s）",
 	  "课程预期 %s；本机内核给出 %s。下文是课程的说法，不是本机内核的结果：",
 	  "从第 1 步重新开始课程？课程的套接字将被关闭。(y/n)",
-	  "第 %zu 步：之前的步骤已重新运行，套接字表与课程所述一致" },
+	  "第 %zu 步：之前的步骤已重新运行，套接字表与课程所述一致",
+	  "   （另有 %zu 条：一个重复块，一起运行）" },
 };
 
 enum { LM_NOT_RUN, LM_MET, LM_MISMATCH };
@@ -218,6 +220,16 @@ void lesson_next(struct ui *ui)
 	it = &st->items[i];
 	if (lesson_asking(ui)) {
 		ui_message(ui, "%s", W(ui, W_KEYS_PREDICT));	/* ask first */
+		return;
+	}
+	if (it->block) {
+		/* a repeat's commands run as one: the whole block, one key */
+		size_t j;
+
+		for (j = i; j < st->n && st->items[j].block == it->block && !ui->quit; j++)
+			free(run_item(ui, j));
+		ui->lp.result[0] = '\0';
+		ui->lp.item = j;
 		return;
 	}
 	if ((r = run_item(ui, i)) == NULL)
@@ -413,6 +425,20 @@ static void without_expectation(const char *text, char *buf, size_t len)
 	free(cl);
 }
 
+/* "  (and 49 more, a repeat run as one)" after a block's first command; "" otherwise. */
+static const char *block_note(const struct ui *ui, const struct lstep *st, size_t i, char *buf, size_t len)
+{
+	size_t j = i;
+
+	buf[0] = '\0';
+	if (!st->items[i].block || (i > 0 && st->items[i - 1].block == st->items[i].block))
+		return buf;
+	while (j < st->n && st->items[j].block == st->items[i].block)
+		j++;
+	Wfmt(ui, buf, len, W_BLOCK, j - i - 1);
+	return buf;
+}
+
 static void lesson_rows(struct ui *ui, struct rows *rw)
 {
 	const struct lstep *st = cur_step(ui);
@@ -423,7 +449,7 @@ static void lesson_rows(struct ui *ui, struct rows *rw)
 	for (size_t i = 0; i < st->n && i <= upto; i++) {
 		const struct litem *it = &st->items[i];
 		const struct lmark *m = i < ui->lp.nmarks ? &ui->lp.marks[i] : NULL;
-		char line[CMD_TEXTMAX + 200], text[CMD_TEXTMAX];
+		char line[CMD_TEXTMAX + 200], text[CMD_TEXTMAX], note[80];
 
 		if (it->kind == LI_PROSE) {
 			if (miss) {	/* once: the prose below is the lesson's claim, not this kernel's */
@@ -434,6 +460,9 @@ static void lesson_rows(struct ui *ui, struct rows *rw)
 			wrapped(rw, it->text, theme_attr(R_NORMAL));
 			continue;
 		}
+		if (it->block && i > 0 && st->items[i - 1].block == it->block && i != upto &&
+		    !(m && m->state == LM_MISMATCH))
+			continue;	/* a block shows as its first command, unless one of it went wrong */
 		if (it->question && i == upto) {
 			int n = snprintf(line, sizeof line, "? %s  ", it->question);
 
@@ -447,17 +476,15 @@ static void lesson_rows(struct ui *ui, struct rows *rw)
 				without_expectation(it->text, text, sizeof text);
 			else
 				snprintf(text, sizeof text, "%s", it->text);
-			snprintf(line, sizeof line, " >  $ %s", text);
+			snprintf(line, sizeof line, " >  $ %s%s", text, block_note(ui, st, i, note, sizeof note));
 			wrapped(rw, line, theme_attr(R_CALL));
 		} else if (m && m->state == LM_MISMATCH) {
-			char note[160];
-
 			Wfmt(ui, note, sizeof note, W_MISMATCH, m->want, m->got);
 			snprintf(line, sizeof line, "[!] $ %s  %s", it->text, note);
 			wrapped(rw, line, theme_attr(R_ERROR));
 			miss = m;
 		} else {
-			snprintf(line, sizeof line, "[x] $ %s", it->text);
+			snprintf(line, sizeof line, "[x] $ %s%s", it->text, block_note(ui, st, i, note, sizeof note));
 			wrapped(rw, line, theme_attr(R_DIM));
 		}
 	}
