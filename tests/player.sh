@@ -135,4 +135,7 @@ printf 'title: Mine\nstep: one\nA line of prose.\n$ tcp a => ok\n' >"$tmp/mine/m
 start path 80 24 --lesson "$tmp/mine/my.lesson"
 expect "Step 1 of 1: one"
 keys Enter; expect "socket(AF_INET, SOCK_STREAM) = a"
+# and from inside, another one opens by number; a name never seen says so
+keys : "lesson open 2" Enter; expect "Step 1 of 3: The same IP and port twice"
+keys : "lesson open nosuch" Enter; expect "no such lesson: :lesson list shows them"
 finish

@@ -590,7 +590,7 @@ int ui_run(struct session *s, const struct ui_options *o)
 		free(ui->lg.lines[(ui->lg.head + i) % LOG_MAX].text);
 	prompt_free(&ui->pr);
 	free(ui->kp.rows);
-	free(ui->lp.marks);
+	lesson_close(ui);
 	free(ui);
 	s->sink = (struct sink){ NULL, NULL };
 	return status;

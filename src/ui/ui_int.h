@@ -145,6 +145,8 @@ struct ui {
 		char result[300];
 		/* what each item of the step did: marks[i] for items[i] */
 		bool running;		/* a lesson command runs: its waits are not cut short */
+		int asked, right;	/* predictions answered, and right, since the start */
+		struct lesson *owned;	/* a lesson the screen loaded itself (:lesson open) */
 		struct lmark {
 			unsigned char state;	/* LM_NOT_RUN, LM_MET, LM_MISMATCH */
 			char want[32], got[48];
@@ -204,6 +206,9 @@ void lesson_rest(struct ui *ui);		/* run the step's commands up to a prediction 
 /* Move to the next or previous step; the table is made what the lesson says it is there. */
 void lesson_step(struct ui *ui, int delta);
 void lesson_ask_restart(struct ui *ui);		/* asks first: progress is thrown away */
+void lesson_list(struct ui *ui);		/* the lessons and their progress, into the log */
+void lesson_open_named(struct ui *ui, const char *which);	/* number, name or path */
+void lesson_close(struct ui *ui);		/* free what the screen loaded */
 void lesson_restart(struct ui *ui);
 
 /* ui_keys.c: the binding rows */

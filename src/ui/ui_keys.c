@@ -76,7 +76,8 @@ static const struct binding bindings[] = {
 	{ NULL, K('J'), "J", M_PLAY, "scroll kernel down", "scroll the kernel pane down", NULL, 0, false },
 	{ NULL, K('K'), "K", M_PLAY, "scroll kernel up", "scroll the kernel pane up", NULL, 0, false },
 
-	{ "Lesson", K('\r'), "Enter", M_LESSON, "lesson next", "run the lesson's next command", "next", 3, false },
+	{ "Lesson", K('L'), "L", M_PLAY, "lesson list", "list the lessons, with how far each got", NULL, 0, false },
+	{ NULL, K('\r'), "Enter", M_LESSON, "lesson next", "run the lesson's next command", "next", 3, false },
 	{ NULL, K('\n'), NULL, M_LESSON, "lesson next", NULL, NULL, 0, false },
 	{ NULL, KEY(KEY_ENTER), NULL, M_LESSON, "lesson next", NULL, NULL, 0, false },
 	{ NULL, K(' '), "Space", M_LESSON, "lesson next", "run the lesson's next command", NULL, 0, false },

@@ -26,7 +26,7 @@
 /* The pane's own words, in the lesson's language. */
 enum lword {
 	W_STEP, W_KEYS, W_KEYS_PREDICT, W_DONE, W_LAST, W_RIGHT, W_WRONG, W_RESUME, W_MISMATCH,
-	W_CLAIM, W_ASK_RESTART, W_REPLAY, W_BLOCK, W_N
+	W_CLAIM, W_ASK_RESTART, W_REPLAY, W_BLOCK, W_SUMMARY, W_NEXT, W_N
 };
 static const char *const words[2][W_N] = {
 	{ "Step %zu of %zu", "Enter: run next   }: rest of step   ]: next step   [: previous   R: restart",
@@ -39,7 +39,9 @@ static const char *const words[2][W_N] = {
 	  "kernel's result:",
 	  "Restart the lesson from step 1? Its sockets are closed. (y/n)",
 	  "Step %zu: the steps before it were run again, so the table is what the lesson says",
-	  "   (and %zu more: a repeat, run as one)" },
+	  "   (and %zu more: a repeat, run as one)",
+	  "Lesson done: %d of %d predictions right.",
+	  " Next: %d %s, %s (:lesson open %d; L lists them all)" },
 	{ "第 %zu 步，共 %zu 步", "回车：运行下一条   }：本步其余   ]：下一步   [：上一步   R：重新开始",
 	  "先预测：请按下你的答案编号", "本步完成：按 ] 进入下一步。", "课程结束。按 R 重新开始。",
 	  "答对了：你选 %s，内核给出 %s。", "不对：你选 %s，内核给出 %s。why 行说明了规则。",
@@ -48,7 +50,9 @@ static const char *const words[2][W_N] = {
 	  "课程预期 %s；本机内核给出 %s。下文是课程的说法，不是本机内核的结果：",
 	  "从第 1 步重新开始课程？课程的套接字将被关闭。(y/n)",
 	  "第 %zu 步：之前的步骤已重新运行，套接字表与课程所述一致",
-	  "   （另有 %zu 条：一个重复块，一起运行）" },
+	  "   （另有 %zu 条：一个重复块，一起运行）",
+	  "课程结束：%2$d 个预测中答对 %1$d 个。",
+	  " 下一课：%d %s，%s（:lesson open %d；L 列出全部课程）" },
 };
 
 enum { LM_NOT_RUN, LM_MET, LM_MISMATCH };
@@ -75,32 +79,50 @@ static void Wfmt(const struct ui *ui, char *buf, size_t len, enum lword w, ...)
 }
 #pragma GCC diagnostic pop
 
-/* The saved step of this lesson (by name), or 0. */
-static size_t progress_load(const struct lesson *l)
+/* A lesson's line in the progress file: per language, "en/restart". */
+static void progress_key(bool zh, const struct lesson *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", zh ? "zh_CN" : "en", l->name);
+}
+
+/* The saved step under key: 0..nsteps (nsteps: finished), or -1 for none. */
+static long progress_of(const char *key)
 {
 	char path[600], name[80];
-	size_t step = 0, st;
+	long step = -1;
+	size_t st;
 	FILE *f;
 	int fd;
 
 	if (state_path(path, sizeof path, "progress", 0) == NULL ||
 	    (fd = state_open(path, O_RDONLY)) < 0)
-		return 0;
+		return -1;
 	if ((f = fdopen(fd, "r")) == NULL) {
 		close(fd);
-		return 0;
+		return -1;
 	}
 	while (fscanf(f, "%79s %zu", name, &st) == 2)
-		if (strcmp(name, l->name) == 0)
-			step = st;
+		if (strcmp(name, key) == 0)
+			step = (long)st;
 	fclose(f);
-	return step < l->nsteps ? step : 0;
+	return step;
+}
+
+/* The step to resume this lesson at: a finished or unknown one starts again. */
+static size_t progress_load(const struct ui *ui, const struct lesson *l)
+{
+	char key[120];
+	long step;
+
+	progress_key(ui->lp.zh, l, key, sizeof key);
+	step = progress_of(key);
+	return step > 0 && (size_t)step < l->nsteps ? (size_t)step : 0;
 }
 
 /* Keep the step reached: a new file renamed over the old, so a crash leaves one whole. */
-static void progress_save(struct ui *ui)
+static void progress_save(struct ui *ui, size_t step)
 {
-	char path[600], tmp[640], name[80];
+	char path[600], tmp[640], name[80], key[120];
 	size_t st;
 	FILE *in, *out;
 	int fd;
@@ -118,13 +140,14 @@ static void progress_save(struct ui *ui)
 		return;
 	}
 	/* every other lesson's line, then ours */
+	progress_key(ui->lp.zh, ui->lp.les, key, sizeof key);
 	if ((fd = state_open(path, O_RDONLY)) >= 0 && (in = fdopen(fd, "r")) != NULL) {
 		while (fscanf(in, "%79s %zu", name, &st) == 2)
-			if (strcmp(name, ui->lp.les->name) != 0)
+			if (strcmp(name, key) != 0)
 				fprintf(out, "%s %zu\n", name, st);
 		fclose(in);
 	}
-	fprintf(out, "%s %zu\n", ui->lp.les->name, ui->lp.step);
+	fprintf(out, "%s %zu\n", key, step);
 	ok = fflush(out) == 0 && fsync(fileno(out)) == 0;
 	if (fclose(out) != 0)
 		ok = false;
@@ -206,6 +229,42 @@ static struct cmd_result *run_item(struct ui *ui, size_t i)
 	return r;
 }
 
+/* The lessons of the open lesson's language (or $LANG's): paths, NULL-terminated, or NULL. */
+static char **lesson_files(const struct ui *ui)
+{
+	char dir[512];
+
+	if (lesson_dir(dir, sizeof dir) < 0)
+		return NULL;
+	return lesson_paths(dir, ui->lp.les ? (ui->lp.zh ? "zh_CN" : "en") : lesson_lang(NULL));
+}
+
+/* The last command of the last step ran: say so, how the class did, and what comes next. */
+static void finished(struct ui *ui)
+{
+	char **paths = lesson_files(ui), line[400], err[256];
+	struct lesson next;
+	bool have_next = false;
+
+	progress_save(ui, ui->lp.les->nsteps);
+	for (size_t k = 0; paths && paths[k]; k++)
+		if (strcmp(paths[k], ui->lp.les->path) == 0 && paths[k + 1] &&
+		    lesson_load(paths[k + 1], &next, err, sizeof err) == 0) {
+			have_next = true;
+			break;
+		}
+	Wfmt(ui, line, sizeof line, W_SUMMARY, ui->lp.right, ui->lp.asked);
+	if (have_next) {
+		size_t n = strlen(line);
+
+		Wfmt(ui, line + n, sizeof line - n, W_NEXT, next.number, next.name, next.title, next.number);
+		lesson_free(&next);
+	}
+	ui_log(ui, R_HEADER, line);
+	snprintf(ui->lp.result, sizeof ui->lp.result, "%s", line);
+	lesson_paths_free(paths);
+}
+
 void lesson_next(struct ui *ui)
 {
 	const struct lstep *st = cur_step(ui);
@@ -249,10 +308,14 @@ void lesson_next(struct ui *ui)
 			cmd_expect_format(&e, got, sizeof got);
 		Wfmt(ui, ui->lp.result, sizeof ui->lp.result, right ? W_RIGHT : W_WRONG, said, got);
 		ui_log(ui, right ? R_OWN : R_ERROR, ui->lp.result);
+		ui->lp.asked++;
+		ui->lp.right += right;
 	}
 	free(r);
 	ui->lp.choice = -1;
 	ui->lp.item = i + 1;
+	if (next_cmd(ui) >= st->n && ui->lp.step + 1 == ui->lp.les->nsteps)
+		finished(ui);
 }
 
 static void go_step(struct ui *ui, size_t step)
@@ -262,7 +325,7 @@ static void go_step(struct ui *ui, size_t step)
 	ui->lp.choice = -1;
 	ui->lp.result[0] = '\0';
 	marks_reset(ui);
-	progress_save(ui);
+	progress_save(ui, step);
 }
 
 void lesson_rest(struct ui *ui)
@@ -342,6 +405,72 @@ void lesson_step(struct ui *ui, int delta)
 	}
 }
 
+void lesson_list(struct ui *ui)
+{
+	char **paths = lesson_files(ui), line[512], err[256], key[120], prog[48];
+
+	if (paths == NULL || paths[0] == NULL) {
+		ui_message(ui, "no lessons found (set SOCKPLAY_LESSONS to their directory)");
+		lesson_paths_free(paths);
+		return;
+	}
+	for (size_t k = 0; paths[k]; k++) {
+		struct lesson l;
+		long st;
+
+		if (lesson_load(paths[k], &l, err, sizeof err) < 0) {
+			ui_log(ui, R_ERROR, err);
+			continue;
+		}
+		progress_key(ui->lp.les ? ui->lp.zh : strcmp(lesson_lang(NULL), "zh_CN") == 0, &l, key, sizeof key);
+		st = progress_of(key);
+		if (st < 0)
+			snprintf(prog, sizeof prog, "-");
+		else if ((size_t)st >= l.nsteps)
+			snprintf(prog, sizeof prog, "done");
+		else
+			snprintf(prog, sizeof prog, "%ld/%zu", st + 1, l.nsteps);
+		snprintf(line, sizeof line, "%2d %-18.60s %-5s %.300s", l.number, l.name, prog, l.title);
+		ui_log(ui, ui->lp.les && strcmp(l.path, ui->lp.les->path) == 0 ? R_HEADER : R_INFO, line);
+		lesson_free(&l);
+	}
+	ui_log(ui, R_INFO, "open one with :lesson open NUMBER (or NAME, or a path)");
+	lesson_paths_free(paths);
+}
+
+void lesson_close(struct ui *ui)
+{
+	if (ui->lp.owned) {
+		lesson_free(ui->lp.owned);
+		free(ui->lp.owned);
+		ui->lp.owned = NULL;
+	}
+	free(ui->lp.marks);
+	ui->lp.marks = NULL;
+	ui->lp.nmarks = 0;
+}
+
+void lesson_open_named(struct ui *ui, const char *which)
+{
+	char **paths = strchr(which, '/') ? NULL : lesson_files(ui), err[1024];
+	const char *path = strchr(which, '/') ? which : paths ? lesson_find(paths, which) : NULL;
+	struct lesson *l = calloc(1, sizeof *l);
+	bool zh = ui->lp.les ? ui->lp.zh : strcmp(lesson_lang(NULL), "zh_CN") == 0;
+
+	if (l == NULL || path == NULL || lesson_load(path, l, err, sizeof err) < 0) {
+		ui_message(ui, "%s", l == NULL ? "out of memory" : path == NULL ?
+			   "no such lesson: :lesson list shows them" : err);
+		free(l);
+		lesson_paths_free(paths);
+		return;
+	}
+	lesson_paths_free(paths);
+	lesson_close(ui);
+	ui->lp.owned = l;
+	ui_log(ui, R_HEADER, l->title);
+	lesson_open(ui, l, zh);
+}
+
 void lesson_open(struct ui *ui, const struct lesson *l, bool zh)
 {
 	size_t resume;
@@ -350,7 +479,8 @@ void lesson_open(struct ui *ui, const struct lesson *l, bool zh)
 	ui->lp.les = l;
 	ui->lp.zh = zh;
 	ui->lp.choice = -1;
-	resume = progress_load(l);	/* before restart() saves step 1 */
+	ui->lp.asked = ui->lp.right = 0;
+	resume = progress_load(ui, l);	/* before restart() saves step 1 */
 	lesson_restart(ui);
 	if (resume > 0) {
 		Wfmt(ui, msg, sizeof msg, W_RESUME, resume + 1);

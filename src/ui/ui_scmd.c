@@ -162,8 +162,16 @@ static void do_scroll(struct ui *ui, const char *arg)
 /* `lesson next|answer N|step next|step back|restart` */
 static void do_lesson(struct ui *ui, const char *arg)
 {
+	if (strcmp(arg, "list") == 0) {
+		lesson_list(ui);
+		return;
+	}
+	if (strncmp(arg, "open ", 5) == 0) {
+		lesson_open_named(ui, arg + 5 + strspn(arg + 5, " "));
+		return;
+	}
 	if (ui->lp.les == NULL) {
-		ui_message(ui, "no lesson is open (start one with --lesson)");
+		ui_message(ui, "no lesson is open: :lesson list shows them, :lesson open N opens one");
 		return;
 	}
 	if (strcmp(arg, "next") == 0)
@@ -179,7 +187,7 @@ static void do_lesson(struct ui *ui, const char *arg)
 	else if (strcmp(arg, "restart") == 0)
 		lesson_ask_restart(ui);
 	else
-		ui_message(ui, "lesson: next, rest, answer N, step next, step back or restart");
+		ui_message(ui, "lesson: list, open N, next, rest, answer N, step next, step back or restart");
 }
 
 static const struct screen_cmd screen_cmds[] = {
@@ -195,7 +203,8 @@ static const struct screen_cmd screen_cmds[] = {
 	{ "view", "view all|own|proto|sort", "change what the kernel pane shows", false, do_view },
 	{ "scroll", "scroll kernel|log up|down|end", "scroll a pane", false, do_scroll },
 	{ "redraw", "redraw", "paint the whole screen again", false, do_redraw },
-	{ "lesson", "lesson next|rest|answer N|step next|step back|restart", "drive the open lesson",
+	{ "lesson", "lesson list|open N|next|rest|answer N|step next|step back|restart",
+	  "list the lessons with their progress, open one, drive the open one",
 	  false, do_lesson },
 	{ NULL, NULL, NULL, false, NULL },
 };
