@@ -120,6 +120,24 @@ static void draw_title(struct ui *ui)
 		put_text(0, ui->cols - (int)strlen(right), (int)strlen(right), right, theme_attr(R_TITLE));
 }
 
+void pane_more(const struct rect *r, int above, int below)
+{
+	char more[64];
+	int n = 0, cols;
+
+	if (above <= 0 && below <= 0)
+		return;
+	n += snprintf(more + n, sizeof more - (size_t)n, " ");
+	if (above > 0)
+		n += snprintf(more + n, sizeof more - (size_t)n, "▲ %d ", above);
+	if (below > 0)
+		n += snprintf(more + n, sizeof more - (size_t)n, "▼ %d ", below);
+	snprintf(more + n, sizeof more - (size_t)n, "more ");
+	cols = (int)strlen(more) - 2 * ((above > 0) + (below > 0));	/* each arrow: 3 bytes, 1 column */
+	if (cols < r->w)
+		put_text(r->y, r->x + r->w - cols, cols, more, theme_attr(R_TITLE) | A_BOLD);
+}
+
 void ui_draw(struct ui *ui)
 {
 	struct rect rs, rk, rl;
@@ -186,7 +204,8 @@ void ui_draw(struct ui *ui)
 		/* the lesson: beside the panes when wide, above them otherwise */
 		if (ui->cols >= 140) {
 			int lw = ui->cols * 2 / 5;
-			struct rect rles = { 1, ui->cols - lw, ui->rows - 2, lw };
+			/* from below the status row to above the message line: the header stays whole */
+			struct rect rles = { 2, ui->cols - lw, ui->rows - 4, lw };
 
 			rs.w = rk.w = rl.w = ui->cols - lw - 1;
 			pane_lesson.draw(ui, &rles);

@@ -184,6 +184,8 @@ void fill_line(int y, int x, int w, int attr);
  */
 size_t text_fit(const char *text, int w, int min_brk);
 void ui_draw(struct ui *ui);
+/* A pane that cannot show all its rows says so at the right of its title row: "▲ 2 ▼ 5 more". */
+void pane_more(const struct rect *r, int above, int below);
 void kernel_rows_build(struct ui *ui);
 
 /* ui_prompt.c */

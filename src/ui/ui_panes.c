@@ -121,6 +121,7 @@ static void sockets_draw(struct ui *ui, const struct rect *r)
 		put_text(y, r->x, r->w, line, sk == sel ? theme_attr(R_SELECTED) : theme_attr(R_NORMAL));
 		y++;
 	}
+	pane_more(r, first, count_open(ui) - first - (y - r->y - 1));
 }
 
 const struct pane_ops pane_sockets = { "sockets", sockets_draw };
@@ -273,6 +274,7 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 			role = R_FOREIGN;
 		put_text(y, r->x, r->w, line, theme_attr(role));
 	}
+	pane_more(r, ui->kp.scroll, (int)ui->kp.nrows - ui->kp.scroll - (y - r->y - 1));
 }
 
 const struct pane_ops pane_kernel = { "kernel", kernel_draw };
