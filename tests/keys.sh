@@ -85,6 +85,9 @@ if [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN { exit !(a - b >
 # J and K scroll the kernel pane: with more rows than it shows, the first row changes
 i=0; while [ $i -lt 16 ]; do keys : "udp" Enter : "bind s$((i + 7)) 127.0.0.1:$((9100 + i))" Enter; i=$((i + 1)); done
 expect "bind(s22, 127.0.0.1:9115) = 0"
+# more sockets than the panes hold: each says how many it does not show
+expect "▼ "
+expect " more"
 keys S S S S; expect "kernel pane sorted by port"
 # the first address in the kernel pane (below its KERNEL title), not the sockets pane's
 first() { T capture-pane -t k -p | sed -n '/^KERNEL /,/^LOG/p' | grep -o '127\.0\.0\.1:91[0-9][0-9]' | head -1; }
