@@ -74,7 +74,7 @@ const struct cmd_entry cmd_table[] = {
 	  .emit = export_wait },
 	{ .name = "net", .usage = "net [FILTER...]",
 	  .help = "show the kernel table: tcp udp own STATE :PORT ADDR:PORT ->ADDR:PORT",
-	  .min_args = 0, .max_args = CMD_MAXARGS - 1, .flags = R, .args = "FFFFFFFFFFFFFFF",
+	  .min_args = 0, .max_args = CMD_MAXARGS - 1, .flags = R | CMDF_BULK, .args = "FFFFFFFFFFFFFFF",
 	  .exec = cmd_net, .no_export = "the kernel table is sockplay's view" },
 	{ .name = "export", .usage = "export c [-f] FILE|-",
 	  .help = "write the session's calls as a C program (-f: overwrite; -: standard output)",
@@ -314,17 +314,32 @@ int cmd_parse(const char *text, struct cmd_line *cl, char *err, size_t errlen)
 }
 
 /* The tee: every line of a command goes to the front end and into its record. */
+/*
+ * What a command writes goes to its front end and is kept for its record.
+ * A bulk command's lines (a `net` of 50,000 rows) go to the transcript as
+ * they come instead, and only the first of them are kept: memory does not
+ * grow with the kernel's table.
+ */
 struct tee {
 	struct sink next;
 	struct strsink out;
+	struct session *stream;	/* bulk: the session whose transcript takes each line */
+	size_t dropped;		/* bulk: lines not kept */
 };
+
+#define TEE_KEEP 4096
 
 static void tee_line(void *ctx, enum sink_kind kind, const char *text)
 {
 	struct tee *t = ctx;
 	struct sink s = strsink_sink(&t->out);
 
-	s.line(s.ctx, kind, text);
+	if (!t->stream || t->out.len < TEE_KEEP)
+		s.line(s.ctx, kind, text);
+	else
+		t->dropped++;
+	if (t->stream)
+		session_transcript_output(t->stream, kind, text);
 	if (t->next.line)
 		t->next.line(t->next.ctx, kind, text);
 }
@@ -356,8 +371,9 @@ static void run_parsed(struct session *s, const struct cmd_line *cl, struct outc
 		       char *created, char *err, size_t errlen)
 {
 	const struct cmd_entry *c = cl->cmd;
-	struct tee t = { s->sink, { 0 } };
+	struct tee t = { s->sink, { 0 }, NULL, 0 };
 	unsigned before = s->socks.serial;
+	bool bulk = (c->flags & CMDF_BULK) && (c->flags & CMDF_RECORD);
 
 	memset(o, 0, sizeof *o);
 	created[0] = '\0';
@@ -368,10 +384,20 @@ static void run_parsed(struct session *s, const struct cmd_line *cl, struct outc
 		sink_printf(&s->sink, SINK_ERROR, "%s", err);
 		return;
 	}
+	if (bulk) {
+		/* the line first, then its output as it comes (it replays with no expectation) */
+		session_transcript_line(s, cl);
+		t.stream = s;
+	}
 	s->sink = (struct sink){ tee_line, &t };
 	if (c->exec(s, cl, o, err, errlen) < 0)
 		o->usage = true;
 	s->sink = t.next;
+	if (t.dropped) {
+		struct sink keep = strsink_sink(&t.out);
+
+		sink_printf(&keep, SINK_INFO, "(%zu more lines: in the transcript)", t.dropped);
+	}
 	if (!o->usage && c->args && c->args[0] == 'S') {
 		/* what `=> ok PORT` checks: the socket's local port now */
 		const struct sock *sk = socktab_find(&s->socks, cl->argv[1]);
@@ -388,7 +414,7 @@ static void run_parsed(struct session *s, const struct cmd_line *cl, struct outc
 			snprintf(created, SOCK_NAMELEN, "%s", s->socks.v[s->socks.n - 1]->name);
 		if (c->flags & CMDF_RECORD) {
 			record_subject(s, cl, created, &rs);
-			session_record(s, cl, o, &rs, created, t.out.buf);
+			session_record(s, cl, o, &rs, created, t.out.buf, bulk);
 		}
 	}
 	strsink_free(&t.out);

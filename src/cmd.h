@@ -73,6 +73,7 @@ enum cmd_flag {
 	CMDF_FILE = 1 << 4,	/* it touches files: refused in a lesson */
 	CMDF_WAITS = 1 << 5,	/* it lets time pass: a signal (and in the screen a key, past 1 s) cuts it short */
 	CMDF_COUNT = 1 << 6,	/* with CMDF_REPLAY: the transcript expects the count it returned */
+	CMDF_BULK = 1 << 7,	/* its output can be as large as the kernel's table: streamed, not kept */
 };
 
 struct record;

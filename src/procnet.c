@@ -298,8 +298,10 @@ int procnet_read(struct procnet *pn, unsigned mask)
 			return -1;
 		pn->bufcap = PN_CHUNK;
 	}
-	pn->n = 0;
-	pn->malformed = 0;
+	if (!(mask & PN_APPEND)) {
+		pn->n = 0;
+		pn->malformed = 0;
+	}
 	for (int f = 0; f < PN_NFILES; f++)
 		if ((mask & (1u << f)) && pn_read_file(pn, (enum pn_file)f) < 0)
 			return -1;

@@ -25,6 +25,10 @@
 
 enum pn_file { PN_TCP, PN_TCP6, PN_UDP, PN_UDP6, PN_NFILES };
 #define PN_ALL ((1u << PN_NFILES) - 1)
+#define PN_TCPS ((1u << PN_TCP) | (1u << PN_TCP6))
+#define PN_UDPS ((1u << PN_UDP) | (1u << PN_UDP6))
+/* With a read's mask: keep the entries already read, add these (one table from two sources). */
+#define PN_APPEND (1u << 8)
 
 /* TCP states as the kernel numbers them (include/net/tcp_states.h). */
 enum pn_tcp_state {

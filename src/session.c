@@ -125,22 +125,36 @@ void session_stop(struct session *s)
 
 int session_refresh_net(struct session *s)
 {
-	bool diag = s->source == SRC_DIAG || (s->source == SRC_AUTO && s->using_diag);
+	double t0;
+	size_t tcp_n;
 
-	if (diag && sockdiag_read(&s->pn, PN_ALL, 0) == 0) {
-		s->using_diag = true;
-	} else {
-		double t0 = ev_time();
-
+	if (s->source == SRC_DIAG || (s->source == SRC_AUTO && s->using_diag)) {
+		if (sockdiag_read(&s->pn, PN_ALL, 0) == 0) {
+			s->using_diag = true;
+			return netview_build(&s->nv, &s->pn, &s->socks);
+		}
 		if (s->source == SRC_DIAG)
 			return -1;	/* asked for it and it failed: say so */
 		s->using_diag = false;
-		if (procnet_read(&s->pn, PN_ALL) < 0)
+	}
+	if (s->source == SRC_PROC)
+		return procnet_read(&s->pn, PN_ALL) < 0 ? -1 : netview_build(&s->nv, &s->pn, &s->socks);
+	/*
+	 * auto: TCP from /proc, UDP from sock_diag (the kernel prints
+	 * /proc/net/udp in time quadratic in the number of sockets).  A /proc
+	 * read that got slow moves the next refresh to sock_diag: this one's
+	 * entries are good, so nothing is read twice.
+	 */
+	t0 = ev_time();
+	if (procnet_read(&s->pn, PN_TCPS) < 0)
+		return -1;
+	if (ev_time() - t0 > AUTO_DIAG_COST)
+		s->using_diag = true;
+	tcp_n = s->pn.n;
+	if (sockdiag_read(&s->pn, PN_UDPS | PN_APPEND, 0) < 0) {
+		s->pn.n = tcp_n;	/* what a failed dump added is not to be trusted */
+		if (procnet_read(&s->pn, PN_UDPS | PN_APPEND) < 0)
 			return -1;
-		/* /proc prints every socket as text; past a size, netlink is far cheaper */
-		if (s->source == SRC_AUTO && ev_time() - t0 > AUTO_DIAG_COST &&
-		    sockdiag_read(&s->pn, PN_ALL, 0) == 0)
-			s->using_diag = true;
 	}
 	return netview_build(&s->nv, &s->pn, &s->socks);
 }
@@ -446,8 +460,60 @@ static void transcript_record(struct session *s, const struct record *r, const c
 	free(buf);
 }
 
+/*
+ * What a record keeps of its output once the transcript has it all: the
+ * call line and its why-lines (export needs them), not the 50,000 rows of
+ * a `net`, so a session's memory does not grow with every table it prints.
+ */
+#define RECORD_OUTPUT_KEEP 4096
+
+static void record_bound_output(struct record *r)
+{
+	size_t len = strlen(r->output), cut, lines = 0;
+	char *shrunk;
+
+	if (len <= RECORD_OUTPUT_KEEP)
+		return;
+	for (cut = RECORD_OUTPUT_KEEP; cut > 0 && r->output[cut - 1] != '\n'; cut--)
+		;
+	for (const char *p = r->output + cut; *p; p++)
+		lines += *p == '\n';
+	shrunk = malloc(cut + 64);
+	if (shrunk == NULL)
+		return;
+	snprintf(shrunk, cut + 64, "%.*s  (%zu more lines: in the transcript)\n", (int)cut, r->output,
+		 lines + 1);
+	free(r->output);
+	r->output = shrunk;
+}
+
+void session_transcript_line(struct session *s, const struct cmd_line *cl)
+{
+	size_t need = cmd_line_text(cl, NULL, 0) + 2;
+	char *line = malloc(need);
+
+	if (line == NULL)
+		return;
+	cmd_line_text(cl, line, need);
+	line[need - 2] = '\n';
+	line[need - 1] = '\0';
+	transcript_write(s, line, need - 1);
+	free(line);
+}
+
+void session_transcript_output(struct session *s, enum sink_kind kind, const char *text)
+{
+	char line[1200];
+	const char *pre = sink_prefix(kind);
+	int n = snprintf(line, sizeof line, "#%s%s%s\n", *pre == ' ' || (!*pre && *text == ' ') ? "" : " ",
+			 pre, text);
+
+	transcript_write(s, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
 void session_record(struct session *s, const struct cmd_line *cl, const struct outcome *o,
-		    const struct record_sock *rs, const char *created, const char *output)
+		    const struct record_sock *rs, const char *created, const char *output,
+		    bool streamed)
 {
 	struct record *r;
 	const char *replay = NULL;
@@ -494,5 +560,7 @@ void session_record(struct session *s, const struct cmd_line *cl, const struct o
 			snprintf(count, sizeof count, "%ld", o->ret);
 		replay = o->err ? errname(o->err) : count[0] ? count : "ok";
 	}
-	transcript_record(s, r, replay);
+	if (!streamed)
+		transcript_record(s, r, replay);
+	record_bound_output(r);
 }

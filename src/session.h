@@ -148,7 +148,15 @@ int session_transcript_close(struct session *s);
  * comments.  A failed write sets transcript_failed and transcript_error.
  */
 void session_record(struct session *s, const struct cmd_line *cl, const struct outcome *o,
-		    const struct record_sock *rs, const char *created, const char *output);
+		    const struct record_sock *rs, const char *created, const char *output,
+		    bool streamed);
+/*
+ * For a bulk command (CMDF_BULK), whose record is then made with streamed
+ * set: its line goes to the transcript before it runs, and each line of
+ * its output as it comes.
+ */
+void session_transcript_line(struct session *s, const struct cmd_line *cl);
+void session_transcript_output(struct session *s, enum sink_kind kind, const char *text);
 /* Set the context recorded with the following commands (NULL: none). */
 void session_set_context(struct session *s, const char *context);
 

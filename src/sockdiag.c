@@ -128,8 +128,10 @@ int sockdiag_read(struct procnet *pn, unsigned mask, unsigned port)
 	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (fd < 0)
 		return -1;
-	pn->n = 0;
-	pn->malformed = 0;
+	if (!(mask & PN_APPEND)) {
+		pn->n = 0;
+		pn->malformed = 0;
+	}
 	for (size_t i = 0; i < sizeof what / sizeof what[0] && rc == 0; i++)
 		if (mask & (1u << what[i].f))
 			rc = dump(pn, fd, what[i].family, what[i].proto, port);

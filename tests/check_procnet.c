@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "netview.h"
+#include "pace.h"
 #include "procnet.h"
 #include "sockdiag.h"
 #include "testlib.h"
@@ -325,6 +326,112 @@ START_TEST(timewait_end_is_told)
 }
 END_TEST
 
+/* One slow refresh does not stretch the interval; slow ones do; it comes back within three. */
+START_TEST(pace_recovers)
+{
+	struct pace p;
+	double iv;
+
+	pace_init(&p, 0.25);
+	for (int i = 0; i < 5; i++)
+		ck_assert_double_eq_tol(pace_after(&p, 0.004), 0.25, 1e-9);
+	/* one refresh of 1.32 s while a table was being built: the screen keeps moving */
+	ck_assert_double_eq_tol(pace_after(&p, 1.32), 0.25, 1e-9);
+	/* a slow table, three refreshes in a row: a tenth of a core at most */
+	pace_after(&p, 0.2);
+	iv = pace_after(&p, 0.2);
+	ck_assert_double_eq_tol(iv, 2.0, 1e-9);
+	/* cheap again: back to the interval asked for within three refreshes */
+	pace_after(&p, 0.003);
+	pace_after(&p, 0.003);
+	iv = pace_after(&p, 0.003);
+	ck_assert_double_eq_tol(iv, 0.25, 1e-9);
+}
+END_TEST
+
+/* A table of n TIME_WAIT lines in root/net/tcp (the other files empty). */
+static void write_big_fixture(const char *root, int n)
+{
+	static const char *const files[] = { "tcp", "tcp6", "udp", "udp6" };
+	char path[700];
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(path, sizeof path, "%s/net/%s", root, files[i]);
+		ck_assert_ptr_nonnull(f = fopen(path, "w"));
+		fprintf(f, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
+			"   uid  timeout inode\n");
+		for (int k = 0; i == 0 && k < n; k++)
+			fprintf(f, "%4d: 0100007F:%04X 0100007F:1F90 06 00000000:00000000 03:00001770 00000000"
+				"     0        0 0 3 0000000000000000\n", k, 10000 + k % 50000);
+		fclose(f);
+	}
+}
+
+/* Ten `net` of a 20,000-row table: what the session keeps does not grow with the table. */
+START_TEST(repeated_net_is_bounded)
+{
+	struct tsess t;
+	char root[] = "/tmp/sockplay-bigXXXXXX", path[700];
+	size_t kept = 0;
+
+	tsess_init(&t);
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(path, sizeof path, "%s/net", root);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	write_big_fixture(root, 20000);
+	t.s.source = SRC_PROC;
+	snprintf(t.s.pn.root, sizeof t.s.pn.root, "%s", root);
+	for (int i = 0; i < 10; i++)
+		RUN_COUNT(&t, 20000, "net");
+	ck_assert_uint_eq(t.s.nrecords, 10);
+	for (size_t i = 0; i < t.s.nrecords; i++) {
+		kept += strlen(t.s.records[i].output);
+		ck_assert_ptr_nonnull(strstr(t.s.records[i].output, "more lines: in the transcript"));
+	}
+	/* 20,000 rows of ~90 bytes printed ten times; kept: a few KiB each */
+	ck_assert_uint_lt(kept, 10 * 5000);
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const files[] = { "tcp", "tcp6", "udp", "udp6" };
+
+		snprintf(path, sizeof path, "%s/net/%s", root, files[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof path, "%s/net", root);
+	rmdir(path);
+	rmdir(root);
+	tsess_free(&t);
+}
+END_TEST
+
+/* 600 own sockets and the kernel's table: each joins to its own row, none to another's. */
+START_TEST(join_many_own_sockets)
+{
+	struct tsess t;
+	size_t joined = 0;
+	int p = tport(1000);
+
+	tsess_init(&t);
+	for (int i = 0; i < 600; i++) {
+		RUN_OK(&t, "udp u%d", i);
+		RUN_OK(&t, "bind u%d 127.0.0.1:%d", i, p + i);
+	}
+	ck_assert_int_eq(session_refresh_net(&t.s), 0);
+	for (size_t i = 0; i < t.s.nv.n; i++) {
+		const struct netrow *r = &t.s.nv.rows[i];
+
+		if (r->own == NULL || r->e == NULL)
+			continue;
+		/* the row the join gave a socket is that socket's: same address and port */
+		ck_assert_msg(addr_equal(&r->e->local, &r->own->local), "%s joined to a row of port %u",
+			      r->own->name, r->e->local.port);
+		joined++;
+	}
+	ck_assert_uint_eq(joined, 600);
+	tsess_free(&t);
+}
+END_TEST
+
 START_TEST(agrees_with_ss)
 {
 	struct tsess t;
@@ -492,6 +599,9 @@ int main(void)
 	tc = tcase_create("join");
 	tcase_add_test(tc, join_real_sockets);
 	tcase_add_test(tc, timewait_end_is_told);
+	tcase_add_test(tc, pace_recovers);
+	tcase_add_test(tc, repeated_net_is_bounded);
+	tcase_add_test(tc, join_many_own_sockets);
 	tcase_add_test(tc, agrees_with_ss);
 	tcase_add_test(tc, proc_and_diag_agree);
 	suite_add_tcase(s, tc);

@@ -24,6 +24,7 @@
 #include "cmd.h"
 #include "errname.h"
 #include "lesson.h"
+#include "pace.h"
 #include "sysctl.h"
 #include "ui/ui_int.h"
 
@@ -447,12 +448,9 @@ static void refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	kernel_refresh(ui);
 	session_note_timewait_ends(ui->s);	/* a countdown that reached 0 is told */
-	ui->cost = ev_time() - t0;
-	/* the panel may take at most a tenth of a core: stretch the interval */
-	if (ui->cost * 10 > ui->interval)
-		ui->interval = ui->cost * 10;
-	else if (ui->interval > ui->base_interval && ui->cost * 20 < ui->interval)
-		ui->interval = ui->cost * 10 > ui->base_interval ? ui->cost * 10 : ui->base_interval;
+	/* the read and join now, the draw of the last refresh: what a refresh costs */
+	ui->cost = ev_time() - t0 + ui->draw_cost;
+	ui->interval = pace_after(&ui->pace, ui->cost);
 	w->repeat = ui->interval;
 	ev_timer_again(loop, w);
 }
@@ -463,11 +461,15 @@ static void redraw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 
 	(void)loop;
 	(void)revents;
+	double t0;
+
 	if (!ui->dirty || ui->quit)
 		return;
+	t0 = ev_time();
 	ui_draw(ui);
 	wnoutrefresh(stdscr);
 	doupdate();
+	ui->draw_cost = ev_time() - t0;
 	ui->dirty = false;
 }
 
@@ -560,6 +562,7 @@ int ui_run(struct session *s, const struct ui_options *o)
 	ui->s = s;
 	ui->loop = s->loop;
 	ui->interval = ui->base_interval = o->interval;
+	pace_init(&ui->pace, o->interval);
 	s->sink = (struct sink){ ui_sink_line, ui };
 	prompt_load_history(&ui->pr);
 	saved_err = screen_start(ui);

@@ -16,6 +16,7 @@
 
 #include "cmd.h"
 #include "netview.h"
+#include "pace.h"
 #include "session.h"
 #include "ui/ui.h"
 
@@ -100,7 +101,9 @@ struct ui {
 	ev_signal winch, sigint, sigterm, sighup;
 	ev_timer refresh;
 	ev_prepare redraw;
-	double interval, cost;	/* refresh interval in use, last refresh cost */
+	double interval, cost;	/* refresh interval in use, last refresh cost (read, join, draw) */
+	double draw_cost;	/* the last draw */
+	struct pace pace;
 	double base_interval;
 	bool dirty, quit;
 	const struct mode_ops *modes[MODE_MAX];	/* the stack, bottom first */
