@@ -30,7 +30,9 @@ static void batch_line(void *ctx, enum sink_kind kind, const char *text)
 		fflush(b->errout);
 		return;
 	}
-	fprintf(b->out, "%s%s\n", sink_prefix(kind), text);
+	fputs(sink_prefix(kind), b->out);
+	fputs(text, b->out);
+	putc('\n', b->out);
 	if (kind == SINK_FAIL) {
 		fflush(b->out);
 		fprintf(b->errout, "%s:%u: expectation failed: %s\n", b->path, b->line, text);

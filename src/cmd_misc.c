@@ -186,7 +186,7 @@ CMD_HANDLER(cmd_net)
 		if (!netfilter_match(&f, &s->nv.rows[i]))
 			continue;
 		netrow_format(&s->nv.rows[i], line, sizeof line);
-		sink_printf(&s->sink, SINK_INFO, "%s", line);
+		sink_text(&s->sink, SINK_INFO, line);
 	}
 	if (s->pn.malformed)
 		sink_printf(&s->sink, SINK_INFO, "(%zu malformed line%s in /proc/net skipped)",

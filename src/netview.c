@@ -365,36 +365,122 @@ char *netrow_addr(const struct endpoint *ep, char *buf, size_t len)
 	return addr_format(ep, buf, len);
 }
 
+/*
+ * The row writer `net` prints 50,000 rows with: no printf, no inet_ntop for
+ * IPv4, one pass into the caller's buffer (vfprintf was a third of a big
+ * `net`'s time).  Columns as netrow_format has always printed them.
+ */
+struct rowbuf {
+	char *p, *end;
+};
+
+static void rb_str(struct rowbuf *b, const char *s)
+{
+	while (*s && b->p < b->end)
+		*b->p++ = *s++;
+}
+
+static void rb_pad(struct rowbuf *b, const char *start, size_t width)
+{
+	while ((size_t)(b->p - start) < width && b->p < b->end)
+		*b->p++ = ' ';
+}
+
+static void rb_uint(struct rowbuf *b, unsigned long v)
+{
+	char d[24];
+	int n = 0;
+
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n > 0 && b->p < b->end)
+		*b->p++ = d[--n];
+}
+
+/* "127.0.0.1:8888", "[::1]:80", "0.0.0.0:*" */
+static void rb_addr(struct rowbuf *b, const struct endpoint *ep)
+{
+	if (ep->family == AF_INET) {
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				rb_str(b, ".");
+			rb_uint(b, ep->addr[i]);
+		}
+	} else if (ep->family == AF_INET6) {
+		char host[64];
+
+		addr_format_host(ep, host, sizeof host);
+		rb_str(b, "[");
+		rb_str(b, host);
+		rb_str(b, "]");
+	} else {
+		rb_str(b, "-");
+		return;
+	}
+	rb_str(b, ":");
+	if (ep->port == 0 && addr_is_wildcard(ep))
+		rb_str(b, "*");
+	else
+		rb_uint(b, ep->port);
+}
+
 char *netrow_format(const struct netrow *r, char *buf, size_t len)
 {
-	char l[ADDR_STRLEN], rem[ADDR_STRLEN], owner[48], detail[96];
+	struct rowbuf b = { buf, buf + len - 1 };
+	char owner[48];
+	const char *col;
 
 	if (r->e == NULL) {
 		const struct sock *s = r->own;
 
-		snprintf(buf, len, "%-5s %-12s %-24s %-24s %s (not listed by the kernel: %s)",
-			 sock_proto_name(s), "-",
-			 s->local.family ? addr_format(&s->local, l, sizeof l) : "-",
-			 "-", s->name,
-			 s->state == SOCK_CREATED ? "only created" :
-			 s->type == SOCK_STREAM ? "bound, not listening" : "not bound");
+		col = b.p;
+		rb_str(&b, sock_proto_name(s));
+		rb_pad(&b, col, 6);
+		rb_str(&b, "-");
+		rb_pad(&b, col, 19);
+		rb_addr(&b, &s->local);
+		rb_pad(&b, col, 44);
+		rb_str(&b, "-");
+		rb_pad(&b, col, 69);
+		rb_str(&b, s->name);
+		rb_str(&b, s->state == SOCK_CREATED ? " (not listed by the kernel: only created)" :
+		       s->type == SOCK_STREAM ? " (not listed by the kernel: bound, not listening)" :
+		       " (not listed by the kernel: not bound)");
+		*b.p = '\0';
 		return buf;
 	}
-	netrow_owner(r, owner, sizeof owner);
-
-	detail[0] = '\0';
-	if (r->e->state == PN_LISTEN && r->e->proto == IPPROTO_TCP)
-		snprintf(detail, sizeof detail, "  accept queue %u", r->e->rxq);
-	else if (r->e->rxq || r->e->txq)
-		snprintf(detail, sizeof detail, "  rx %u tx %u", r->e->rxq, r->e->txq);
-	if (r->e->timer != PN_TIMER_NONE) {
-		size_t dl = strlen(detail);
-
-		snprintf(detail + dl, sizeof detail - dl, "  %s %.1fs", pn_timer_label(r->e),
-			 netrow_timer_left(r));
+	col = b.p;
+	rb_str(&b, pn_proto_name(r->e));
+	rb_pad(&b, col, 6);
+	rb_str(&b, pn_state_name(r->e));
+	rb_pad(&b, col, 19);
+	rb_addr(&b, &r->e->local);
+	rb_pad(&b, col, 44);
+	rb_addr(&b, &r->e->remote);
+	rb_pad(&b, col, 69);
+	rb_str(&b, netrow_owner(r, owner, sizeof owner));
+	if (r->e->state == PN_LISTEN && r->e->proto == IPPROTO_TCP) {
+		rb_str(&b, "  accept queue ");
+		rb_uint(&b, r->e->rxq);
+	} else if (r->e->rxq || r->e->txq) {
+		rb_str(&b, "  rx ");
+		rb_uint(&b, r->e->rxq);
+		rb_str(&b, " tx ");
+		rb_uint(&b, r->e->txq);
 	}
-	snprintf(buf, len, "%-5s %-12s %-24s %-24s %s%s", pn_proto_name(r->e),
-		 pn_state_name(r->e), netrow_addr(&r->e->local, l, sizeof l),
-		 netrow_addr(&r->e->remote, rem, sizeof rem), owner, detail);
+	if (r->e->timer != PN_TIMER_NONE) {
+		double left = netrow_timer_left(r);
+		unsigned long tenths = left > 0 ? (unsigned long)(left * 10 + 0.5) : 0;
+
+		rb_str(&b, "  ");
+		rb_str(&b, pn_timer_label(r->e));
+		rb_str(&b, " ");
+		rb_uint(&b, tenths / 10);
+		rb_str(&b, ".");
+		rb_uint(&b, tenths % 10);
+		rb_str(&b, "s");
+	}
+	*b.p = '\0';
 	return buf;
 }

@@ -11,6 +11,16 @@
 
 #include "sink.h"
 
+void sink_text(const struct sink *s, enum sink_kind kind, char *text)
+{
+	if (s == NULL || s->line == NULL)
+		return;
+	for (unsigned char *p = (unsigned char *)text; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	s->line(s->ctx, kind, text);
+}
+
 void sink_printf(const struct sink *s, enum sink_kind kind, const char *fmt, ...)
 {
 	char line[2048];

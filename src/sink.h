@@ -26,6 +26,8 @@ struct sink {
 	void *ctx;
 };
 
+/* Hand a line already made to the sink: control bytes in it are made '?' in place. */
+void sink_text(const struct sink *s, enum sink_kind kind, char *text);
 /* Format one line and hand it to the sink (a NULL sink drops it). */
 void sink_printf(const struct sink *s, enum sink_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -38,6 +38,12 @@
 #include "sysctl.h"
 
 #define RUNS 15
+#define WRUNS 5		/* whole-process runs: each is a fork and exec */
+#define OWN 1000	/* the session's own sockets, joined with the table */
+
+static const char *sockplay;	/* $SOCKPLAY: the program, for whole-process figures */
+static char script_net[] = "/tmp/sockplay-bench-netXXXXXX";
+static char script_net10[] = "/tmp/sockplay-bench-net10XXXXXX";
 #define NPORTS 8	/* listeners: spread the 4-tuples, keep connect() cheap */
 
 static double now(void)
@@ -79,10 +85,15 @@ static void plain_read(void)
 	}
 }
 
-/* Run argv with output to /dev/null; -1 if it cannot run. */
-static int run_quiet(char *const argv[])
+/*
+ * Run argv as a whole process, output to /dev/null (stdin from `in` when
+ * not NULL): -1 if it cannot run; *peak_kib its peak memory (ru_maxrss, the
+ * kernel's VmHWM) when peak_kib is not NULL.
+ */
+static int run_measured(char *const argv[], const char *in, long *peak_kib)
 {
 	pid_t pid = fork();
+	struct rusage ru;
 	int st;
 
 	if (pid == 0) {
@@ -90,12 +101,26 @@ static int run_quiet(char *const argv[])
 
 		dup2(fd, 1);
 		dup2(fd, 2);
+		if (in) {
+			int ifd = open(in, O_RDONLY);
+
+			if (ifd < 0)
+				_exit(127);
+			dup2(ifd, 0);
+		}
 		execvp(argv[0], argv);
 		_exit(127);
 	}
-	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+	if (pid < 0 || wait4(pid, &st, 0, &ru) < 0)
 		return -1;
+	if (peak_kib)
+		*peak_kib = ru.ru_maxrss;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static int run_quiet(char *const argv[])
+{
+	return run_measured(argv, NULL, NULL);
 }
 
 static int listener(int port)
@@ -185,6 +210,110 @@ static void grow(const int *lfd, int port, int total, int *est, int *tw)
 	}
 }
 
+/* n of the session's own sockets: UDP, bound on loopback, so the join has work. */
+static void own_sockets(struct socktab *tab, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct sock *s = sock_open(tab, NULL, AF_INET, SOCK_DGRAM);
+		struct endpoint ep = { .family = AF_INET, .port = (uint16_t)(5000 + i) };
+
+		if (s == NULL)
+			return;
+		ep.addr[0] = 127;
+		ep.addr[3] = 1;
+		sock_bind(s, &ep);
+	}
+}
+
+/* The two scripts the program runs: one `net tcp` (every TCP row printed), and ten `net`. */
+static void scripts_write(void)
+{
+	int fd = mkstemp(script_net), fd10 = mkstemp(script_net10);
+
+	if (fd < 0 || fd10 < 0 || write(fd, "net tcp\n", 8) != 8) {
+		sockplay = NULL;
+		return;
+	}
+	for (int i = 0; i < 10; i++)
+		if (write(fd10, "net\n", 4) != 4)
+			sockplay = NULL;
+	close(fd);
+	close(fd10);
+}
+
+static double median_of(char *const argv[], const char *in, int runs, long *peak)
+{
+	double t[WRUNS];
+
+	for (int i = 0; i < runs; i++) {
+		double t0 = now();
+
+		if (run_measured(argv, in, peak) < 0)
+			return -1;
+		t[i] = now() - t0;
+	}
+	return median(t, runs);
+}
+
+/*
+ * Whole processes, like with like, the same rows printed: sockplay's `net
+ * tcp` against a bare read of the same source (cat of /proc/net/tcp*),
+ * sockplay's sock_diag path against ss -tan, and the peak memory of ten
+ * `net` in one session.  At 1k, 10k, 50k and 200k entries.
+ */
+static int whole_process_table(const int *lfd, int port, int *est, int *tw)
+{
+	static const int sizes[] = { 1000, 10000, 50000, 200000 };
+	char *cat[] = { "cat", "/proc/net/tcp", "/proc/net/tcp6", NULL }, *ss[] = { "ss", "-tan", NULL };
+	char *proc[] = { (char *)sockplay, "--source", "proc", "--batch", "-", NULL };
+	char *diag[] = { (char *)sockplay, "--source", "diag", "--batch", "-", NULL };
+	char *autom[] = { (char *)sockplay, "--batch", "-", NULL };
+	int fail = 0;
+
+	printf("\nwhole processes, every TCP row printed to /dev/null (medians of %d runs)\n", WRUNS);
+	printf("%-8s %9s %9s %7s %9s %9s %8s %12s\n", "entries", "cat ms", "net/proc", "ratio",
+	       "ss -tan", "net/diag", "ss/diag", "peak 10 net");
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		double c, p, s, d;
+		long peak = 0;
+
+		struct procnet now_pn;
+
+		if (*est + *tw < sizes[k])
+			grow(lfd, port, sizes[k], est, tw);
+		/* the table as it is (TIME_WAIT of the first sizes may have ended) */
+		procnet_init(&now_pn, NULL);
+		procnet_read(&now_pn, PN_ALL);
+		c = median_of(cat, NULL, WRUNS, NULL);
+		p = median_of(proc, script_net, WRUNS, NULL);
+		s = median_of(ss, NULL, WRUNS, NULL);
+		d = median_of(diag, script_net, WRUNS, NULL);
+		median_of(autom, script_net10, 1, &peak);
+		if (c < 0 || p < 0 || d < 0) {
+			printf("  sockplay could not run: no whole-process figures\n");
+			return 1;
+		}
+		printf("%-8zu %9.2f %9.2f %6.2fx %9.2f %9.2f %7.2fx %8.1f MiB\n", now_pn.n, c * 1e3, p * 1e3,
+		       p / c, s * 1e3, d * 1e3, s / d, (double)peak / 1024);
+		procnet_free(&now_pn);
+		if (p / c > 1.25) {
+			printf("  target missed: net on /proc is %.2fx the bare read (target <= 1.25x)\n", p / c);
+			fail = 1;
+		}
+		if (s > 0 && s / d < 1.8) {
+			printf("  target missed: net on sock_diag is %.2fx faster than ss -tan (target >= 1.8x)\n",
+			       s / d);
+			fail = 1;
+		}
+		if ((sizes[k] <= 50000 && peak >= 16 * 1024) || peak >= 64 * 1024) {
+			printf("  target missed: peak %.1f MiB after ten net (target < %d MiB)\n",
+			       (double)peak / 1024, sizes[k] <= 50000 ? 16 : 64);
+			fail = 1;
+		}
+	}
+	return fail;
+}
+
 int main(void)
 {
 	static const int sizes[] = { 1000, 10000, 50000 };
@@ -197,6 +326,7 @@ int main(void)
 	int have_ss = access("/usr/bin/ss", X_OK) == 0 || access("/bin/ss", X_OK) == 0;
 	int have_netstat = access("/usr/bin/netstat", X_OK) == 0 || access("/bin/netstat", X_OK) == 0;
 
+	sockplay = getenv("SOCKPLAY");
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
 		rl.rlim_cur = rl.rlim_max = 60000;
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -221,6 +351,8 @@ int main(void)
 	procnet_init(&pn, NULL);
 	procnet_init(&dpn, NULL);
 	socktab_init(&tab);
+	own_sockets(&tab, OWN);
+	scripts_write();
 
 	printf("%-8s %9s %9s %7s %9s %7s %9s %7s %9s %8s %9s\n", "entries", "floor ms", "refresh", "ratio",
 	       "ss -tan", "ratio", "netstat", "ratio", "diag", "ss/diag", "memory");
@@ -297,8 +429,12 @@ int main(void)
 		if (pn.malformed)
 			printf("  %zu malformed lines\n", pn.malformed);
 	}
-	printf("refresh = procnet_read + netview_build; floor = read(2) of the same files; "
-	       "medians of %d runs\n", RUNS);
+	printf("refresh = procnet_read + netview_build, with %d own sockets to join; floor = read(2) "
+	       "of the same files; medians of %d runs\n", OWN, RUNS);
+	if (sockplay)
+		fail |= whole_process_table(lfd, port, &est, &tw);
+	unlink(script_net);
+	unlink(script_net10);
 	netview_free(&nv);
 	procnet_free(&pn);
 	procnet_free(&dpn);
