@@ -172,7 +172,8 @@ CMD_HANDLER(cmd_net)
 	if (s == NULL)
 		return 0;
 	cmd_join(cl, 1, words, sizeof words);
-	if (session_refresh_net(s) < 0) {
+	/* only the tables the filter can match: `net tcp` reads no UDP */
+	if (session_refresh_net_mask(s, f.protos == 1 ? PN_TCPS : f.protos == 2 ? PN_UDPS : PN_ALL) < 0) {
 		snprintf(line, sizeof line, "net(%s)", words);
 		cmd_report(s, o, line, -1, errno);
 		return 0;

@@ -125,11 +125,16 @@ void session_stop(struct session *s)
 
 int session_refresh_net(struct session *s)
 {
+	return session_refresh_net_mask(s, PN_ALL);
+}
+
+int session_refresh_net_mask(struct session *s, unsigned mask)
+{
 	double t0;
 	size_t tcp_n;
 
 	if (s->source == SRC_DIAG || (s->source == SRC_AUTO && s->using_diag)) {
-		if (sockdiag_read(&s->pn, PN_ALL, 0) == 0) {
+		if (sockdiag_read(&s->pn, mask, 0) == 0) {
 			s->using_diag = true;
 			return netview_build(&s->nv, &s->pn, &s->socks);
 		}
@@ -138,7 +143,7 @@ int session_refresh_net(struct session *s)
 		s->using_diag = false;
 	}
 	if (s->source == SRC_PROC)
-		return procnet_read(&s->pn, PN_ALL) < 0 ? -1 : netview_build(&s->nv, &s->pn, &s->socks);
+		return procnet_read(&s->pn, mask) < 0 ? -1 : netview_build(&s->nv, &s->pn, &s->socks);
 	/*
 	 * auto: TCP from /proc, UDP from sock_diag (the kernel prints
 	 * /proc/net/udp in time quadratic in the number of sockets).  A /proc
@@ -146,14 +151,14 @@ int session_refresh_net(struct session *s)
 	 * entries are good, so nothing is read twice.
 	 */
 	t0 = ev_time();
-	if (procnet_read(&s->pn, PN_TCPS) < 0)
+	if (procnet_read(&s->pn, mask & PN_TCPS) < 0)
 		return -1;
-	if (ev_time() - t0 > AUTO_DIAG_COST)
+	if ((mask & PN_TCPS) && ev_time() - t0 > AUTO_DIAG_COST)
 		s->using_diag = true;
 	tcp_n = s->pn.n;
-	if (sockdiag_read(&s->pn, PN_UDPS | PN_APPEND, 0) < 0) {
+	if ((mask & PN_UDPS) && sockdiag_read(&s->pn, (mask & PN_UDPS) | PN_APPEND, 0) < 0) {
 		s->pn.n = tcp_n;	/* what a failed dump added is not to be trusted */
-		if (procnet_read(&s->pn, PN_UDPS | PN_APPEND) < 0)
+		if (procnet_read(&s->pn, (mask & PN_UDPS) | PN_APPEND) < 0)
 			return -1;
 	}
 	return netview_build(&s->nv, &s->pn, &s->socks);
@@ -505,9 +510,12 @@ void session_transcript_output(struct session *s, enum sink_kind kind, const cha
 {
 	char line[1200];
 	const char *pre = sink_prefix(kind);
-	int n = snprintf(line, sizeof line, "#%s%s%s\n", *pre == ' ' || (!*pre && *text == ' ') ? "" : " ",
-			 pre, text);
+	int n;
 
+	if (s->transcript_fd < 0 || s->transcript_failed)
+		return;	/* nothing to write to: no formatting either (50,000 rows of net) */
+	n = snprintf(line, sizeof line, "#%s%s%s\n", *pre == ' ' || (!*pre && *text == ' ') ? "" : " ",
+		     pre, text);
 	transcript_write(s, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 

@@ -180,5 +180,7 @@ void session_note_timewait_ends(struct session *s);
 
 /* Re-read the kernel table and join it with the sockets: 0 or -1 (errno). */
 int session_refresh_net(struct session *s);
+/* The same, reading only the tables in mask (PN_TCPS, PN_UDPS): `net tcp` needs no UDP. */
+int session_refresh_net_mask(struct session *s, unsigned mask);
 
 #endif
