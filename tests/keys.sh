@@ -96,6 +96,7 @@ if [ -n "$f1" ] && [ "$f1" != "$f2" ] && [ "$f1" = "$f3" ]; then ok; else bad "J
 
 # PgUp scrolls the log back, End returns; Ctrl-L redraws
 keys PPage; sleep 0.2; never "bind(s22, 127.0.0.1:9115) = 0"
+expect "LOG  (scrolled: End returns)"
 keys End; expect "bind(s22, 127.0.0.1:9115) = 0"
 keys C-l; expect "KERNEL"
 # F1 and ? open help; / opens the filter prompt

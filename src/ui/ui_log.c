@@ -87,6 +87,8 @@ static void log_draw(struct ui *ui, const struct rect *r)
 			y--;
 		}
 	}
+	/* scrolled back: the newer rows below the pane */
+	pane_more(r, 0, ui->lg.scroll);
 }
 
 const struct pane_ops pane_log = { "log", log_draw };
