@@ -253,18 +253,50 @@ static const char *ss_state(const struct pn_entry *e)
 }
 
 /* The panel and ss -tanuo agree on the same sockets. */
-/* Write root/net/tcp holding the header and, when tw is set, a TIME_WAIT of that 4-tuple. */
-static void write_tcp_fixture(const char *root, const struct sock *tw)
+/* A fixture /proc root in /tmp: root/net/ made, its four files written by the test. */
+static const char *const fixture_files[] = { "tcp", "tcp6", "udp", "udp6" };
+
+static void fixture_make(char *root)
 {
-	static const char *const files[] = { "tcp", "tcp6", "udp", "udp6" };
+	char path[700];
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(path, sizeof path, "%s/net", root);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+}
+
+/* root/net/FILE with the kernel's header line, open for the test's rows */
+static FILE *fixture_file(const char *root, size_t i)
+{
 	char path[700];
 	FILE *f;
 
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(path, sizeof path, "%s/net/%s", root, files[i]);
-		ck_assert_ptr_nonnull(f = fopen(path, "w"));
-		fprintf(f, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
-			"   uid  timeout inode\n");
+	snprintf(path, sizeof path, "%s/net/%s", root, fixture_files[i]);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fprintf(f, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
+		"   uid  timeout inode\n");
+	return f;
+}
+
+static void fixture_remove(const char *root)
+{
+	char path[700];
+
+	for (size_t i = 0; i < sizeof fixture_files / sizeof fixture_files[0]; i++) {
+		snprintf(path, sizeof path, "%s/net/%s", root, fixture_files[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof path, "%s/net", root);
+	rmdir(path);
+	rmdir(root);
+}
+
+/* The table: empty, or with a TIME_WAIT of tw's 4-tuple. */
+static void write_tcp_fixture(const char *root, const struct sock *tw)
+{
+	for (size_t i = 0; i < sizeof fixture_files / sizeof fixture_files[0]; i++) {
+		FILE *f = fixture_file(root, i);
+
 		if (tw && i == 0) {
 			uint32_t l, r;
 
@@ -282,7 +314,7 @@ static void write_tcp_fixture(const char *root, const struct sock *tw)
 START_TEST(timewait_end_is_told)
 {
 	struct tsess t;
-	char root[] = "/tmp/sockplay-twXXXXXX", path[700];
+	char root[] = "/tmp/sockplay-twXXXXXX";
 	const struct sock *a;
 	int p = tport(70);
 	const char *first;
@@ -296,9 +328,7 @@ START_TEST(timewait_end_is_told)
 	RUN_OK(&t, "accept l a");
 	RUN_OK(&t, "close a");
 	a = socktab_find_any(&t.s.socks, "a");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	snprintf(path, sizeof path, "%s/net", root);
-	ck_assert_int_eq(mkdir(path, 0700), 0);
+	fixture_make(root);
 	/* the table as a fixture: a's TIME_WAIT there, then gone */
 	t.s.source = SRC_PROC;
 	snprintf(t.s.pn.root, sizeof t.s.pn.root, "%s", root);
@@ -313,15 +343,7 @@ START_TEST(timewait_end_is_told)
 	first = strstr(t.out.buf, "ended");
 	session_note_timewait_ends(&t.s);
 	ck_assert_ptr_null(strstr(first + 1, "ended"));	/* once */
-	for (size_t i = 0; i < 4; i++) {
-		static const char *const files[] = { "tcp", "tcp6", "udp", "udp6" };
-
-		snprintf(path, sizeof path, "%s/net/%s", root, files[i]);
-		unlink(path);
-	}
-	snprintf(path, sizeof path, "%s/net", root);
-	rmdir(path);
-	rmdir(root);
+	fixture_remove(root);
 	tsess_free(&t);
 }
 END_TEST
@@ -352,15 +374,9 @@ END_TEST
 /* A table of n TIME_WAIT lines in root/net/tcp (the other files empty). */
 static void write_big_fixture(const char *root, int n)
 {
-	static const char *const files[] = { "tcp", "tcp6", "udp", "udp6" };
-	char path[700];
-	FILE *f;
+	for (size_t i = 0; i < sizeof fixture_files / sizeof fixture_files[0]; i++) {
+		FILE *f = fixture_file(root, i);
 
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(path, sizeof path, "%s/net/%s", root, files[i]);
-		ck_assert_ptr_nonnull(f = fopen(path, "w"));
-		fprintf(f, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
-			"   uid  timeout inode\n");
 		for (int k = 0; i == 0 && k < n; k++)
 			fprintf(f, "%4d: 0100007F:%04X 0100007F:1F90 06 00000000:00000000 03:00001770 00000000"
 				"     0        0 0 3 0000000000000000\n", k, 10000 + k % 50000);
@@ -372,13 +388,11 @@ static void write_big_fixture(const char *root, int n)
 START_TEST(repeated_net_is_bounded)
 {
 	struct tsess t;
-	char root[] = "/tmp/sockplay-bigXXXXXX", path[700];
+	char root[] = "/tmp/sockplay-bigXXXXXX";
 	size_t kept = 0;
 
 	tsess_init(&t);
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	snprintf(path, sizeof path, "%s/net", root);
-	ck_assert_int_eq(mkdir(path, 0700), 0);
+	fixture_make(root);
 	write_big_fixture(root, 20000);
 	t.s.source = SRC_PROC;
 	snprintf(t.s.pn.root, sizeof t.s.pn.root, "%s", root);
@@ -391,15 +405,7 @@ START_TEST(repeated_net_is_bounded)
 	}
 	/* 20,000 rows of ~90 bytes printed ten times; kept: a few KiB each */
 	ck_assert_uint_lt(kept, 10 * 5000);
-	for (size_t i = 0; i < 4; i++) {
-		static const char *const files[] = { "tcp", "tcp6", "udp", "udp6" };
-
-		snprintf(path, sizeof path, "%s/net/%s", root, files[i]);
-		unlink(path);
-	}
-	snprintf(path, sizeof path, "%s/net", root);
-	rmdir(path);
-	rmdir(root);
+	fixture_remove(root);
 	tsess_free(&t);
 }
 END_TEST

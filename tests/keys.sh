@@ -7,32 +7,14 @@ set -u
 : "${top_srcdir:=..}"
 : "${SOCKPLAY:=../src/sockplay}"
 . "$top_srcdir/tests/testlib.sh"
-command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
-"$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>&1 || skip "no sandbox here"
+. "$top_srcdir/tests/tmuxlib.sh"
 
-sock="$tmp/tmux.sock"
-T() { tmux -S "$sock" "$@"; }
-cleanup='T kill-server 2>/dev/null'
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; T capture-pane -t "$S" -p | sed 's/^/    | /'; }
 start() {	# NAME COLS ROWS: sockplay in a fresh session, in $tmp/NAME
 	S=$1
 	mkdir -p "$tmp/$1"
 	T new-session -d -s "$1" -x "$2" -y "$3" -c "$tmp/$1" \
 		"env LC_ALL=C.UTF-8 XDG_STATE_HOME=$tmp/$1/state $SOCKPLAY --sandbox; echo EXIT=\$?; sleep 60"
 }
-wait_for() {	# TEXT [SECONDS]
-	i=0 limit=$(( ${2:-5} * 20 ))
-	while [ $i -lt $limit ]; do
-		T capture-pane -t "$S" -p | grep -qF -- "$1" && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-expect() { if wait_for "$1" "${2:-5}"; then ok; else bad "screen never showed '$1'"; fi; }
-never() { if T capture-pane -t "$S" -p | grep -qF -- "$1"; then bad "screen shows '$1'"; else ok; fi; }
-keys() { T send-keys -t "$S" "$@"; }
-pid_of() { pgrep -P "$(T list-panes -t "$1" -F '#{pane_pid}')" -x sockplay; }
 
 start k 100 40
 expect "Welcome to sockplay"

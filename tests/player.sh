@@ -11,31 +11,14 @@ set -u
 : "${SOCKPLAY_LESSONS:=../data/lessons}"
 . "$top_srcdir/tests/testlib.sh"
 export SOCKPLAY_LESSONS
-command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
-"$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>&1 || skip "no sandbox here"
+. "$top_srcdir/tests/tmuxlib.sh"
 
-sock="$tmp/tmux.sock"
-T() { tmux -S "$sock" "$@"; }
-cleanup='T kill-server 2>/dev/null'
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; T capture-pane -t "$S" -p | sed 's/^/    | /'; }
 start() {	# NAME COLS ROWS ARGS...
 	S=$1 cols=$2 rows=$3
 	shift 3
 	T new-session -d -s "$S" -x "$cols" -y "$rows" \
 		"env LC_ALL=C.UTF-8 XDG_STATE_HOME=$tmp/state-$S $SOCKPLAY $*; echo EXIT=\$?; sleep 60"
 }
-screen() { T capture-pane -t "$S" -p; }
-wait_for() {
-	i=0 limit=$(( ${2:-5} * 20 ))
-	while [ $i -lt $limit ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-expect() { if wait_for "$1" "${2:-5}"; then ok; else bad "screen never showed '$1'"; fi; }
-keys() { T send-keys -t "$S" "$@"; }
 
 # play LANG [quick]: run the open lesson to its end with the keys the screen
 # shows; check every prediction (quick: not what shows after the answer, a

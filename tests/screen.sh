@@ -6,14 +6,7 @@ set -u
 : "${top_srcdir:=..}"
 : "${SOCKPLAY:=../src/sockplay}"
 . "$top_srcdir/tests/testlib.sh"
-command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
-"$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>&1 || skip "no sandbox here"
-
-sock="$tmp/tmux.sock"
-T() { tmux -S "$sock" "$@"; }
-cleanup='T kill-server 2>/dev/null'
-# this script's bad() also shows the screen it saw
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; T capture-pane -t "$S" -p | sed 's/^/    | /'; }
+. "$top_srcdir/tests/tmuxlib.sh"
 
 # start NAME COLS ROWS [ENV...]: sockplay in a fresh session; after it exits
 # the pane shows EXIT=<status>.
@@ -22,18 +15,6 @@ start() {
 	T new-session -d -s "$1" -x "$2" -y "$3" \
 		"env LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$tmp/state $4 $SOCKPLAY --sandbox; echo EXIT=\$?; sleep 60"
 }
-# wait_for TEXT [SECONDS]: poll the pane until it contains TEXT
-wait_for() {
-	i=0 limit=$(( ${2:-5} * 20 ))
-	while [ $i -lt $limit ]; do
-		if T capture-pane -t "$S" -p | grep -qF -- "$1"; then return 0; fi
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-expect() { if wait_for "$1" "${2:-5}"; then ok; else bad "screen never showed '$1'"; fi; }
-keys() { T send-keys -t "$S" "$@"; }
 
 start main 80 24 ""
 expect "Welcome to sockplay"

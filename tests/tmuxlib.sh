@@ -1,0 +1,30 @@
+# tmuxlib.sh: what the screen tests share.  Source it after testlib.sh: it
+# skips when tmux or the sandbox is missing, runs a private tmux server
+# (killed on exit), and gives T (tmux on that server), S (the session the
+# helpers look at), screen, wait_for, expect, never, keys and pid_of.  Each
+# test starts its sessions itself (what it runs differs from test to test).
+command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
+"$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>&1 || skip "no sandbox here"
+
+sock="$tmp/tmux.sock"
+T() { tmux -S "$sock" "$@"; }
+cleanup='T kill-server 2>/dev/null'
+S=
+# bad() also shows the screen it saw
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; [ -n "$S" ] && T capture-pane -t "$S" -p | sed 's/^/    | /'; }
+screen() { T capture-pane -t "$S" -p; }
+# wait_for TEXT [SECONDS]: poll the pane until it contains TEXT (never a bare sleep)
+wait_for() {
+	i=0 limit=$(( ${2:-5} * 20 ))
+	while [ $i -lt $limit ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+expect() { if wait_for "$1" "${2:-5}"; then ok; else bad "screen never showed '$1'"; fi; }
+never() { if screen | grep -qF -- "$1"; then bad "screen shows '$1'"; else ok; fi; }
+keys() { T send-keys -t "$S" "$@"; }
+# the program in session NAME: the pane's child, found by its parent, never by a pattern
+pid_of() { pgrep -P "$(T list-panes -t "$1" -F '#{pane_pid}')" -x sockplay; }
