@@ -194,6 +194,16 @@ static void say_row_holder(struct session *s, const struct netrow *r)
 	}
 }
 
+/* The rule on an other open, bound socket k of the session (BR_NO_MEET for any other); h gets k's view. */
+static enum br_verdict own_verdict(const struct sock *sk, const struct br_sock *n, const struct sock *k,
+				   struct br_sock *h)
+{
+	if (k == sk || k->fd < 0 || k->local.family == 0)
+		return BR_NO_MEET;
+	explain_br_sock(k, NULL, h);
+	return bindrule_bind(n, h);
+}
+
 /* Does this kernel row stand for a socket the session's own loop already put to the rule? */
 static bool row_is_open_own(const struct netrow *r)
 {
@@ -262,12 +272,8 @@ static void explain_bind_inuse(struct session *s, const struct sock *sk, const s
 	explain_br_sock(sk, ep, &n);
 	for (size_t i = 0; i < s->socks.n && found < MAX_NAMED; i++) {
 		const struct sock *k = s->socks.v[i];
-		enum br_verdict v;
+		enum br_verdict v = own_verdict(sk, &n, k, &h);
 
-		if (k == sk || k->fd < 0 || k->local.family == 0)
-			continue;
-		explain_br_sock(k, NULL, &h);
-		v = bindrule_bind(&n, &h);
 		if (!bindrule_conflicts(v))
 			continue;
 		found++;
@@ -320,12 +326,10 @@ static void bind_success(struct session *s, const struct sock *sk, const struct 
 	}
 	for (size_t i = 0; i < s->socks.n; i++) {
 		const struct sock *k = s->socks.v[i];
-		enum br_verdict v;
+		enum br_verdict v = own_verdict(sk, &n, k, &h);
 
-		if (k == sk || k->fd < 0 || k->local.family == 0)
+		if (v == BR_NO_MEET)
 			continue;
-		explain_br_sock(k, NULL, &h);
-		v = bindrule_bind(&n, &h);
 		addr_format(&k->local, a, sizeof a);
 		if (v == BR_SHARE_REUSEPORT && bindrule_same_group(&n, &h))
 			WHY(s, "%s shares %s with %s: both have SO_REUSEPORT, one group (same address, "
