@@ -9,6 +9,9 @@ command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
 sock="$tmp/tmux.sock"
 T() { tmux -S "$sock" "$@"; }
 cleanup='T kill-server 2>/dev/null'
+# one session that lives as long as the test: a server whose last session a
+# test kills exits, and a new-session racing that exit finds no server
+T new-session -d -s keep -x 20 -y 5 "sleep 3600" || bad "tmux cannot start a server"
 S=
 # bad() also shows the screen it saw
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; [ -n "$S" ] && T capture-pane -t "$S" -p | sed 's/^/    | /'; }
