@@ -176,6 +176,21 @@ expect "第 1 步，共 4 步: 端口 8888 上的 TCP 服务器"
 expect "回车：运行下一条"
 keys Enter; expect "socket(AF_INET, SOCK_STREAM) = web"
 
+# a terminal the screen cannot draw on: one clear line, exit 2 (never garbage)
+for t in dumb nosuchterm; do
+	S="term$t"
+	T new-session -d -s "$S" -x 80 -y 24 "env TERM=$t $SOCKPLAY --sandbox; echo EXIT=\$?; sleep 60"
+	expect "EXIT=2"
+	case $t in dumb) expect "cannot place the cursor" ;; *) expect "unknown terminal type 'nosuchterm'" ;; esac
+done
+
+# F10 quits as in htop and mc: it asks the same question as q
+start f10 80 24 ""
+expect "Welcome to sockplay"
+keys t; expect "= s1"
+keys F10; expect "1 socket open: quit and close it? (y/n)"
+keys y; expect "EXIT=0"
+
 # a pipe is not a terminal: a clear one-line error, exit 2
 out=$("$SOCKPLAY" </dev/null 2>&1); st=$?
 if [ $st -eq 2 ] && echo "$out" | grep -q "needs a terminal"; then ok; else bad "no-tty: exit $st: $out"; fi

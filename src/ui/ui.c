@@ -554,6 +554,8 @@ int ui_run(struct session *s, const struct ui_options *o)
 			"for scripts use --batch FILE (or --batch - for standard input)\n");
 		return 2;
 	}
+	if (!terminal_usable())
+		return 2;
 	ui = calloc(1, sizeof *ui);
 	if (ui == NULL) {
 		fprintf(stderr, "sockplay: out of memory\n");

@@ -5,6 +5,7 @@
 #ifndef SOCKPLAY_UI_H
 #define SOCKPLAY_UI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "session.h"
@@ -20,6 +21,9 @@ struct ui_options {
 
 /* Run the screen until the user quits; returns the exit status. */
 int ui_run(struct session *s, const struct ui_options *o);
+
+/* Can the screen draw here?  When not, one line on stderr says why (ui_run then exits 2). */
+bool terminal_usable(void);
 
 /* Every key binding as "KEY<TAB>COMMAND<TAB>NOTE" lines (--list-keys). */
 void keys_list(FILE *f);
