@@ -641,6 +641,11 @@ void lesson_paths_free(char **paths)
 	free(paths);
 }
 
+bool lesson_is_path(const char *which)
+{
+	return strchr(which, '/') != NULL;
+}
+
 char *lesson_find(char **paths, const char *which)
 {
 	bool num = which[0] && strspn(which, "0123456789") == strlen(which);

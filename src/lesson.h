@@ -81,6 +81,8 @@ const char *lesson_lang(const char *want);
 /* The lesson files of a language, sorted by number: paths, NULL-terminated. */
 char **lesson_paths(const char *dir, const char *lang);
 void lesson_paths_free(char **paths);
+/* Does which name a lesson file by path (a teacher's own)?  Any name with a slash does. */
+bool lesson_is_path(const char *which);
 /* Find by number ("3") or name ("restart"): the path, or NULL. */
 char *lesson_find(char **paths, const char *which);
 

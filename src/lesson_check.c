@@ -50,7 +50,7 @@ static bool wanted(const char *path, char *const *names, int nnames)
 	if (nnames == 0)
 		return true;
 	for (int i = 0; i < nnames; i++)
-		if (!strchr(names[i], '/') && lesson_find(one, names[i]))
+		if (!lesson_is_path(names[i]) && lesson_find(one, names[i]))
 			return true;
 	return false;
 }
@@ -62,7 +62,7 @@ static int names_exist(const char *dir, const char *lang, char *const *names, in
 	int bad = 0;
 
 	for (int i = 0; i < nnames; i++) {
-		bool found = strchr(names[i], '/') != NULL;
+		bool found = lesson_is_path(names[i]);
 
 		for (int li = 0; langs[li] && !found; li++) {
 			char **paths;
@@ -126,7 +126,7 @@ int lessons_check(struct session *s, const char *lang, char *const *names, int n
 		bool files_only = nnames > 0;
 
 		for (int i = 0; i < nnames; i++)
-			files_only &= strchr(names[i], '/') != NULL;
+			files_only &= lesson_is_path(names[i]);
 		if (!files_only) {
 			fprintf(errout, "sockplay: no lessons found (set SOCKPLAY_LESSONS to their directory)\n");
 			return 2;
@@ -140,7 +140,7 @@ int lessons_check(struct session *s, const char *lang, char *const *names, int n
 	s->sink = strsink_sink(&ss);
 	/* a teacher's own lesson, by path */
 	for (int i = 0; i < nnames; i++)
-		if (strchr(names[i], '/')) {
+		if (lesson_is_path(names[i])) {
 			nl++;
 			nfail += (unsigned)check_one(s, names[i], names[i], &ss, out, errout);
 		}

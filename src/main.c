@@ -201,8 +201,8 @@ static int load_lesson(const struct opts *o, struct lesson *les)
 	char **paths;
 	const char *path;
 
-	/* a teacher's own lesson, by path: any name with a slash */
-	if (strchr(o->lesson, '/')) {
+	/* a teacher's own lesson, by path */
+	if (lesson_is_path(o->lesson)) {
 		if (lesson_load(o->lesson, les, err, sizeof err) < 0) {
 			fprintf(stderr, "%s\n", err);
 			return 2;

@@ -452,8 +452,9 @@ void lesson_close(struct ui *ui)
 
 void lesson_open_named(struct ui *ui, const char *which)
 {
-	char **paths = strchr(which, '/') ? NULL : lesson_files(ui), err[1024];
-	const char *path = strchr(which, '/') ? which : paths ? lesson_find(paths, which) : NULL;
+	bool by_path = lesson_is_path(which);
+	char **paths = by_path ? NULL : lesson_files(ui), err[1024];
+	const char *path = by_path ? which : lesson_find(paths, which);
 	struct lesson *l = calloc(1, sizeof *l);
 	bool zh = ui->lp.les ? ui->lp.zh : strcmp(lesson_lang(NULL), "zh_CN") == 0;
 
