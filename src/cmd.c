@@ -327,14 +327,12 @@ struct tee {
 	size_t dropped;		/* bulk: lines not kept */
 };
 
-#define TEE_KEEP 4096
-
 static void tee_line(void *ctx, enum sink_kind kind, const char *text)
 {
 	struct tee *t = ctx;
 	struct sink s = strsink_sink(&t->out);
 
-	if (!t->stream || t->out.len < TEE_KEEP)
+	if (!t->stream || t->out.len < SESSION_OUTPUT_KEEP)
 		s.line(s.ctx, kind, text);
 	else
 		t->dropped++;

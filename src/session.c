@@ -466,20 +466,18 @@ static void transcript_record(struct session *s, const struct record *r, const c
 }
 
 /*
- * What a record keeps of its output once the transcript has it all: the
- * call line and its why-lines (export needs them), not the 50,000 rows of
- * a `net`, so a session's memory does not grow with every table it prints.
+ * Once the transcript has it all, a record keeps SESSION_OUTPUT_KEEP bytes
+ * of its output (export needs the call and why-lines): a session's memory
+ * does not grow with every table it prints.
  */
-#define RECORD_OUTPUT_KEEP 4096
-
 static void record_bound_output(struct record *r)
 {
 	size_t len = strlen(r->output), cut, lines = 0;
 	char *shrunk;
 
-	if (len <= RECORD_OUTPUT_KEEP)
+	if (len <= SESSION_OUTPUT_KEEP)
 		return;
-	for (cut = RECORD_OUTPUT_KEEP; cut > 0 && r->output[cut - 1] != '\n'; cut--)
+	for (cut = SESSION_OUTPUT_KEEP; cut > 0 && r->output[cut - 1] != '\n'; cut--)
 		;
 	for (const char *p = r->output + cut; *p; p++)
 		lines += *p == '\n';

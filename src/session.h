@@ -142,6 +142,12 @@ void session_transcript_comment(struct session *s, const char *text);
 /* fsync and close the transcript: 0, or -1 (and transcript_error) when it failed. */
 int session_transcript_close(struct session *s);
 /*
+ * What a record keeps of a command's output, in bytes: the call line and its
+ * why-lines, never the 50,000 rows of a `net` (the transcript has them all).
+ */
+#define SESSION_OUTPUT_KEEP 4096
+
+/*
  * Append a record (the runner does, after each command that ran) and
  * write it to the transcript: the line, with its outcome as an expectation
  * when the verb replays (CMDF_REPLAY) and it had none, then its output as
