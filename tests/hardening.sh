@@ -102,7 +102,10 @@ for sig in TERM INT HUP; do
 	printf 'tcp\ntcp\ntcp\ntcp\nwait 30\n' >"$tmp/wait.spl"
 	$SB --batch "$tmp/wait.spl" >"$tmp/out.$sig" 2>&1 &
 	pid=$!
-	i=0; while [ $i -lt 100 ] && [ "$(grep -c '^socket' "$tmp/out.$sig")" -lt 4 ]; do sleep 0.05; i=$((i + 1)); done
+	# until the four lines are out (the file may not exist yet: the child makes it)
+	i=0 n=0
+	while [ $i -lt 100 ] && [ "${n:-0}" -lt 4 ]; do
+		sleep 0.05; i=$((i + 1)); n=$(grep -c '^socket' "$tmp/out.$sig" 2>/dev/null); done
 	kill -"$sig" $pid
 	wait $pid 2>/dev/null
 	if [ "$(grep -c '^socket' "$tmp/out.$sig")" -eq 4 ]; then ok; else bad "SIG$sig lost batch output"; cat "$tmp/out.$sig"; fi
