@@ -76,6 +76,11 @@ const struct cmd_entry cmd_table[] = {
 	  .help = "show the kernel table: tcp udp own STATE :PORT ADDR:PORT ->ADDR:PORT",
 	  .min_args = 0, .max_args = CMD_MAXARGS - 1, .flags = R | CMDF_BULK, .args = "FFFFFFFFFFFFFFF",
 	  .exec = cmd_net, .no_export = "the kernel table is sockplay's view" },
+	{ .name = "wire", .usage = "wire [FILTER...] | wire save [-f] FILE | wire clear",
+	  .help = "the packets so far, under their calls: NAME from NAME to NAME tcp udp icmp "
+		  "syn fin rst ack psh data last late",
+	  .min_args = 0, .max_args = CMD_MAXARGS - 1, .flags = R | CMDF_BULK, .args = "-", .file_word = "save",
+	  .exec = cmd_wire, .no_export = "the packets are sockplay's capture" },
 	{ .name = "export", .usage = "export c [-f] FILE|-",
 	  .help = "write the session's calls as a C program (-f: overwrite; -: standard output)",
 	  .min_args = 2, .max_args = 3, .flags = CMDF_FILE, .args = "---", .exec = cmd_export },
@@ -382,6 +387,8 @@ static void run_parsed(struct session *s, const struct cmd_line *cl, struct outc
 		sink_printf(&s->sink, SINK_ERROR, "%s", err);
 		return;
 	}
+	/* packets that came since the last call are a timer's: told before this one */
+	session_wire_call_begins(s, c);
 	if (bulk) {
 		/* the line first, then its output as it comes (it replays with no expectation) */
 		session_transcript_line(s, cl);
@@ -390,6 +397,9 @@ static void run_parsed(struct session *s, const struct cmd_line *cl, struct outc
 	s->sink = (struct sink){ tee_line, &t };
 	if (c->exec(s, cl, o, err, errlen) < 0)
 		o->usage = true;
+	else
+		/* the packets the call sent, after its why-lines */
+		session_wire_call_ends(s, c->args && c->args[0] == 'S' && cl->argc > 1 ? cl->argv[1] : NULL);
 	s->sink = t.next;
 	if (t.dropped) {
 		struct sink keep = strsink_sink(&t.out);
@@ -556,6 +566,14 @@ int cmd_run_line(struct session *s, const char *text, struct cmd_result *r)
 	if (s->hooks.after)
 		s->hooks.after(s->hooks.ctx, r);
 	return r->status;
+}
+
+bool cmd_writes_files(const struct cmd_line *cl)
+{
+	const struct cmd_entry *c = cl->cmd;
+
+	return c && ((c->flags & CMDF_FILE) ||
+		     (c->file_word && cl->argc > 1 && strcmp(cl->argv[1], c->file_word) == 0));
 }
 
 int cmd_run(struct session *s, const char *text, struct outcome *o)

@@ -103,7 +103,11 @@ struct cmd_entry {
 	/* Write the record as C (export.c); NULL: not exported, said in a comment. */
 	void (*emit)(struct export_ctx *x, const struct record *r);
 	const char *no_export;	/* with emit NULL: why ("only sockplay's sandbox may do this") */
+	const char *file_word;	/* with this first word it touches files, as CMDF_FILE ("save") */
 };
+
+/* The line touches files (CMDF_FILE, or its row's file_word): a lesson may not. */
+bool cmd_writes_files(const struct cmd_line *cl);
 
 /* Every command, in help order; terminated by a NULL name. */
 extern const struct cmd_entry cmd_table[];

@@ -47,6 +47,7 @@ CMD_HANDLER(cmd_sysctl);
 CMD_HANDLER(cmd_addr);
 CMD_HANDLER(cmd_reset);
 CMD_HANDLER(cmd_net);
+CMD_HANDLER(cmd_wire);
 CMD_HANDLER(cmd_help);
 CMD_HANDLER(cmd_export);
 

@@ -153,6 +153,8 @@ CMD_HANDLER(cmd_reset)
 		sink_printf(&s->sink, SINK_WHY, "%s", msg);
 		return 0;
 	}
+	if (s->sandboxed && s->wire && session_wire_start(s) < 0)
+		sink_printf(&s->sink, SINK_INFO, "no capture in the new namespace: %s", s->wire_why);
 	cmd_report(s, o, "reset()", 0, 0);
 	sink_printf(&s->sink, SINK_INFO, "closed %zu socket%s%s", open, open == 1 ? "" : "s",
 		    s->sandboxed ? "; fresh network namespace: no TIME_WAIT, default settings" : "");

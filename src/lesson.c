@@ -292,7 +292,7 @@ static int command_line(struct loader *ld, char *t)
 	if (r == 1)
 		return fail(ld, "'$' with no command");
 	/* lessons are data: nothing in one may touch a file */
-	if (cl.cmd->flags & CMDF_FILE)
+	if (cmd_writes_files(&cl))
 		return fail(ld, "'%s' writes files: a lesson may not use it", cl.cmd->name);
 	if (cl.expect.kind == EXPECT_NONE && ld->pending_q)
 		return fail(ld, "the command after 'predict:' (line %u) needs an expectation (=> ...)",

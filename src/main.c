@@ -55,6 +55,8 @@ static void usage(FILE *f)
 		"      --source SRC     read the kernel table from proc (/proc/net), diag\n"
 		"                       (NETLINK_SOCK_DIAG) or auto (proc, diag when\n"
 		"                       a refresh gets slow; the default)\n"
+		"      --no-wire        do not capture the packets on loopback (the wire\n"
+		"                       pane, `wire` and the wire: lines after each call)\n"
 		"  -h, --help           show this help and exit\n"
 		"  -V, --version        show the version and exit\n"
 		"\n"
@@ -93,7 +95,7 @@ static void die_usage(const char *msg)
 /* What the command line asked for. */
 struct opts {
 	const char *batch, *lesson, *lang, *transcript, *export;
-	bool list_lessons, list_keys, check_lessons, want_sandbox;
+	bool list_lessons, list_keys, check_lessons, want_sandbox, no_wire;
 	double interval;
 	enum net_source source;
 };
@@ -151,6 +153,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		{ "transcript", required_argument, NULL, 't' },
 		{ "export-c", required_argument, NULL, 'e' },
 		{ "source", required_argument, NULL, 'S' },
+		{ "no-wire", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -173,6 +176,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case 's': o->want_sandbox = true; break;
 		case 'i': o->interval = parse_interval(optarg); break;
 		case 'S': o->source = parse_source(optarg); break;
+		case 'W': o->no_wire = true; break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -332,6 +336,10 @@ int main(int argc, char **argv)
 	session_init(&s, EV_DEFAULT, (struct sink){ NULL, NULL });
 	s.sandboxed = in_sandbox;
 	s.source = o.source;
+	if (o.no_wire)
+		snprintf(s.wire_why, sizeof s.wire_why, "the capture is off (--no-wire)");
+	else
+		session_wire_start(&s);	/* without the right, wire_why says how to get it */
 	if (o.transcript && session_transcript_open(&s, o.transcript) < 0) {
 		fprintf(stderr, "sockplay: %s: %s\n", o.transcript, strerror(errno));
 		status = 2;

@@ -45,6 +45,7 @@ void session_free(struct session *s)
 	free(s->records);
 	free(s->context);
 	free(s->tw_seen);
+	session_wire_stop(s);
 	socktab_free(&s->socks);
 	netview_free(&s->nv);
 	procnet_free(&s->pn);
@@ -558,6 +559,8 @@ void session_record(struct session *s, const struct cmd_line *cl, const struct o
 	r->sock = *rs;
 	r->addr = o->addr;
 	snprintf(r->created, sizeof r->created, "%s", created);
+	r->serial = s->serial;
+	r->started = s->call_started;
 	s->nrecords++;
 	/* a replayed transcript checks the kernel still answers the same */
 	if ((cl->cmd->flags & CMDF_REPLAY) && cl->expect.kind == EXPECT_NONE) {

@@ -20,6 +20,7 @@
 #include "procnet.h"
 #include "sink.h"
 #include "sockets.h"
+#include "wire.h"
 
 /* Where the kernel table comes from. */
 enum net_source {
@@ -56,6 +57,8 @@ struct record {
 	char created[SOCK_NAMELEN];	/* the socket it made, or "" */
 	char *output;		/* the transcript lines it produced, '\n'-separated */
 	char *context;		/* e.g. the lesson step it belonged to, or NULL */
+	unsigned serial;	/* the call's number: the cause of the packets it sent */
+	double started;		/* wall-clock seconds when it began (pcap's clock) */
 };
 
 /*
@@ -92,6 +95,12 @@ struct session {
 	unsigned *tw_seen;	/* serials of the sockets whose TIME_WAIT was in the last table, sorted */
 	size_t ntw_seen;
 	char transcript_error[160];	/* what failed, for the front end to show */
+	/* the wire: packets on loopback (NULL: no capture, wire_why says why) */
+	struct wire *wire;
+	char wire_why[200];
+	unsigned serial;	/* calls run so far: a packet's cause */
+	double call_started;	/* wall-clock seconds when the last call began (pcap's clock) */
+	size_t wire_told;	/* absolute number of the next packet to tell */
 };
 
 void session_init(struct session *s, struct ev_loop *loop, struct sink sink);
@@ -183,6 +192,27 @@ enum sock_event session_watch_event(struct session *s, const char *name, int tol
  * (SINK_EVENT, and the transcript) once.  The screen calls it per refresh.
  */
 void session_note_timewait_ends(struct session *s);
+
+/*
+ * Start capturing on loopback (the sandbox's, or the host's own-socket
+ * traffic where the program may): 0, or -1 with wire_why set.  After a
+ * `reset` in the sandbox the capture is opened again on the new loopback.
+ */
+int session_wire_start(struct session *s);
+void session_wire_stop(struct session *s);
+/*
+ * Read the packets that came while no call ran (a kernel timer: a delayed
+ * ACK, a retransmission) and tell them, marked late, under the last call.
+ * The runner calls it before each command; the screen when the capture is
+ * readable.  While a command runs (busy), it only reads.
+ */
+void session_wire_between(struct session *s);
+/* The runner, around a command: the call's number, and after it the packets it sent. */
+void session_wire_call_begins(struct session *s, const struct cmd_entry *c);
+/* subject: the socket the call was about (a packet without it is a timer's), or NULL */
+void session_wire_call_ends(struct session *s, const char *subject);
+/* The record whose call has this serial, or NULL. */
+const struct record *session_record_of(const struct session *s, unsigned serial);
 
 /* Re-read the kernel table and join it with the sockets: 0 or -1 (errno). */
 int session_refresh_net(struct session *s);

@@ -52,6 +52,8 @@ const char *sink_prefix(enum sink_kind kind)
 		return "  FAILED: ";
 	case SINK_EVENT:
 		return "event: ";
+	case SINK_WIRE:
+		return "  wire: ";
 	case SINK_CALL:
 		break;
 	}

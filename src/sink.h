@@ -19,6 +19,7 @@ enum sink_kind {
 	SINK_ERROR,	/* the command line itself was wrong */
 	SINK_FAIL,	/* the kernel did not meet the line's expectation */
 	SINK_EVENT,	/* news between commands: a connection waiting, data, FIN, RST */
+	SINK_WIRE,	/* a packet on the wire: s2 -> s1 [S] seq 0 */
 };
 
 struct sink {

@@ -63,8 +63,49 @@ void socktab_init(struct socktab *t)
 	t->next_auto = 1;
 }
 
+#define TOUCHED_MAX 4096	/* past this the reader looks at every entry: memory stays bounded */
+
+/* Note that s's addresses may have changed. */
+static void touch(struct sock *s)
+{
+	struct socktab *t = s->table;
+
+	if (t == NULL || t->touched_lost)
+		return;
+	if (t->ntouched && t->touched[t->ntouched - 1] == s->idx)
+		return;
+	if (t->ntouched == t->captouched) {
+		size_t cap = t->captouched ? t->captouched * 2 : 64;
+		size_t *v = cap <= TOUCHED_MAX ? realloc(t->touched, cap * sizeof *v) : NULL;
+
+		if (v == NULL) {
+			t->touched_lost = true;
+			t->ntouched = 0;
+			return;
+		}
+		t->touched = v;
+		t->captouched = cap;
+	}
+	t->touched[t->ntouched++] = s->idx;
+}
+
+const size_t *socktab_touched(const struct socktab *t, size_t *n, bool *lost)
+{
+	*n = t->ntouched;
+	*lost = t->touched_lost;
+	return t->touched;
+}
+
+void socktab_touched_clear(struct socktab *t)
+{
+	t->ntouched = 0;
+	t->touched_lost = false;
+}
+
 void socktab_reset(struct socktab *t)
 {
+	t->touched_lost = true;
+	t->ntouched = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->v[i]->fd >= 0)
 			close(t->v[i]->fd);
@@ -79,6 +120,8 @@ void socktab_free(struct socktab *t)
 	socktab_reset(t);
 	free(t->v);
 	t->v = NULL;
+	free(t->touched);
+	t->touched = NULL;
 	t->cap = 0;
 }
 
@@ -166,7 +209,10 @@ static struct sock *socktab_add(struct socktab *t, const char *name, int fd,
 	s->type = type;
 	s->state = SOCK_CREATED;
 	s->serial = ++t->serial;
+	s->table = t;
+	s->idx = t->n;
 	t->v[t->n++] = s;
+	touch(s);
 	return s;
 }
 
@@ -225,6 +271,7 @@ void sock_refresh(struct sock *s)
 		addr_from_sockaddr((struct sockaddr *)&ss, &s->peer);
 	if (fstat(s->fd, &st) == 0)
 		s->inode = (uint64_t)st.st_ino;
+	touch(s);
 }
 
 struct sock *sock_open(struct socktab *t, const char *name, int family, int type)
@@ -345,6 +392,7 @@ int sock_connect_finish(struct sock *s)
 		/* a failed connect leaves the socket usable only for close() */
 		s->state = s->local.family ? SOCK_BOUND : SOCK_CREATED;
 		memset(&s->peer, 0, sizeof s->peer);
+		touch(s);
 		errno = err;
 		return -1;
 	}

@@ -59,6 +59,8 @@ struct sockopt_desc {
 extern const struct sockopt_desc sock_opts[];
 const struct sockopt_desc *sock_opt_find(const char *name);
 
+struct socktab;
+
 struct sock {
 	char name[SOCK_NAMELEN];
 	int fd;			/* -1 once closed */
@@ -78,6 +80,8 @@ struct sock {
 	int state_at_close;	/* TCP: the kernel's state just before close (PN_* numbers), 0 unknown */
 	int unread_at_close;	/* TCP: bytes received but not read when it closed */
 	unsigned serial;	/* creation order, for display */
+	struct socktab *table;	/* the table it is in */
+	size_t idx;		/* its place there */
 };
 
 struct socktab {
@@ -85,12 +89,27 @@ struct socktab {
 	size_t n, cap;
 	unsigned next_auto;	/* the N of the next automatic sN */
 	unsigned serial;
+	/*
+	 * The entries whose addresses may have changed since the one reader
+	 * (the wire's index) last took them; lost: too many, or a reset, so
+	 * the reader must look at every entry again.
+	 */
+	size_t *touched;
+	size_t ntouched, captouched;
+	bool touched_lost;
 };
 
 void socktab_init(struct socktab *t);
 /* Close every open socket and forget all entries, closed ones too. */
 void socktab_reset(struct socktab *t);
 void socktab_free(struct socktab *t);
+
+/*
+ * The entries touched since the last socktab_touched_clear (see struct
+ * socktab); *lost set when the reader must look at them all.
+ */
+const size_t *socktab_touched(const struct socktab *t, size_t *n, bool *lost);
+void socktab_touched_clear(struct socktab *t);
 
 /* The open socket called name, or NULL. */
 struct sock *socktab_find(const struct socktab *t, const char *name);

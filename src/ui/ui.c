@@ -40,6 +40,8 @@ static enum role role_of(enum sink_kind kind, const char *text)
 		return R_ERROR;
 	case SINK_EVENT:
 		return R_OWN;
+	case SINK_WIRE:
+		return R_WIRE;
 	case SINK_INFO:
 		break;
 	}

@@ -25,7 +25,7 @@ struct ui;
 /* Colour roles; the theme maps each to a colour pair or, without colour, attributes. */
 enum role {
 	R_NORMAL, R_TITLE, R_HEADER, R_SELECTED, R_CALL, R_WHY, R_INFO, R_ERROR,
-	R_OWN, R_TIMEWAIT, R_FOREIGN, R_KEY, R_KEYBAR, R_DIM, R_NROLES,
+	R_OWN, R_TIMEWAIT, R_FOREIGN, R_KEY, R_KEYBAR, R_DIM, R_WIRE, R_NROLES,
 };
 void theme_init(bool use_colour);
 int theme_attr(enum role r);

@@ -29,6 +29,7 @@ static const struct {
 	[R_KEY] = { COLOR_BLACK, COLOR_WHITE, A_BOLD, A_REVERSE | A_BOLD },
 	[R_KEYBAR] = { -1, -1, 0, 0 },
 	[R_DIM] = { -1, -1, A_DIM, A_DIM },
+	[R_WIRE] = { COLOR_CYAN, -1, 0, 0 },
 };
 
 static int attrs[R_NROLES];

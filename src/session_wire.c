@@ -1,0 +1,120 @@
+/*
+ * session_wire: the capture's place in a session.  Each call gets a number
+ * (its serial); the packets read while it runs are its, told after its
+ * why-lines ("  wire: s2 -> s1 [S] seq 0"); those read between calls are
+ * a kernel timer's, told late under the last call with how long after it
+ * they came.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "cmd.h"
+#include "session.h"
+
+static double wall_now(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);	/* pcap stamps packets with this clock */
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+int session_wire_start(struct session *s)
+{
+	session_wire_stop(s);
+	s->wire = wire_open(!s->sandboxed, s->wire_why, sizeof s->wire_why);
+	s->wire_told = 0;
+	return s->wire ? 0 : -1;
+}
+
+void session_wire_stop(struct session *s)
+{
+	wire_close(s->wire);
+	s->wire = NULL;
+}
+
+/* Tell the packets not told yet, each once. */
+static void tell(struct session *s)
+{
+	size_t n, first = wire_forgotten(s->wire);
+	const struct wire_pkt *v = wire_packets(s->wire, &n);
+	char line[200];
+
+	if (s->wire_told < first)
+		s->wire_told = first;
+	for (size_t i = s->wire_told - first; i < n; i++) {
+		const struct wire_pkt *p = &v[i];
+
+		if (p->late) {
+			double after = (double)p->ts_sec + (double)p->ts_usec / 1e6 - s->call_started;
+			char head[64];
+			int k;
+
+			if (!p->between)
+				k = snprintf(head, sizeof head, "(a timer) ");
+			else if (after >= 1.0)
+				k = snprintf(head, sizeof head, "(a timer, %.1f s later) ", after);
+			else
+				k = snprintf(head, sizeof head, "(a timer, %.0f ms later) ", after * 1000);
+			if (k > 0 && (size_t)k < sizeof head) {
+				memcpy(line, head, (size_t)k);
+				wire_format(p, line + k, sizeof line - (size_t)k);
+			}
+		} else {
+			wire_format(p, line, sizeof line);
+		}
+		sink_text(&s->sink, SINK_WIRE, line);
+		if (!s->busy && p->between)
+			session_transcript_output(s, SINK_WIRE, line);
+	}
+	s->wire_told = first + n;
+}
+
+void session_wire_between(struct session *s)
+{
+	if (s->wire == NULL)
+		return;
+	if (s->busy)
+		return;	/* the call under way reads them when it ends */
+	if (wire_drain(s->wire, &s->socks, s->serial, NULL) == 0)
+		return;
+	tell(s);
+}
+
+void session_wire_call_begins(struct session *s, const struct cmd_entry *c)
+{
+	if (s->wire == NULL)
+		return;
+	session_wire_between(s);
+	/* a look at the table or the packets is not a call: the last call keeps its packets */
+	if (c->flags & (CMDF_REPLAY | CMDF_WAITS | CMDF_CLOSES | CMDF_COUNT) || c->kernel_write_args) {
+		s->serial++;
+		s->call_started = wall_now();
+	}
+}
+
+void session_wire_call_ends(struct session *s, const char *subject)
+{
+	if (s->wire == NULL)
+		return;
+	wire_drain(s->wire, &s->socks, s->serial, subject ? subject : "");
+	tell(s);
+}
+
+const struct record *session_record_of(const struct session *s, unsigned serial)
+{
+	size_t lo = 0, hi = s->nrecords;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->records[mid].serial < serial)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nrecords && s->records[lo].serial == serial ? &s->records[lo] : NULL;
+}

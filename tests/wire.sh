@@ -1,0 +1,210 @@
+#!/bin/sh
+# The wire: the packets of each call, captured on the sandbox's loopback
+# with libpcap, as an unprivileged user (nobody) where this test runs as
+# root; their names, flags, relative numbers; `wire` counts; the pcap file
+# that tcpdump reads; and the refusal where the program has no right.
+set -u
+: "${SOCKPLAY:=../src/sockplay}"
+: "${top_srcdir:=..}"
+. "$top_srcdir/tests/testlib.sh"
+SOCKPLAY=$(cd "$(dirname "$SOCKPLAY")" && pwd)/$(basename "$SOCKPLAY")	# the test runs in $tmp
+
+# as nobody when we are root: the sandbox must give an ordinary user the capture
+as_user=""
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	if ! printf 'tcp s1\n' | $as_user "$SOCKPLAY" --sandbox --batch - >"$tmp/out" 2>&1; then
+		echo "note: no unprivileged sandbox here ($(head -1 "$tmp/out")): running as root"
+		as_user=""
+	fi
+fi
+SP="$as_user $SOCKPLAY"
+cd "$tmp" || exit 99
+chmod 777 "$tmp"
+
+# has FILE LINE: the line is in the output, whole
+has() {
+	if grep -qxF -- "$2" "$1"; then ok; else bad "no line '$2'"; sed 's/^/    /' "$1"; fi
+}
+# hasnt FILE PATTERN
+hasnt() {
+	if grep -q -- "$2" "$1"; then bad "unexpected '$2'"; grep -- "$2" "$1" | sed 's/^/    /'; else ok; fi
+}
+
+# the handshake, data, the close from the client's side, the close from the server's
+cat >hs.spl <<'S'
+tcp l
+bind l 127.0.0.1:8888
+listen l
+tcp c
+connect c 127.0.0.1:8888
+wire last => 3
+wire last syn => 2
+accept l a
+send c hello
+recv a
+close c
+wire last from c fin => 1
+close a
+wire last from a fin => 1
+wire last from c ack => 1
+wire fin => 2
+wire rst => 0
+S
+$SP --sandbox --batch hs.spl >out 2>&1
+st=$?
+if [ $st -eq 0 ]; then ok; else bad "handshake script: exit $st"; cat out; fi
+has out "  wire: c -> l [S] seq 0"
+has out "  wire: l -> c [S.] seq 0 ack 1"
+has out "  wire: c -> l [.] seq 1 ack 1"
+has out "  wire: c -> a [P.] seq 1 ack 1 len 5"
+has out "  wire: a -> c [.] seq 1 ack 6"
+has out "  wire: c -> a [F.] seq 6 ack 1"
+has out "  wire: a -> c [F.] seq 1 ack 7"
+has out "  wire: c -> a [.] seq 7 ack 2"
+# the packets come after the call's own lines, not before
+if awk '/^connect\(c,/ {c=NR} /wire: c -> l \[S\]/ {w=NR} END {exit !(c && w > c)}' out; then ok; else bad "wire lines before their call"; fi
+
+# the server closes first: it is the one left in TIME_WAIT
+cat >srv.spl <<'S'
+tcp l
+bind l 127.0.0.1:8888
+listen l
+tcp c
+connect c 127.0.0.1:8888
+accept l a
+close a
+wire last from a fin => 1
+wait 0.2
+close c
+wire last from c fin => 1
+net TIME_WAIT => 1
+S
+$SP --sandbox --batch srv.spl >out 2>&1
+st=$?
+if [ $st -eq 0 ]; then ok; else bad "server closes first: exit $st"; cat out; fi
+has out "  wire: a -> c [F.] seq 1 ack 1"
+# the FIN's ACK is delayed by the kernel: a timer's packet, told during the wait
+has out "  wire: (a timer) c -> a [.] seq 1 ack 2"
+has out "  wire: c -> a [F.] seq 1 ack 2"
+if grep -q "was a .*timewait" out; then ok; else bad "TIME_WAIT not on the server's side"; cat out; fi
+
+# SO_LINGER 0: RST, no FIN, no TIME_WAIT
+cat >linger.spl <<'S'
+tcp l
+bind l 127.0.0.1:8888
+listen l
+tcp c
+connect c 127.0.0.1:8888
+accept l a
+set c linger 0
+close c
+wire last from c rst => 1
+wire last fin => 0
+net TIME_WAIT => 0
+S
+$SP --sandbox --batch linger.spl >out 2>&1
+st=$?
+if [ $st -eq 0 ]; then ok; else bad "linger 0: exit $st"; cat out; fi
+has out "  wire: c -> a [R.] seq 1 ack 1"
+
+# a closed port: RST; UDP to a closed port: ICMP, ECONNREFUSED only when connected
+cat >closed.spl <<'S'
+tcp c
+connect c 127.0.0.1:9 => ECONNREFUSED
+wire last rst to c => 1
+udp u
+sendto u 127.0.0.1:9 hi
+wire last icmp to u => 1
+sendto u 127.0.0.1:9 again => 5
+udp v
+connect v 127.0.0.1:9
+send v x => 1
+send v y => ECONNREFUSED
+wire last => 0
+wire icmp => 3
+S
+$SP --sandbox --batch closed.spl >out 2>&1
+st=$?
+if [ $st -eq 0 ]; then ok; else bad "closed ports: exit $st"; cat out; fi
+has out "  wire: c -> 127.0.0.1:9 [S] seq 0"
+has out "  wire: 127.0.0.1:9 -> c [R.] seq 0 ack 1"
+has out "  wire: u -> 127.0.0.1:9 udp len 2"
+has out "  wire: 127.0.0.1 -> u icmp port unreachable (to 127.0.0.1:9 udp)"
+has out "  wire: 127.0.0.1 -> v icmp port unreachable (to 127.0.0.1:9 udp)"
+
+# IPv6: both ends named, ICMPv6 for UDP
+cat >v6.spl <<'S'
+tcp l -6
+bind l [::1]:7777
+listen l
+tcp c -6
+connect c [::1]:7777
+wire last => 3
+udp u -6
+sendto u [::1]:9 x
+wire last icmp => 1
+S
+$SP --sandbox --batch v6.spl >out 2>&1
+st=$?
+if [ $st -eq 0 ]; then ok; else bad "IPv6: exit $st"; cat out; fi
+has out "  wire: l -> c [S.] seq 0 ack 1"
+has out "  wire: ::1 -> u icmp6 port unreachable (to [::1]:9 udp)"
+
+# wire save: a pcap file tcpdump reads, packet for packet; never over a file without -f
+printf 'tcp l\nbind l 127.0.0.1:8888\nlisten l\ntcp c\nconnect c 127.0.0.1:8888\nsend c hi\nwire save cap.pcap => 5\nwire save cap.pcap => EEXIST\n' >save.spl
+$SP --sandbox --batch save.spl >out 2>&1
+if grep -q "cap.pcap exists: give -f" out && [ -s cap.pcap ]; then ok; else bad "wire save"; cat out; fi
+if command -v tcpdump >/dev/null 2>&1; then
+	tcpdump -nr cap.pcap >dump 2>dumperr
+	if [ "$(wc -l <dump)" -eq 5 ] && grep -q "127.0.0.1.8888: Flags \[S\]" dump &&
+	   grep -q "Flags \[P.\].*length 2" dump; then ok; else bad "tcpdump -r"; cat dump dumperr; fi
+else
+	skip "tcpdump is not installed (./bootstrap installs it)"
+fi
+
+# a lesson may not save the capture: it writes a file
+mkdir -p les/en
+printf 'title: t\nstep: s\n$ wire save x.pcap\n' >les/en/01-t.lesson
+if "$SOCKPLAY" --check-lessons les/en/01-t.lesson >out 2>&1; then bad "wire save in a lesson"; cat out;
+elif grep -q "writes files" out; then ok; else bad "wire save in a lesson: message"; cat out; fi
+
+# the transcript keeps the packets as comments
+$SP --sandbox --batch hs.spl -t hs.out.spl >/dev/null 2>&1
+if grep -qxF "#  wire: c -> l [S] seq 0" hs.out.spl; then ok; else bad "transcript lacks the wire"; head -20 hs.out.spl; fi
+
+# --no-wire: no lines, and `wire` says why
+printf 'tcp l\nbind l 127.0.0.1:8888\nlisten l\ntcp c\nconnect c 127.0.0.1:8888\nwire => EPERM\n' |
+	$SP --sandbox --no-wire --batch - >out 2>&1
+if [ $? -eq 0 ] && grep -q "capture is off (--no-wire)" out; then ok; else bad "--no-wire"; cat out; fi
+hasnt out "wire: c ->"
+
+# outside the sandbox, without the right: EPERM, and the way to get it
+if [ -n "$as_user" ]; then
+	printf 'tcp c\nwire => EPERM\n' | $as_user "$SOCKPLAY" --batch - >out 2>&1
+	if [ $? -eq 0 ] && grep -q "CAP_NET_RAW: run sockplay --sandbox" out; then ok; else bad "no right"; cat out; fi
+fi
+# outside the sandbox, with the right (root): only the session's own packets
+if [ "$(id -u)" -eq 0 ]; then
+	cat >host.spl <<'S'
+tcp l
+bind l 127.0.0.1:0
+listen l
+tcp c
+connect c 127.0.0.1:$l
+wire last => 3
+S
+	"$SOCKPLAY" --batch host.spl >out 2>&1
+	if [ $? -eq 0 ]; then ok; else bad "host capture"; cat out; fi
+	hasnt out "wire: [0-9]"
+fi
+
+# bad words are refused, naming the word
+printf 'wire bogus!\n' | $SP --sandbox --batch - >out 2>&1
+if grep -q "unknown word 'bogus!'" out; then ok; else bad "bad filter"; cat out; fi
+printf 'wire from\n' | $SP --sandbox --batch - >out 2>&1
+if grep -q "'from' needs a socket name" out; then ok; else bad "from without a name"; cat out; fi
+printf 'wire s9\n' | $SP --sandbox --batch - >out 2>&1
+if grep -q "no socket named 's9'" out; then ok; else bad "unknown socket"; cat out; fi
+
+finish
