@@ -7,7 +7,8 @@
  *
  * A filter is words, all of which a packet must match: NAME (either end),
  * from NAME, to NAME, tcp, udp, icmp, syn, fin, rst, ack, psh, data (a
- * payload), last (sent by the last call), late (sent by a kernel timer).
+ * payload), last (sent by the last call), late (sent by the kernel on its
+ * own: a delayed ACK, a retransmission).
  */
 #include "config.h"
 

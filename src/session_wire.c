@@ -1,9 +1,10 @@
 /*
  * session_wire: the capture's place in a session.  Each call gets a number
  * (its serial); the packets read while it runs are its, told after its
- * why-lines ("  wire: s2 -> s1 [S] seq 0"); those read between calls are
- * a kernel timer's, told late under the last call with how long after it
- * they came.
+ * why-lines ("  wire: s2 -> s1 [S] seq 0"); those read between calls, or
+ * with none of the call's sockets at an end, the kernel sent on its own (a
+ * delayed ACK, a retransmission): told "(by the kernel)", under the last
+ * call, with how long after it they came.
  */
 #include "config.h"
 
@@ -54,11 +55,11 @@ static void tell(struct session *s)
 			int k;
 
 			if (!p->between)
-				k = snprintf(head, sizeof head, "(a timer) ");
+				k = snprintf(head, sizeof head, "(by the kernel) ");
 			else if (after >= 1.0)
-				k = snprintf(head, sizeof head, "(a timer, %.1f s later) ", after);
+				k = snprintf(head, sizeof head, "(by the kernel, %.1f s later) ", after);
 			else
-				k = snprintf(head, sizeof head, "(a timer, %.0f ms later) ", after * 1000);
+				k = snprintf(head, sizeof head, "(by the kernel, %.0f ms later) ", after * 1000);
 			if (k > 0 && (size_t)k < sizeof head) {
 				memcpy(line, head, (size_t)k);
 				wire_format(p, line + k, sizeof line - (size_t)k);

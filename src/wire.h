@@ -15,7 +15,8 @@
  * Packets are kept (the last WIRE_KEEP, with their first WIRE_SNAP bytes,
  * for `wire save`), each tagged with the serial of the call that was
  * running when it came (its cause) or, when none was, the last call and
- * the mark `late` (a kernel timer: a delayed ACK, a retransmission).
+ * the mark `late` (sent by the kernel on its own: a delayed ACK, a
+ * retransmission).
  * No I/O to any screen happens here.
  */
 #ifndef SOCKPLAY_WIRE_H
@@ -39,7 +40,7 @@ enum {
 struct wire_pkt {
 	double t;		/* seconds since the capture opened */
 	unsigned cause;		/* serial of the call it belongs to */
-	bool late;		/* a kernel timer's, not the call's: came between calls, or has none of its sockets */
+	bool late;		/* the kernel's own, not the call's: came between calls, or has none of its sockets */
 	bool between;		/* came while no call ran */
 	uint8_t proto;		/* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6 */
 	uint8_t flags;		/* TCP flags */
@@ -73,7 +74,7 @@ int wire_fd(const struct wire *w);
  * Read every packet waiting, attribute it with t's sockets, and keep it
  * under cause.  subject: the socket the running call is about (NULL: none
  * runs, the packets came between calls); a packet with neither end that
- * socket is a timer's (late), as is every packet between calls.  Returns
+ * socket is the kernel's own (late), as is every packet between calls.  Returns
  * how many were kept.
  */
 size_t wire_drain(struct wire *w, struct socktab *t, unsigned cause, const char *subject);

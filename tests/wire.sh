@@ -84,8 +84,8 @@ $SP --sandbox --batch srv.spl >out 2>&1
 st=$?
 if [ $st -eq 0 ]; then ok; else bad "server closes first: exit $st"; cat out; fi
 has out "  wire: a -> c [F.] seq 1 ack 1"
-# the FIN's ACK is delayed by the kernel: a timer's packet, told during the wait
-has out "  wire: (a timer) c -> a [.] seq 1 ack 2"
+# the FIN's ACK is delayed by the kernel: its own packet, told during the wait
+has out "  wire: (by the kernel) c -> a [.] seq 1 ack 2"
 has out "  wire: c -> a [F.] seq 1 ack 2"
 if grep -q "was a .*timewait" out; then ok; else bad "TIME_WAIT not on the server's side"; cat out; fi
 

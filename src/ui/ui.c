@@ -123,6 +123,32 @@ static void watch_cb(struct ev_loop *loop, ev_io *w, int revents)
 	kernel_refresh(sw->ui);
 }
 
+/* Packets came while no command ran: a timer's (a delayed ACK, a retransmission). */
+static void wire_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ui *ui = (struct ui *)((char *)w - offsetof(struct ui, wire_io));
+	size_t told = ui->s->wire_told;
+
+	(void)loop;
+	(void)revents;
+	session_wire_between(ui->s);
+	if (ui->s->wire_told != told)
+		kernel_refresh(ui);	/* a packet changes what the kernel holds */
+}
+
+static void wire_watch(struct ui *ui, bool on)
+{
+	if (ui->wire_armed)
+		ev_io_stop(ui->loop, &ui->wire_io);
+	ui->wire_armed = false;
+	if (!on || ui->s->wire == NULL || wire_fd(ui->s->wire) < 0)
+		return;
+	/* `reset` opens the capture again in the new namespace: its descriptor changes */
+	ev_io_init(&ui->wire_io, wire_cb, wire_fd(ui->s->wire), EV_READ);
+	ev_io_start(ui->loop, &ui->wire_io);
+	ui->wire_armed = true;
+}
+
 static void watch_stop_all(struct ui *ui)
 {
 	for (size_t i = 0; i < ui->nwatch; i++)
@@ -209,6 +235,7 @@ static void before_command(void *ctx, const struct cmd_line *cl)
 			ev_io_stop(ui->loop, &ui->watch[i].io);
 			ui->watch[i].armed = false;
 		}
+	wire_watch(ui, false);	/* the call reads its own packets when it ends */
 }
 
 static void after_command(void *ctx, const struct cmd_result *r)
@@ -230,6 +257,7 @@ static void after_command(void *ctx, const struct cmd_result *r)
 	}
 	kernel_refresh(ui);
 	watch_sync(ui, cl->argc > 1 ? cl->argv[1] : NULL);
+	wire_watch(ui, true);
 	if (!ui->quit)
 		ev_io_start(ui->loop, &ui->input);
 	ui->dirty = true;
@@ -529,6 +557,7 @@ static void watchers_start(struct ui *ui)
 	ev_timer_start(ui->loop, &ui->refresh);
 	ev_prepare_init(&ui->redraw, redraw_cb);
 	ev_prepare_start(ui->loop, &ui->redraw);
+	wire_watch(ui, true);
 }
 
 static void watchers_stop(struct ui *ui)
@@ -536,6 +565,7 @@ static void watchers_stop(struct ui *ui)
 	ui->s->hooks = (struct session_hooks){ NULL, NULL, NULL };
 	ev_io_stop(ui->loop, &ui->interrupt);
 	watch_stop_all(ui);
+	wire_watch(ui, false);
 	ev_io_stop(ui->loop, &ui->input);
 	ev_signal_stop(ui->loop, &ui->winch);
 	ev_signal_stop(ui->loop, &ui->sigint);

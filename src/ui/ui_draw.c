@@ -232,6 +232,23 @@ void ui_draw(struct ui *ui)
 		pane_sockets.draw(ui, &rs);
 	if (rk.h > 0)
 		pane_kernel.draw(ui, &rk);
+	if (ui->wire_on && rl.h > 0) {
+		/* the wire beside the log when wide, below it otherwise, and alone on a short screen */
+		struct rect rw = rl;
+
+		if (rl.w >= 120) {
+			rw.w = rl.w / 2;
+			rl.w -= rw.w + 1;
+			rw.x = rl.x + rl.w + 1;
+		} else if (rl.h >= 8) {
+			rw.h = rl.h / 2 > 6 ? rl.h / 2 : 6;
+			rl.h -= rw.h;
+			rw.y = rl.y + rl.h;
+		} else {
+			rl.h = 0;
+		}
+		pane_wire.draw(ui, &rw);
+	}
 	if (rl.h > 0)
 		pane_log.draw(ui, &rl);
 	keys_draw_bar(ui, ui->rows - 1);

@@ -1,6 +1,6 @@
 /*
  * ui_int: what the parts of the screen share.  The screen is a handful of
- * panes behind one vtable (sockets, kernel, log, lesson, help), a prompt,
+ * panes behind one vtable (sockets, kernel, log, lesson, wire, help), a prompt,
  * a key bar and a theme; ui.c owns the loop and the watchers.  Every key is
  * a row of ui_keys.c's table and runs a command line: of the language
  * (through cmd_run_line) or of the screen (ui_scmd.c).  Only src/ui/
@@ -43,7 +43,7 @@ struct pane_ops {
 	const char *name;
 	void (*draw)(struct ui *ui, const struct rect *r);
 };
-extern const struct pane_ops pane_sockets, pane_kernel, pane_log, pane_help, pane_lesson;
+extern const struct pane_ops pane_sockets, pane_kernel, pane_log, pane_help, pane_lesson, pane_wire;
 
 /*
  * A mode takes every key while it is up: the help screen, the prompt, a
@@ -159,6 +159,10 @@ struct ui {
 	/* live events */
 	struct sockwatch *watch;
 	size_t nwatch;
+	/* the wire: its pane, and the capture's watcher */
+	bool wire_on;
+	ev_io wire_io;
+	bool wire_armed;
 };
 
 /* ui.c */

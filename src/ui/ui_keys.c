@@ -75,6 +75,8 @@ static const struct binding bindings[] = {
 	  NULL, 0, false },
 	{ NULL, K('J'), "J", M_PLAY, "scroll kernel down", "scroll the kernel pane down", NULL, 0, false },
 	{ NULL, K('K'), "K", M_PLAY, "scroll kernel up", "scroll the kernel pane up", NULL, 0, false },
+	{ NULL, K('W'), "W", M_PLAY, "view wire", "the wire: each call's packets as a ladder, or hide it",
+	  "wire", 31, false },
 
 	{ "Lesson", K('L'), "L", M_PLAY, "lesson list", "list the lessons, with how far each got", NULL, 0, false },
 	{ NULL, K('\r'), "Enter", M_LESSON, "lesson next", "run the lesson's next command", "next", 3, false },

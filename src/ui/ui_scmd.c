@@ -129,8 +129,12 @@ static void do_view(struct ui *ui, const char *what)
 	} else if (strcmp(what, "sort") == 0) {
 		ui->kp.sort = (enum ksort)((ui->kp.sort + 1) % KSORT_N);
 		ui_message(ui, "kernel pane sorted by %s", ksort_name(ui->kp.sort));
+	} else if (strcmp(what, "wire") == 0) {
+		ui->wire_on = !ui->wire_on;
+		if (ui->wire_on && ui->s->wire == NULL)
+			ui_message(ui, "%s", ui->s->wire_why);
 	} else {
-		ui_message(ui, "view: all, own, proto or sort");
+		ui_message(ui, "view: all, own, proto, sort or wire");
 	}
 }
 
@@ -200,7 +204,8 @@ static const struct screen_cmd screen_cmds[] = {
 	{ "toggle", "toggle OPTION", "flip an on/off option of the selected socket (a set line)",
 	  false, do_toggle },
 	{ "select", "select up|down", "select another socket", false, do_select },
-	{ "view", "view all|own|proto|sort", "change what the kernel pane shows", false, do_view },
+	{ "view", "view all|own|proto|sort|wire", "change what the kernel pane shows; show the wire pane",
+	  false, do_view },
 	{ "scroll", "scroll kernel|log up|down|end", "scroll a pane", false, do_scroll },
 	{ "redraw", "redraw", "paint the whole screen again", false, do_redraw },
 	{ "lesson", "lesson list|open N|next|rest|answer N|step next|step back|restart",
