@@ -26,7 +26,7 @@ done
 "$SOCKPLAY" --check-lessons >"$tmp/out" 2>"$tmp/err"
 st=$?
 cat "$tmp/out"
-if [ $st -eq 0 ] && grep -q "^20 passed, 0 failed" "$tmp/out"; then ok; else bad "--check-lessons: exit $st"; cat "$tmp/err"; fi
+if [ $st -eq 0 ] && grep -q "^22 passed, 0 failed" "$tmp/out"; then ok; else bad "--check-lessons: exit $st"; cat "$tmp/err"; fi
 "$SOCKPLAY" --check-lessons --lang zh_CN restart 8 >"$tmp/out" 2>&1
 if [ $? -eq 0 ] && grep -q "^2 passed, 0 failed" "$tmp/out"; then ok; else bad "--check-lessons by name"; cat "$tmp/out"; fi
 
