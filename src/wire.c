@@ -516,18 +516,22 @@ static void keep(struct wire *w, const struct wire_pkt *pk, const unsigned char 
 	w->kept++;
 }
 
+bool wire_parse(int dlt, const unsigned char *bytes, size_t len, struct wire_pkt *pk)
+{
+	long skip = link_skip(dlt, bytes, len);
+
+	memset(pk, 0, sizeof *pk);
+	return skip >= 0 && parse_ip(bytes + skip, len - (size_t)skip, pk, false);
+}
+
 static void on_packet(unsigned char *user, const struct pcap_pkthdr *h, const unsigned char *bytes)
 {
 	struct wire *w = (struct wire *)user;
 	struct wire_pkt pk;
-	long skip = link_skip(w->dlt, bytes, h->caplen);
 	double ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6;
 
 	w->seen++;
-	if (skip < 0)
-		return;
-	memset(&pk, 0, sizeof pk);
-	if (!parse_ip(bytes + skip, h->caplen - (size_t)skip, &pk, false))
+	if (!wire_parse(w->dlt, bytes, h->caplen, &pk))
 		return;
 	if (!w->synced) {
 		ix_sync(w->ix, w->t);	/* once per drain, and only when a packet came */

@@ -89,6 +89,15 @@ void wire_clear(struct wire *w);
 size_t wire_forgotten(const struct wire *w);
 
 /*
+ * Parse one captured frame of link type dlt (DLT_EN10MB, as Linux's
+ * loopback gives; the Linux cooked headers; raw IP) into pk: addresses,
+ * ports, flags, raw sequence numbers, payload length, and for an ICMP
+ * port unreachable the datagram it answers.  false for anything else
+ * (another protocol, a fragment, a truncated header).  No socket names.
+ */
+bool wire_parse(int dlt, const unsigned char *bytes, size_t len, struct wire_pkt *pk);
+
+/*
  * The packet as one line: "s2 -> s1 [S] seq 0 win 65495",
  * "s1 -> 127.0.0.1:9 udp len 5", "127.0.0.1 -> s1 icmp port unreachable".
  */
