@@ -87,7 +87,14 @@ keys /; expect ":filter"; keys Escape
 # q asks; any key but y keeps going; y quits
 keys q; expect "open: quit and close them? (y/n)"
 keys n; sleep 0.2; never "(y/n)"
-keys q y; expect "EXIT=0"
+# Ctrl-C asks the same, from the prompt and from help too; a second Ctrl-C quits
+keys C-c; expect "open: quit and close them? (y/n)"
+keys n; sleep 0.2; never "(y/n)"
+keys : "bind s1"; expect ":bind s1"; keys C-c; expect "open: quit and close them? (y/n)"
+keys n; sleep 0.2; never "(y/n)"; never ":bind s1"
+keys '?'; expect "Sockets: each key"; keys C-c; expect "open: quit and close them? (y/n)"
+keys n; sleep 0.2; never "(y/n)"
+keys C-c C-c; expect "EXIT=0"
 
 # a signal ends the program in every mode: terminal restored, transcript complete
 for mode in idle prompt help confirm; do

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -370,8 +371,22 @@ void ui_quit(struct ui *ui)
  * A key: a modal question or pane first (quit's y/n, help, the prompt),
  * then the binding table.
  */
+#define CTRL_C 3
+
 static void handle_key(struct ui *ui, wint_t ch, bool is_key)
 {
+	if (!is_key && ch == CTRL_C) {
+		/* Ctrl-C asks as q does, in every mode; asked already, it quits */
+		if (mode_up(ui, &mode_confirm) && ui->on_yes == ui_quit) {
+			ui_quit(ui);
+			return;
+		}
+		while (ui->nmodes > 0)
+			mode_pop(ui, ui->modes[ui->nmodes - 1]);
+		ui->on_yes = NULL;
+		ui_run_command(ui, "quit", NULL);
+		return;
+	}
 	if (ui->nmodes > 0) {
 		ui->modes[ui->nmodes - 1]->key(ui, ch, is_key);
 		return;
@@ -518,6 +533,20 @@ static int screen_start(struct ui *ui)
 	}
 	initscr();
 	cbreak();
+	{
+		/*
+		 * Ctrl-C comes as a key, so it can ask first as q does; a SIGINT
+		 * sent with kill still ends the program at once.  Ctrl-Z still
+		 * suspends.  endwin() gives the shell its own settings back.
+		 */
+		struct termios tio;
+
+		if (tcgetattr(STDIN_FILENO, &tio) == 0) {
+			tio.c_cc[VINTR] = _POSIX_VDISABLE;
+			if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) == 0)
+				def_prog_mode();
+		}
+	}
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
