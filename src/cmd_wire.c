@@ -158,7 +158,7 @@ static int wire_save_cmd(struct session *s, const struct cmd_line *cl, struct ou
 	snprintf(call, sizeof call, "wire_save(%s)", path);
 	if (s->wire == NULL) {
 		cmd_report(s, o, call, -1, EPERM);
-		sink_printf(&s->sink, SINK_WHY, "%s", s->wire_why);
+		sink_printf(&s->sink, SINK_WHY, "%s", s->wire_why[0] ? s->wire_why : "this session has no capture");
 		return 0;
 	}
 	if (wire_save(s->wire, path, force, msg, sizeof msg) < 0) {
@@ -232,7 +232,7 @@ CMD_HANDLER(cmd_wire)
 	snprintf(call, sizeof call, "wire(%s)", words);
 	if (s->wire == NULL) {
 		cmd_report(s, o, call, -1, EPERM);
-		sink_printf(&s->sink, SINK_WHY, "%s", s->wire_why);
+		sink_printf(&s->sink, SINK_WHY, "%s", s->wire_why[0] ? s->wire_why : "this session has no capture");
 		return 0;
 	}
 	{

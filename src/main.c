@@ -339,7 +339,7 @@ int main(int argc, char **argv)
 	if (o.no_wire)
 		snprintf(s.wire_why, sizeof s.wire_why, "the capture is off (--no-wire)");
 	else
-		session_wire_start(&s);	/* without the right, wire_why says how to get it */
+		session_wire_want(&s);	/* opened with the first socket; without the right, wire_why says how */
 	if (o.transcript && session_transcript_open(&s, o.transcript) < 0) {
 		fprintf(stderr, "sockplay: %s: %s\n", o.transcript, strerror(errno));
 		status = 2;

@@ -97,6 +97,7 @@ struct session {
 	char transcript_error[160];	/* what failed, for the front end to show */
 	/* the wire: packets on loopback (NULL: no capture, wire_why says why) */
 	struct wire *wire;
+	bool wire_wanted;	/* open it when the first socket is made (opening costs ~40 ms) */
 	char wire_why[200];
 	unsigned serial;	/* calls run so far: a packet's cause */
 	double call_started;	/* wall-clock seconds when the last call began (pcap's clock) */
@@ -194,9 +195,15 @@ enum sock_event session_watch_event(struct session *s, const char *name, int tol
 void session_note_timewait_ends(struct session *s);
 
 /*
- * Start capturing on loopback (the sandbox's, or the host's own-socket
- * traffic where the program may): 0, or -1 with wire_why set.  After a
- * `reset` in the sandbox the capture is opened again on the new loopback.
+ * Capture on loopback (the sandbox's, or the host's own-socket traffic
+ * where the program may), from the first command that makes a socket or
+ * asks for the packets: a session that only reads the table never pays
+ * for a capture (its ring and its close cost about 40 ms).
+ */
+void session_wire_want(struct session *s);
+/*
+ * Open the capture now: 0, or -1 with wire_why set.  After a `reset` in
+ * the sandbox the capture is opened again on the new loopback.
  */
 int session_wire_start(struct session *s);
 void session_wire_stop(struct session *s);

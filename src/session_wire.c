@@ -23,8 +23,15 @@ static double wall_now(void)
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
+void session_wire_want(struct session *s)
+{
+	s->wire_wanted = true;
+	s->wire_why[0] = '\0';
+}
+
 int session_wire_start(struct session *s)
 {
+	s->wire_wanted = false;	/* tried: a refusal is not tried again */
 	session_wire_stop(s);
 	s->wire = wire_open(!s->sandboxed, s->wire_why, sizeof s->wire_why);
 	s->wire_told = 0;
@@ -87,6 +94,8 @@ void session_wire_between(struct session *s)
 
 void session_wire_call_begins(struct session *s, const struct cmd_entry *c)
 {
+	if (s->wire == NULL && s->wire_wanted && ((c->flags & CMDF_CREATES) || strcmp(c->name, "wire") == 0))
+		session_wire_start(s);
 	if (s->wire == NULL)
 		return;
 	session_wire_between(s);

@@ -131,7 +131,7 @@ static void do_view(struct ui *ui, const char *what)
 		ui_message(ui, "kernel pane sorted by %s", ksort_name(ui->kp.sort));
 	} else if (strcmp(what, "wire") == 0) {
 		ui->wire_on = !ui->wire_on;
-		if (ui->wire_on && ui->s->wire == NULL)
+		if (ui->wire_on && ui->s->wire == NULL && ui->s->wire_why[0])
 			ui_message(ui, "%s", ui->s->wire_why);
 	} else {
 		ui_message(ui, "view: all, own, proto, sort or wire");

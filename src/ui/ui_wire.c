@@ -137,7 +137,7 @@ static void wire_draw(struct ui *ui, const struct rect *r)
 		 theme_attr(R_HEADER));
 	if (r->h < 3)
 		return;
-	if (s->wire == NULL) {
+	if (s->wire == NULL && s->wire_why[0]) {
 		put_text(r->y + 1, r->x, r->w, s->wire_why, theme_attr(R_WHY));
 		return;
 	}
