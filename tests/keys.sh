@@ -34,7 +34,8 @@ keys t; expect "socket(AF_INET, SOCK_STREAM) = s4"
 keys b; expect ":bind s4 127.0.0.1:"; keys 9000 Enter; expect "bind(s4, 127.0.0.1:9000) = 0"
 keys l; expect "listen(s4, 128) = 0"
 keys t; expect "socket(AF_INET, SOCK_STREAM) = s5"
-keys c; expect ":connect s5 127.0.0.1:"; keys 9000 Enter; expect "connect(s5, 127.0.0.1:9000) = 0"
+# c guesses the session's listener, selected; a port typed alone keeps the guessed host
+keys c; expect ":connect s5 127.0.0.1:9000"; keys 9000 Enter; expect "connect(s5, 127.0.0.1:9000) = 0"
 keys s; expect ":send s5"; keys hello Enter; expect 'send(s5, "hello", 5) = 5'
 # k selects the listener above; a accepts; v reads; w shuts down the writing side
 keys k a; expect "accept(s4) = s6"
@@ -95,6 +96,23 @@ keys n; sleep 0.2; never "(y/n)"; never ":bind s1"
 keys '?'; expect "Sockets: each key"; keys C-c; expect "open: quit and close them? (y/n)"
 keys n; sleep 0.2; never "(y/n)"
 keys C-c C-c; expect "EXIT=0"
+
+# the guesses of b c s, in a session of their own: Enter takes one as it is; a whole
+# address typed replaces it (never 127.0.0.1:127.0.0.1:...); an IPv6 socket is offered
+# [::1]; an unconnected UDP socket's s is sendto the UDP server of the session
+start guess 100 40
+expect "Welcome to sockplay"
+keys t; expect "= s1"; keys b 9000 Enter l; expect "listen(s1, 128) = 0"
+keys t; expect "= s2"; keys c; expect ":connect s2 127.0.0.1:9000"; keys Enter
+expect "connect(s2, 127.0.0.1:9000) = 0"
+keys t; expect "= s3"; keys c "127.0.0.1:9000" Enter; expect "connect(s3, 127.0.0.1:9000) = 0"
+never "127.0.0.1:127.0.0.1"
+keys T; expect "socket(AF_INET6, SOCK_STREAM) = s4"; keys b; expect ":bind s4 [::1]:"; keys 9001 Enter
+expect "bind(s4, [::1]:9001) = 0"
+keys u; expect "= s5"; keys b 9300 Enter; expect "bind(s5, 127.0.0.1:9300) = 0"
+keys u; expect "= s6"; keys s; expect ":sendto s6 127.0.0.1:9300"; keys hi Enter
+expect 'sendto(s6, "hi", 2, 127.0.0.1:9300) = 2'
+T kill-session -t guess
 
 # a signal ends the program in every mode: terminal restored, transcript complete
 for mode in idle prompt help confirm; do

@@ -74,6 +74,14 @@ struct logline {
 struct prompt {
 	wchar_t buf[PROMPT_MAX];
 	int len, cur;
+	/*
+	 * A guessed address after the command's fixed words, selected as in a
+	 * dialog box: the first character typed replaces it, and a port typed
+	 * alone there takes the guessed host (bind s1 [::1]: then 80).
+	 */
+	int sel;		/* where the selection starts (it runs to the end), -1 none */
+	int fixed;		/* where the replacement began, -1: nothing replaced */
+	char guess_host[64];	/* "127.0.0.1", "[::1]" */
 	char *hist[HIST_MAX];
 	int nhist, hpos;
 	char histfile[600];
@@ -197,6 +205,8 @@ void kernel_rows_build(struct ui *ui);
 
 /* ui_prompt.c */
 void prompt_open(struct ui *ui, const char *prefill);
+/* Open it with fixed words, then a guessed address host:port selected (see struct prompt). */
+void prompt_open_guess(struct ui *ui, const char *fixed, const char *host, int port);
 void prompt_draw(struct ui *ui, int y);
 void prompt_load_history(struct prompt *p);
 void prompt_free(struct prompt *p);

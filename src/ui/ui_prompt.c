@@ -123,8 +123,40 @@ void prompt_open(struct ui *ui, const char *prefill)
 	mode_push(ui, &mode_prompt);
 	ui->pr.hpos = ui->pr.nhist;
 	set_text(&ui->pr, prefill ? prefill : "");
+	ui->pr.sel = ui->pr.fixed = -1;
+	ui->pr.guess_host[0] = '\0';
 	ui->msg[0] = '\0';
 	curs_set(1);
+}
+
+void prompt_open_guess(struct ui *ui, const char *fixed, const char *host, int port)
+{
+	char line[PROMPT_MAX];
+	int k;
+
+	snprintf(line, sizeof line, "%s", fixed);
+	prompt_open(ui, line);
+	k = ui->pr.len;
+	if (port)
+		snprintf(line, sizeof line, "%s%s:%d", fixed, host, port);
+	else
+		snprintf(line, sizeof line, "%s%s:", fixed, host);
+	set_text(&ui->pr, line);
+	ui->pr.sel = k;
+	snprintf(ui->pr.guess_host, sizeof ui->pr.guess_host, "%s", host);
+}
+
+/* Whatever the key, the selection ends; a typed character first takes its place. */
+static void unselect(struct prompt *p, bool replace)
+{
+	if (p->sel < 0)
+		return;
+	if (replace) {
+		p->fixed = p->sel;
+		p->buf[p->sel] = L'\0';
+		p->len = p->cur = p->sel;
+	}
+	p->sel = -1;
 }
 
 static void insert(struct prompt *p, wchar_t c)
@@ -249,9 +281,20 @@ static void complete(struct ui *ui)
 static void submit(struct ui *ui)
 {
 	char line[PROMPT_MAX * 4];
+	struct prompt *p = &ui->pr;
 
 	mode_pop(ui, &mode_prompt);
 	curs_set(0);
+	if (p->fixed >= 0 && p->guess_host[0] && p->len > p->fixed && p->len - p->fixed <= 5 &&
+	    wcsspn(p->buf + p->fixed, L"0123456789") == (size_t)(p->len - p->fixed)) {
+		/* a port alone where the address was guessed: the guessed host's */
+		wchar_t port[8];
+
+		wcscpy(port, p->buf + p->fixed);
+		p->len = p->fixed + swprintf(p->buf + p->fixed, (size_t)(PROMPT_MAX - p->fixed), L"%s:%ls",
+					    p->guess_host, port);
+	}
+	p->sel = p->fixed = -1;
 	if (wcstombs(line, ui->pr.buf, sizeof line) == (size_t)-1) {
 		ui_message(ui, "the line is not valid text in this locale");
 		return;
@@ -270,6 +313,19 @@ static void prompt_key(struct ui *ui, wint_t ch, bool is_key)
 {
 	struct prompt *p = &ui->pr;
 
+	if (p->sel >= 0) {
+		/* a selected guess: a character typed replaces it, Backspace and Delete remove it */
+		bool printable = !is_key && ch >= 32 && iswprint(ch);
+		bool erase = (is_key && (ch == KEY_BACKSPACE || ch == KEY_DC)) || (!is_key && (ch == 127 || ch == 8));
+
+		if (printable || erase) {
+			unselect(p, true);
+			if (erase)
+				return;
+		} else if (!(is_key && ch == KEY_ENTER) && !(!is_key && (ch == L'\n' || ch == L'\r'))) {
+			unselect(p, false);
+		}
+	}
 	if (is_key) {
 		switch (ch) {
 		case KEY_LEFT: if (p->cur > 0) p->cur--; break;
@@ -376,7 +432,10 @@ void prompt_draw(struct ui *ui, int y)
 			cw = 1;
 		if (col + cw > ui->cols)
 			break;
+		if (p->sel >= 0 && i >= p->sel)
+			attron(A_REVERSE);	/* the guess: typing replaces it */
 		addnwstr(&p->buf[i], 1);
+		attroff(A_REVERSE);
 		col += cw;
 	}
 	{

@@ -106,6 +106,87 @@ static void do_toggle(struct ui *ui, const char *name)
 	ui_run_command(ui, line, NULL);
 }
 
+/* The session's newest socket that listens (TCP) or waits bound and unconnected (UDP), not sk. */
+static const struct sock *server_for(const struct ui *ui, const struct sock *sk)
+{
+	for (size_t i = ui->s->socks.n; i-- > 0;) {
+		const struct sock *k = ui->s->socks.v[i];
+
+		if (k == sk || k->type != sk->type || k->fd < 0 || k->local.family == 0)
+			continue;
+		if (sk->type == SOCK_STREAM ? k->state == SOCK_LISTENING : k->peer.family == 0)
+			return k;
+	}
+	return NULL;
+}
+
+/* The host to reach ep on: its own address, or loopback for a wildcard ("[::1]" for IPv6). */
+static void host_of(const struct endpoint *ep, char *buf, size_t len)
+{
+	char h[ADDR_STRLEN];
+
+	if (addr_is_wildcard(ep))
+		snprintf(buf, len, "%s", ep->family == AF_INET6 ? "[::1]" : "127.0.0.1");
+	else if (ep->family == AF_INET6)
+		snprintf(buf, len, "[%s]", addr_format_host(ep, h, sizeof h));
+	else
+		snprintf(buf, len, "%s", addr_format_host(ep, h, sizeof h));
+}
+
+/*
+ * `guess bind|connect|send NAME`: open the prompt with the command and a
+ * guessed address, selected: the socket's own loopback for bind ([::1]
+ * for IPv6), a server of the session for connect (a listener, or for UDP
+ * a bound socket), and for an unconnected UDP socket sendto to the
+ * address it last sent to, or to such a server.
+ */
+static void do_guess(struct ui *ui, const char *arg)
+{
+	char verb[16] = "", name[SOCK_NAMELEN] = "", fixed[80], host[ADDR_STRLEN] = "";
+	const struct sock *sk, *srv;
+	int port = 0;
+
+	if (sscanf(arg, "%15s %15s", verb, name) != 2 || (sk = socktab_find(&ui->s->socks, name)) == NULL) {
+		ui_message(ui, "guess: bind, connect or send, then an open socket");
+		return;
+	}
+	snprintf(host, sizeof host, "%s", sk->family == AF_INET6 ? "[::1]" : "127.0.0.1");
+	srv = server_for(ui, sk);
+	if (strcmp(verb, "bind") == 0) {
+		snprintf(fixed, sizeof fixed, "bind %s ", name);
+		prompt_open_guess(ui, fixed, host, 0);
+	} else if (strcmp(verb, "connect") == 0) {
+		if (srv && (srv->local.family == sk->family || sk->family == AF_INET6)) {
+			host_of(&srv->local, host, sizeof host);
+			port = srv->local.port;
+		}
+		snprintf(fixed, sizeof fixed, "connect %s ", name);
+		prompt_open_guess(ui, fixed, host, port);
+	} else if (strcmp(verb, "send") == 0) {
+		char line[200], to[ADDR_STRLEN] = "";
+
+		if (sk->type == SOCK_DGRAM && sk->peer.family == 0) {
+			/* the address this socket last sent to, else a server of the session */
+			for (size_t i = ui->s->nrecords; i-- > 0 && !to[0];) {
+				const struct record *r = &ui->s->records[i];
+
+				if (strcmp(r->sock.name, name) == 0 && r->addr.family && strcmp(r->argv[0], "sendto") == 0)
+					addr_format(&r->addr, to, sizeof to);
+			}
+			if (!to[0] && srv) {
+				host_of(&srv->local, host, sizeof host);
+				snprintf(to, sizeof to, "%s:%d", host, srv->local.port);
+			}
+			snprintf(line, sizeof line, "sendto %s %s ", name, to[0] ? to : host);
+		} else {
+			snprintf(line, sizeof line, "send %s ", name);
+		}
+		prompt_open(ui, line);
+	} else {
+		ui_message(ui, "guess: bind, connect or send, then an open socket");
+	}
+}
+
 static void do_select(struct ui *ui, const char *dir)
 {
 	int n = (int)socktab_count_open(&ui->s->socks);
@@ -201,6 +282,9 @@ static const struct screen_cmd screen_cmds[] = {
 	{ "q", "q", "the same as quit", true, do_quit },
 	{ "help-screen", "help-screen", "the help screen (help VERB: the language's help)", false, do_help },
 	{ "prompt", "prompt [TEXT]", "open the command line, TEXT typed", false, do_prompt },
+	{ "guess", "guess bind|connect|send NAME",
+	  "open the command line with the call and a guessed address, selected (typing replaces it)",
+	  false, do_guess },
 	{ "toggle", "toggle OPTION", "flip an on/off option of the selected socket (a set line)",
 	  false, do_toggle },
 	{ "select", "select up|down", "select another socket", false, do_select },
