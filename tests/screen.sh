@@ -191,6 +191,22 @@ keys t; expect "= s1"
 keys F10; expect "1 socket open: quit and close it? (y/n)"
 keys y; expect "EXIT=0"
 
+# a refused line is told once, in the log, in one form (error: VERB: ...)
+start err 80 24 ""
+expect "Welcome to sockplay"
+keys : "bind s9 127.0.0.1:80" Enter
+expect "error: bind: no socket named 's9'"
+sleep 0.3
+n=$(screen | grep -c "no socket named 's9'")
+if [ "$n" -eq 1 ]; then ok; else bad "the error is shown $n times"; fi
+keys : "frobnicate" Enter
+expect "error: unknown command 'frobnicate'"
+sleep 0.3
+n=$(screen | grep -c "frobnicate")
+# the echoed line and the error: nothing else
+if [ "$n" -eq 2 ]; then ok; else bad "'frobnicate' is on screen $n times"; fi
+keys q
+
 # a pipe is not a terminal: a clear one-line error, exit 2
 out=$("$SOCKPLAY" </dev/null 2>&1); st=$?
 if [ $st -eq 2 ] && echo "$out" | grep -q "needs a terminal"; then ok; else bad "no-tty: exit $st: $out"; fi

@@ -245,8 +245,7 @@ static void after_command(void *ctx, const struct cmd_result *r)
 	const struct cmd_line *cl = &r->cl;
 
 	ev_io_stop(ui->loop, &ui->interrupt);
-	if (r->status == CMD_REFUSED)
-		ui_message(ui, "%s", r->err);
+	/* a refused line is told once, in the log, as "error: ..." (batch: FILE:LINE: ...) */
 	if (r->interrupted && !ui->quit)
 		ui_message(ui, "wait interrupted by a key");
 	/* a new socket becomes the selected one */
