@@ -374,6 +374,10 @@ void ui_quit(struct ui *ui)
 
 static void handle_key(struct ui *ui, wint_t ch, bool is_key)
 {
+	if (is_key && ch == KEY_MOUSE) {
+		mouse_event(ui);
+		return;
+	}
 	if (!is_key && ch == CTRL_C) {
 		/* Ctrl-C asks as q does, in every mode; asked already, it quits */
 		if (mode_up(ui, &mode_confirm) && ui->on_yes == ui_quit) {
@@ -547,6 +551,7 @@ static int screen_start(struct ui *ui)
 		}
 	}
 	noecho();
+	mouse_start();
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);

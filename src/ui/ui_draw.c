@@ -145,6 +145,9 @@ void ui_draw(struct ui *ui)
 
 	erase();
 	getmaxyx(stdscr, ui->rows, ui->cols);
+	/* what a click does is made anew with what is drawn */
+	ui->nhits = 0;
+	ui->wheel_kernel = ui->wheel_log = ui->wheel_wire = (struct rect){ 0, 0, 0, 0 };
 	if (ui->cols < MIN_COLS || ui->rows < MIN_ROWS) {
 		char m[96];
 
@@ -232,6 +235,7 @@ void ui_draw(struct ui *ui)
 		pane_sockets.draw(ui, &rs);
 	if (rk.h > 0)
 		pane_kernel.draw(ui, &rk);
+	ui->wheel_kernel = rk;
 	if (ui->wire_on && rl.h > 0) {
 		/* the wire beside the log when wide, below it otherwise, and alone on a short screen */
 		struct rect rw = rl;
@@ -248,9 +252,11 @@ void ui_draw(struct ui *ui)
 			rl.h = 0;
 		}
 		pane_wire.draw(ui, &rw);
+		ui->wheel_wire = rw;
 	}
 	if (rl.h > 0)
 		pane_log.draw(ui, &rl);
+	ui->wheel_log = rl;
 	keys_draw_bar(ui, ui->rows - 1);
 	prompt_draw(ui, ui->rows - 2);	/* last: it leaves the cursor in the prompt */
 }

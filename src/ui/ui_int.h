@@ -88,6 +88,8 @@ struct prompt {
 	bool hist_failed;	/* saving it failed once: said, not again */
 };
 
+#define HITS_MAX 256
+
 /* Kernel pane view settings. */
 enum ksort { KSORT_KERNEL, KSORT_PORT, KSORT_STATE, KSORT_OWNER, KSORT_N };
 
@@ -167,6 +169,19 @@ struct ui {
 	/* live events */
 	struct sockwatch *watch;
 	size_t nwatch;
+	/*
+	 * The mouse: what each part of the screen does when clicked, made
+	 * afresh by every draw (a command line, or a key of the key bar), and
+	 * which pane the wheel scrolls where.
+	 */
+	struct hit {
+		short y, x0, x1;	/* a row, columns x0 <= x < x1 */
+		wint_t ch;		/* a key to press (is_key: a curses KEY_ code), or 0 */
+		bool is_key;
+		char cmd[48];		/* else a command line */
+	} hits[HITS_MAX];
+	int nhits;
+	struct rect wheel_kernel, wheel_log, wheel_wire;
 	/* the wire: its pane, and the capture's watcher */
 	bool wire_on;
 	ev_io wire_io;
@@ -202,6 +217,16 @@ void ui_draw(struct ui *ui);
 /* A pane that cannot show all its rows says so at the right of its title row: "▲ 2 ▼ 5 more". */
 void pane_more(const struct rect *r, int above, int below);
 void kernel_rows_build(struct ui *ui);
+
+/* ui_mouse.c: clicks and the wheel */
+/* Row y, columns x0..x1-1, run cmd when clicked (printf-style). */
+void hit_cmd(struct ui *ui, int y, int x0, int x1, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Row y, columns x0..x1-1, press the key ch when clicked. */
+void hit_key(struct ui *ui, int y, int x0, int x1, wint_t ch, bool is_key);
+/* Clickable choices of a prediction: each " N) " on rows y0..y1-1 of the pane answers N. */
+void hit_choices(struct ui *ui, const struct rect *r, int nchoices);
+void mouse_start(void);
+void mouse_event(struct ui *ui);
 
 /* ui_prompt.c */
 void prompt_open(struct ui *ui, const char *prefill);

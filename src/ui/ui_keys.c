@@ -231,10 +231,14 @@ void keys_draw_bar(struct ui *ui, int y)
 		/* what does not fit is in help: say so where the bar ends */
 		int more = i + 1 < n ? 7 : 0;
 
+		int x0 = x;
+
 		if (x + need + more > ui->cols) {
 			put_text(y, x, ui->cols - x, "? more", theme_attr(R_KEY));
+			hit_key(ui, y, x, ui->cols, L'?', false);
 			break;
 		}
+		hit_key(ui, y, x0, x0 + need, rows[i]->ch, rows[i]->is_key);
 		x += put_text(y, x, ui->cols - x, rows[i]->label, theme_attr(R_KEY));
 		x += put_text(y, x, ui->cols - x, " ", theme_attr(R_KEYBAR));
 		x += put_text(y, x, ui->cols - x, rows[i]->bar, theme_attr(R_KEYBAR));

@@ -643,6 +643,12 @@ static void lesson_draw(struct ui *ui, const struct rect *r)
 	rw.skip = hidden;
 	rw.draw = true;
 	lesson_rows(ui, &rw);
+	if (lesson_asking(ui)) {
+		/* each " N) choice" of the question answers N when clicked */
+		struct rect text = { r->y + 1, r->x + 1, rw.ymax - r->y - 1, r->w - 2 };
+
+		hit_choices(ui, &text, lesson_nchoices(ui));
+	}
 	if (hidden > 0) {
 		/* the step's start is cut: say so, where it would be */
 		char more[40];

@@ -119,6 +119,7 @@ static void sockets_draw(struct ui *ui, const struct rect *r)
 		if (sk == sel)
 			fill_line(y, r->x, r->w, theme_attr(R_SELECTED));
 		put_text(y, r->x, r->w, line, sk == sel ? theme_attr(R_SELECTED) : theme_attr(R_NORMAL));
+		hit_cmd(ui, y, r->x, r->x + r->w, "select %s", sk->name);
 		y++;
 	}
 	pane_more(r, first, count_open(ui) - first - (y - r->y - 1));
@@ -273,6 +274,8 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 		else
 			role = R_FOREIGN;
 		put_text(y, r->x, r->w, line, theme_attr(role));
+		if (e->local.port)
+			hit_cmd(ui, y, r->x, r->x + r->w, "filter :%u", e->local.port);
 	}
 	pane_more(r, ui->kp.scroll, (int)ui->kp.nrows - ui->kp.scroll - (y - r->y - 1));
 }

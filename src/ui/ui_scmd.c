@@ -191,10 +191,27 @@ static void do_select(struct ui *ui, const char *dir)
 {
 	int n = (int)socktab_count_open(&ui->s->socks);
 
-	if (strcmp(dir, "up") == 0 && ui->sel > 0)
+	if (strcmp(dir, "up") == 0 && ui->sel > 0) {
 		ui->sel--;
-	else if (strcmp(dir, "down") == 0 && ui->sel < n - 1)
+	} else if (strcmp(dir, "down") == 0 && ui->sel < n - 1) {
 		ui->sel++;
+	} else if (strcmp(dir, "up") != 0 && strcmp(dir, "down") != 0) {
+		/* select NAME: its place among the open sockets */
+		int k = 0;
+
+		for (size_t i = 0; i < ui->s->socks.n; i++) {
+			const struct sock *sk = ui->s->socks.v[i];
+
+			if (sk->state == SOCK_CLOSED)
+				continue;
+			if (strcmp(sk->name, dir) == 0) {
+				ui->sel = k;
+				return;
+			}
+			k++;
+		}
+		ui_message(ui, "select: up, down, or the name of an open socket");
+	}
 }
 
 static void do_view(struct ui *ui, const char *what)
@@ -287,7 +304,7 @@ static const struct screen_cmd screen_cmds[] = {
 	  false, do_guess },
 	{ "toggle", "toggle OPTION", "flip an on/off option of the selected socket (a set line)",
 	  false, do_toggle },
-	{ "select", "select up|down", "select another socket", false, do_select },
+	{ "select", "select up|down|NAME", "select another socket", false, do_select },
 	{ "view", "view all|own|proto|sort|wire", "change what the kernel pane shows; show the wire pane",
 	  false, do_view },
 	{ "scroll", "scroll kernel|log up|down|end", "scroll a pane", false, do_scroll },

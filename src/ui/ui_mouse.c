@@ -1,0 +1,140 @@
+/*
+ * ui_mouse: the mouse, as htop and mc have it.  Every draw says what its
+ * parts do when clicked (hit_cmd, hit_key): a socket's row selects it, a
+ * kernel row filters to its port, a key of the key bar presses it, a
+ * prediction's choice answers it; the wheel scrolls the pane under it.  A
+ * click runs the same command line a key or a typed line would, so the
+ * keyboard stays complete and the log shows the same trace.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "ui/ui_int.h"
+
+static struct hit *hit_new(struct ui *ui, int y, int x0, int x1)
+{
+	struct hit *h;
+
+	if (ui->nhits == HITS_MAX || x1 <= x0)
+		return NULL;
+	h = &ui->hits[ui->nhits++];
+	memset(h, 0, sizeof *h);
+	h->y = (short)y;
+	h->x0 = (short)x0;
+	h->x1 = (short)x1;
+	return h;
+}
+
+void hit_cmd(struct ui *ui, int y, int x0, int x1, const char *fmt, ...)
+{
+	struct hit *h = hit_new(ui, y, x0, x1);
+	va_list ap;
+
+	if (h == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(h->cmd, sizeof h->cmd, fmt, ap);
+	va_end(ap);
+}
+
+void hit_key(struct ui *ui, int y, int x0, int x1, wint_t ch, bool is_key)
+{
+	struct hit *h = hit_new(ui, y, x0, x1);
+
+	if (h) {
+		h->ch = ch;
+		h->is_key = is_key;
+	}
+}
+
+void hit_choices(struct ui *ui, const struct rect *r, int nchoices)
+{
+	for (int y = r->y; y < r->y + r->h; y++) {
+		wchar_t row[512];
+		int n = mvinnwstr(y, r->x, row, r->w < 511 ? r->w : 511);
+		int at[10] = { 0 }, found = 0;
+
+		if (n <= 0)
+			continue;
+		/* " N) " marks a choice: it reaches to the next one or the row's end */
+		for (int x = 0; x + 3 < n; x++)
+			if (row[x] == L' ' && row[x + 1] >= L'1' && row[x + 1] <= L'9' && row[x + 2] == L')' &&
+			    row[x + 3] == L' ' && row[x + 1] - L'0' <= nchoices && found < 10)
+				at[found++] = x;
+		for (int k = 0; k < found; k++)
+			hit_cmd(ui, y, r->x + at[k] + 1, r->x + (k + 1 < found ? at[k + 1] : n), "lesson answer %d",
+				(int)(row[at[k] + 1] - L'0'));
+	}
+}
+
+void mouse_start(void)
+{
+	/* press events at once (no click timing); the wheel is buttons 4 and 5 */
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
+}
+
+static bool inside(const struct rect *r, int y, int x)
+{
+	return r->h > 0 && y >= r->y && y < r->y + r->h && x >= r->x && x < r->x + r->w;
+}
+
+static void wheel(struct ui *ui, int y, int x, bool up)
+{
+	const char *dir = up ? "up" : "down";
+	char line[32];
+
+	if (mode_up(ui, &mode_help)) {
+		ui->help_scroll += up ? -3 : 3;
+		if (ui->help_scroll < 0)
+			ui->help_scroll = 0;
+		return;
+	}
+	if (inside(&ui->wheel_kernel, y, x))
+		snprintf(line, sizeof line, "scroll kernel %s", dir);
+	else if (inside(&ui->wheel_log, y, x) || inside(&ui->wheel_wire, y, x))
+		snprintf(line, sizeof line, "scroll log %s", dir);
+	else
+		return;
+	ui_run_command(ui, line, NULL);
+}
+
+void mouse_event(struct ui *ui)
+{
+	MEVENT me;
+
+	if (getmouse(&me) != OK)
+		return;
+	if (me.bstate & BUTTON4_PRESSED) {
+		wheel(ui, me.y, me.x, true);
+		return;
+	}
+#ifdef BUTTON5_PRESSED
+	if (me.bstate & BUTTON5_PRESSED) {
+		wheel(ui, me.y, me.x, false);
+		return;
+	}
+#endif
+	if (!(me.bstate & BUTTON1_PRESSED) || ui->nmodes > 0)
+		return;		/* a question, the prompt or help has the keys: a click does not go past them */
+	/* the last made wins: a pane drawn over another */
+	for (int i = ui->nhits - 1; i >= 0; i--) {
+		const struct hit *h = &ui->hits[i];
+
+		if (h->y != me.y || me.x < h->x0 || me.x >= h->x1)
+			continue;
+		if (h->ch) {
+			keys_handle(ui, h->ch, h->is_key);	/* the key's own row: its modes apply */
+		} else if (ui->lp.les && lesson_asking(ui) && strncmp(h->cmd, "lesson answer ", 14) != 0) {
+			ui_message(ui, "answer the prediction first: click a choice or press its number");
+		} else {
+			ui_run_command(ui, h->cmd, NULL);
+		}
+		return;
+	}
+}
