@@ -55,6 +55,8 @@ static void usage(FILE *f)
 		"      --source SRC     read the kernel table from proc (/proc/net), diag\n"
 		"                       (NETLINK_SOCK_DIAG) or auto (proc, diag when\n"
 		"                       a refresh gets slow; the default)\n"
+		"      --theme THEME    the screen's colours: default, or projector (high\n"
+		"                       contrast, nothing dim, for a class; F2 switches)\n"
 		"      --no-wire        do not capture the packets on loopback (the wire\n"
 		"                       pane, `wire` and the wire: lines after each call)\n"
 		"  -h, --help           show this help and exit\n"
@@ -95,7 +97,7 @@ static void die_usage(const char *msg)
 /* What the command line asked for. */
 struct opts {
 	const char *batch, *lesson, *lang, *transcript, *export;
-	bool list_lessons, list_keys, check_lessons, want_sandbox, no_wire;
+	bool list_lessons, list_keys, check_lessons, want_sandbox, no_wire, projector;
 	double interval;
 	enum net_source source;
 };
@@ -154,6 +156,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		{ "export-c", required_argument, NULL, 'e' },
 		{ "source", required_argument, NULL, 'S' },
 		{ "no-wire", no_argument, NULL, 'W' },
+		{ "theme", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -177,6 +180,15 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case 'i': o->interval = parse_interval(optarg); break;
 		case 'S': o->source = parse_source(optarg); break;
 		case 'W': o->no_wire = true; break;
+		case 'T':
+			if (strcmp(optarg, "projector") != 0 && strcmp(optarg, "default") != 0) {
+				char msg[128];
+
+				snprintf(msg, sizeof msg, "bad --theme '%s': use default or projector", optarg);
+				die_usage(msg);
+			}
+			o->projector = strcmp(optarg, "projector") == 0;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -304,6 +316,7 @@ static int run(struct session *s, const struct opts *o, int argc, char **argv, s
 	if (!o->transcript && isatty(STDIN_FILENO))
 		default_transcript(s, uo.warning, sizeof uo.warning);
 	uo.interval = o->interval;
+	uo.projector = o->projector;
 	uo.lesson = les;
 	uo.lesson_zh = strcmp(lesson_lang(o->lang), "zh_CN") == 0;
 	return ui_run(s, &uo);

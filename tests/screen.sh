@@ -207,6 +207,28 @@ n=$(screen | grep -c "frobnicate")
 if [ "$n" -eq 2 ]; then ok; else bad "'frobnicate' is on screen $n times"; fi
 keys q
 
+# themes: the projector theme has nothing dim and no yellow text, and a blank row between
+# panes; the default has no yellow text either (it vanishes on a white terminal); F2 switches
+sgr() { T capture-pane -e -t "$S" -p | grep -cP "$1"; }
+dim='\e\[(?:\d+;)*2(?:;\d+)*m' yellow='\e\[(?:\d+;)*(?:33|93)(?:;\d+)*m'
+S=proj
+T new-session -d -s proj -x 100 -y 32 \
+	"env LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$tmp/state $SOCKPLAY --sandbox --theme projector; echo EXIT=\$?; sleep 60"
+expect "Welcome to sockplay"
+keys t b 8888 Enter l t : "bind s2 127.0.0.1:8888" Enter
+expect "why: s1 is LISTEN on 127.0.0.1:8888"
+sleep 0.3
+if [ "$(sgr "$dim")" -eq 0 ] && [ "$(sgr "$yellow")" -eq 0 ]; then ok; else
+	bad "projector theme: dim or yellow on screen"; T capture-pane -e -t "$S" -p | grep -P "$dim|$yellow" | head -3 | cat -v; fi
+if screen | awk '/^> s2 / { getline; exit !($0 ~ /^ *$/) }'; then ok; else bad "projector theme: no gap below the sockets pane"; fi
+keys F2; expect "theme: default"
+sleep 0.3
+if [ "$(sgr "$yellow")" -eq 0 ]; then ok; else bad "default theme: yellow text"; fi
+if screen | awk '/^> s2 / { getline; exit !($0 ~ /^KERNEL/) }'; then ok; else bad "default theme: a gap"; fi
+keys q y
+out=$("$SOCKPLAY" --theme loud 2>&1); st=$?
+if [ $st -eq 2 ] && echo "$out" | grep -q "bad --theme 'loud'"; then ok; else bad "--theme loud: exit $st: $out"; fi
+
 # a pipe is not a terminal: a clear one-line error, exit 2
 out=$("$SOCKPLAY" </dev/null 2>&1); st=$?
 if [ $st -eq 2 ] && echo "$out" | grep -q "needs a terminal"; then ok; else bad "no-tty: exit $st: $out"; fi

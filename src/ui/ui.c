@@ -522,7 +522,7 @@ static void redraw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 }
 
 /* curses up, stderr silenced (nothing may paint over the screen): the saved stderr */
-static int screen_start(struct ui *ui)
+static int screen_start(struct ui *ui, bool projector)
 {
 	const char *nc = getenv("NO_COLOR");
 	int saved_err, devnull;
@@ -557,7 +557,8 @@ static int screen_start(struct ui *ui)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	theme_init(!(nc && *nc));
+	ui->use_colour = !(nc && *nc);
+	theme_init(ui->use_colour, projector);
 	getmaxyx(stdscr, ui->rows, ui->cols);
 	return saved_err;
 }
@@ -632,7 +633,7 @@ int ui_run(struct session *s, const struct ui_options *o)
 	pace_init(&ui->pace, o->interval);
 	s->sink = (struct sink){ ui_sink_line, ui };
 	prompt_load_history(&ui->pr);
-	saved_err = screen_start(ui);
+	saved_err = screen_start(ui, o->projector);
 
 	ui_log(ui, R_INFO, "Welcome to sockplay. Press t for a TCP socket, ? for help, : to type a command.");
 	if (s->sandboxed)

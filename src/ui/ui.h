@@ -17,6 +17,7 @@ struct ui_options {
 	const struct lesson *lesson;	/* open on this lesson, or NULL */
 	int lesson_zh;			/* its language is Chinese */
 	char warning[800];		/* shown in the log at the start when not "" */
+	bool projector;			/* --theme projector */
 };
 
 /* Run the screen until the user quits; returns the exit status. */

@@ -231,6 +231,12 @@ void ui_draw(struct ui *ui)
 			pane_lesson.draw(ui, &rles);
 		}
 	}
+	if (theme_projector_on() && ui->rows >= 30 && rl.h > 6) {
+		/* the projector theme: a blank row below the sockets and the kernel panes, taken from the log */
+		rk.y += 1;
+		rl.y += 2;
+		rl.h -= 2;
+	}
 	if (rs.h > 0)
 		pane_sockets.draw(ui, &rs);
 	if (rk.h > 0)

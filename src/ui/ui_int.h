@@ -27,7 +27,9 @@ enum role {
 	R_NORMAL, R_TITLE, R_HEADER, R_SELECTED, R_CALL, R_WHY, R_INFO, R_ERROR,
 	R_OWN, R_TIMEWAIT, R_FOREIGN, R_KEY, R_KEYBAR, R_DIM, R_WIRE, R_NROLES,
 };
-void theme_init(bool use_colour);
+/* projector: the high-contrast theme (nothing dim, bold text, colour only behind text). */
+void theme_init(bool use_colour, bool projector);
+bool theme_projector_on(void);
 int theme_attr(enum role r);
 
 struct rect {
@@ -184,6 +186,7 @@ struct ui {
 	struct rect wheel_kernel, wheel_log, wheel_wire;
 	/* the wire: its pane, and the capture's watcher */
 	bool wire_on;
+	bool use_colour;	/* the terminal has colour and NO_COLOR is not set */
 	ev_io wire_io;
 	bool wire_armed;
 };

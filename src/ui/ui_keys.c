@@ -100,6 +100,8 @@ static const struct binding bindings[] = {
 	{ NULL, KEY(KEY_F(1)), "F1", M_ALL, "help-screen", "this help", NULL, 0, false },
 	{ NULL, K('q'), "q", M_ALL, "quit", "quit (asks while sockets are open)", "quit", 1, false },
 	{ NULL, KEY(KEY_F(10)), "F10", M_ALL, "quit", "quit, as in htop and mc (asks the same)", NULL, 0, false },
+	{ NULL, KEY(KEY_F(2)), "F2", M_ALL, "theme", "switch the theme: default or projector (high contrast)",
+	  NULL, 0, false },
 	{ NULL, K(3), "Ctrl-C", M_ALL, "quit", "quit, asking the same; a second Ctrl-C quits", NULL, 0, false },
 	{ NULL, 0, 0, false, NULL, 0, NULL, NULL, NULL, 0, false },
 };

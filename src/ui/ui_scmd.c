@@ -187,6 +187,26 @@ static void do_guess(struct ui *ui, const char *arg)
 	}
 }
 
+/* `theme [default|projector]`: alone, the other one */
+static void do_theme(struct ui *ui, const char *arg)
+{
+	bool proj;
+
+	if (strcmp(arg, "projector") == 0)
+		proj = true;
+	else if (strcmp(arg, "default") == 0)
+		proj = false;
+	else if (*arg == '\0')
+		proj = !theme_projector_on();
+	else {
+		ui_message(ui, "theme: default or projector");
+		return;
+	}
+	theme_init(ui->use_colour, proj);
+	clearok(curscr, TRUE);	/* every cell again, in its new colours */
+	ui_message(ui, "theme: %s", proj ? "projector (high contrast, nothing dim)" : "default");
+}
+
 static void do_select(struct ui *ui, const char *dir)
 {
 	int n = (int)socktab_count_open(&ui->s->socks);
@@ -309,6 +329,8 @@ static const struct screen_cmd screen_cmds[] = {
 	  false, do_view },
 	{ "scroll", "scroll kernel|log up|down|end", "scroll a pane", false, do_scroll },
 	{ "redraw", "redraw", "paint the whole screen again", false, do_redraw },
+	{ "theme", "theme [default|projector]", "the colours: projector is high contrast, nothing dim",
+	  false, do_theme },
 	{ "lesson", "lesson list|open N|next|rest|answer N|step next|step back|restart",
 	  "list the lessons with their progress, open one, drive the open one",
 	  false, do_lesson },
