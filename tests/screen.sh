@@ -207,6 +207,26 @@ n=$(screen | grep -c "frobnicate")
 if [ "$n" -eq 2 ]; then ok; else bad "'frobnicate' is on screen $n times"; fi
 keys q
 
+# nothing cut without a sign: at 80 columns an IPv4-mapped IPv6 address keeps its port; at 60
+# the sockets pane keeps its KERNEL column whole; help wraps at a blank, never inside a word
+S=cut80
+T new-session -d -s cut80 -x 80 -y 24 \
+	"env LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$tmp/state $SOCKPLAY --sandbox; echo EXIT=\$?; sleep 60"
+expect "Welcome to sockplay"
+keys : "tcp a -6" Enter : "bind a [::]:8888" Enter : "listen a" Enter : "tcp b" Enter : "connect b 127.0.0.1:8888" Enter
+expect "connect(b, 127.0.0.1:8888) = 0"
+expect "127.0.0.1]:8888 "
+# both addresses of the row end in ]:PORT
+if screen | grep "^tcp6 ESTABLISHED" | grep -q "\]:8888 .*\]:[0-9][0-9]* "; then ok; else
+	bad "an IPv6 kernel row lost a port at 80 columns"; fi
+T resize-window -t cut80 -x 60 -y 14 2>/dev/null
+sleep 0.4
+if screen | grep -q "^> b .*ESTABLISHED"; then ok; else bad "60 columns: the KERNEL column is cut"; fi
+keys '?'
+expect "Help:"
+if screen | grep -q "connect (prompt: a listener of the session,$"; then ok; else bad "help does not wrap at a blank"; fi
+keys Escape q y
+
 # themes: the projector theme has nothing dim and no yellow text, and a blank row between
 # panes; the default has no yellow text either (it vanishes on a white terminal); F2 switches
 sgr() { T capture-pane -e -t "$S" -p | grep -cP "$1"; }

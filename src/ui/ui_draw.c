@@ -94,6 +94,21 @@ size_t text_fit(const char *text, int w, int min_brk)
 	return off;
 }
 
+char *addr_cell(const char *text, int w, char *out, size_t len)
+{
+	int n = (int)strlen(text);	/* addresses are ASCII: a byte is a column */
+
+	if (w < 2 || len < (size_t)w + 4) {
+		snprintf(out, len, "%s", text);
+		return out;
+	}
+	if (n <= w)
+		snprintf(out, len, "%-*s", w, text);
+	else
+		snprintf(out, len, "…%s", text + n - (w - 1));
+	return out;
+}
+
 void fill_line(int y, int x, int w, int attr)
 {
 	attron(attr);

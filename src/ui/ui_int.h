@@ -211,6 +211,11 @@ void ui_ask(struct ui *ui, const char *question, void (*yes)(struct ui *ui));
 int put_text(int y, int x, int w, const char *text, int attr);
 void fill_line(int y, int x, int w, int attr);
 /*
+ * An address in a cell of exactly w columns: padded, or when too long
+ * shortened in front ("…f:127.0.0.1]:8888"): the port always shows.
+ */
+char *addr_cell(const char *text, int w, char *out, size_t len);
+/*
  * The bytes of text that fit in w columns (wide characters counted by
  * wcwidth), ending after the last blank when the text goes on and that
  * blank lies beyond min_brk columns; at least one character.

@@ -143,12 +143,27 @@ static void help_draw(struct ui *ui, const struct rect *r)
 	int y = 1, n;
 
 	fill_line(0, 0, r->w, theme_attr(R_TITLE));
-	put_text(0, 0, r->w, " sockplay help: Up/Down or PgUp/PgDn scroll, Esc or ? or q closes",
+	put_text(0, 0, r->w, " Help: Up/Down PgUp/PgDn scroll; Esc ? q close",
 		 theme_attr(R_TITLE));
-	for (n = 0; help_line((size_t)n, line, sizeof line, &heading); n++) {
-		if (n < ui->help_scroll || y >= r->h)
-			continue;
-		put_text(y++, 1, r->w - 1, line, theme_attr(heading ? R_HEADER : R_NORMAL));
+	/* each line wrapped to the width at a blank, the rest indented: no word is cut */
+	n = 0;
+	for (size_t i = 0; help_line(i, line, sizeof line, &heading); i++) {
+		const char *p = line;
+		int indent = 0, w = r->w - 1;
+
+		while (*p) {
+			size_t k = text_fit(p, w - indent, (w - indent) / 2);
+			char piece[300];
+
+			memcpy(piece, p, k);
+			piece[k] = '\0';
+			if (n >= ui->help_scroll && y < r->h)
+				put_text(y++, 1 + indent, w - indent, piece, theme_attr(heading ? R_HEADER : R_NORMAL));
+			n++;
+			p += k;
+			p += strspn(p, " ");
+			indent = 12;
+		}
 	}
 	if (ui->help_scroll > n - 3)
 		ui->help_scroll = n - 3 > 0 ? n - 3 : 0;

@@ -77,16 +77,23 @@ static void short_opts(const struct sock *sk, char *buf, size_t len, bool wide)
 
 static void sockets_draw(struct ui *ui, const struct rect *r)
 {
-	int aw = (r->w - 50) / 2, y = r->y + 1, n = 0;
+	/*
+	 * The addresses get the width (an address keeps its port); on a
+	 * narrow screen the program's own STATE goes first, since KERNEL
+	 * says what the kernel holds.
+	 */
+	bool narrow = r->w < 76, wide = r->w >= 120;
+	int aw = (r->w - (narrow ? 28 : 50)) / 2, y = r->y + 1, n = 0;
 	const struct sock *sel = ui_selected(ui);
-	bool wide = r->w >= 120;
-	char line[512], l[ADDR_STRLEN], p[ADDR_STRLEN], o[96];
+	char line[512], l[ADDR_STRLEN], p[ADDR_STRLEN], o[96], lc[ADDR_STRLEN + 8], pc[ADDR_STRLEN + 8];
+	char state[16];
 
-	if (aw < 15)
-		aw = 15;
+	if (aw < 12)
+		aw = 12;
 	if (aw > 46)
 		aw = 46;
-	snprintf(line, sizeof line, "  %-6s %-5s %-10s %-*s %-*s %-11s %s", "NAME", "PROTO", "STATE",
+	snprintf(state, sizeof state, "%-10s ", "STATE");
+	snprintf(line, sizeof line, "  %-6s %-5s %s%-*s %-*s %-11s %s", "NAME", "PROTO", narrow ? "" : state,
 		 aw, "LOCAL", aw, "PEER", "KERNEL", wide ? "OPTIONS" : "OPTS");
 	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
 	put_text(r->y, r->x, r->w, line, theme_attr(R_HEADER));
@@ -112,10 +119,12 @@ static void sockets_draw(struct ui *ui, const struct rect *r)
 		row = row_of(ui, sk);
 		kstate = row && row->e ? pn_state_name(row->e) : "(unlisted)";
 		short_opts(sk, o, sizeof o, wide);
-		snprintf(line, sizeof line, "%s %-6s %-5s %-10s %-*.*s %-*.*s %-11s %s",
-			 sk == sel ? ">" : " ", sk->name, sock_proto_name(sk), sock_state_name(sk->state),
-			 aw, aw, sk->local.family ? addr_format(&sk->local, l, sizeof l) : "-",
-			 aw, aw, sk->peer.family ? addr_format(&sk->peer, p, sizeof p) : "-", kstate, o);
+		snprintf(state, sizeof state, "%-10s ", sock_state_name(sk->state));
+		snprintf(line, sizeof line, "%s %-6s %-5s %s%s %s %-11s %s",
+			 sk == sel ? ">" : " ", sk->name, sock_proto_name(sk), narrow ? "" : state,
+			 addr_cell(sk->local.family ? addr_format(&sk->local, l, sizeof l) : "-", aw, lc, sizeof lc),
+			 addr_cell(sk->peer.family ? addr_format(&sk->peer, p, sizeof p) : "-", aw, pc, sizeof pc),
+			 kstate, o);
 		if (sk == sel)
 			fill_line(y, r->x, r->w, theme_attr(R_SELECTED));
 		put_text(y, r->x, r->w, line, sk == sel ? theme_attr(R_SELECTED) : theme_attr(R_NORMAL));
@@ -222,11 +231,13 @@ const char *ksort_name(enum ksort k)
 
 static void kernel_draw(struct ui *ui, const struct rect *r)
 {
+	/* proto, state, owner and a countdown keep their width; the addresses share the rest */
 	int aw = (r->w - 44) / 2, y = r->y + 1;
 	char line[512], l[ADDR_STRLEN], rem[ADDR_STRLEN], owner[40], detail[64], head[200];
+	char lc[ADDR_STRLEN + 8], rc[ADDR_STRLEN + 8];
 
-	if (aw < 15)
-		aw = 15;
+	if (aw < 11)
+		aw = 11;
 	if (aw > 46)
 		aw = 46;
 	if (ui->kp.filter_text[0])
@@ -264,9 +275,9 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 			snprintf(detail, sizeof detail, "rx %u tx %u", e->rxq, e->txq);
 		else if (e->timer)
 			snprintf(detail, sizeof detail, "%s %.1fs", pn_timer_label(e), netrow_timer_left(row));
-		snprintf(line, sizeof line, "%-4s %-11s %-*.*s %-*.*s %-9s %s", pn_proto_name(e),
-			 pn_state_name(e), aw, aw, netrow_addr(&e->local, l, sizeof l), aw, aw,
-			 netrow_addr(&e->remote, rem, sizeof rem), owner, detail);
+		snprintf(line, sizeof line, "%-4s %-11s %s %s %-9s %s", pn_proto_name(e), pn_state_name(e),
+			 addr_cell(netrow_addr(&e->local, l, sizeof l), aw, lc, sizeof lc),
+			 addr_cell(netrow_addr(&e->remote, rem, sizeof rem), aw, rc, sizeof rc), owner, detail);
 		if (e->state == PN_TIME_WAIT)
 			role = R_TIMEWAIT;
 		else if (row->own)
