@@ -34,6 +34,8 @@ esac
 # the columns are named, and the call heads its packets
 if screen | grep -qE "^ +l +c *$"; then ok; else bad "no column heads 'l' and 'c'"; fi
 if screen | grep -qxF "connect c 127.0.0.1:8888"; then ok; else bad "the call does not head its packets"; fi
+# under the call's arrows, the states the kernel gave its sockets once it was over
+if screen | grep -qE "^ +LISTEN +ESTABLISHED *$"; then ok; else bad "no state row 'LISTEN ESTABLISHED' under the handshake"; fi
 # the order of the handshake, top to bottom
 screen | grep -n "SYN\|ACK" | grep -v "wire:" >"$tmp/order"
 if awk -F: '/ SYN  seq/ {s=$1} /SYN,ACK/ {sa=$1} / ACK  seq 1 ack 1/ {a=$1} END {exit !(s < sa && sa < a)}' "$tmp/order"; then

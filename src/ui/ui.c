@@ -256,6 +256,7 @@ static void after_command(void *ctx, const struct cmd_result *r)
 		ui_message(ui, "%s", ui->s->transcript_error);
 	}
 	kernel_refresh(ui);
+	wire_note_states(ui);
 	watch_sync(ui, cl->argc > 1 ? cl->argv[1] : NULL);
 	wire_watch(ui, true);
 	if (!ui->quit)

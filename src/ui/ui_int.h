@@ -91,6 +91,8 @@ struct prompt {
 };
 
 #define HITS_MAX 256
+#define WSTATES 64		/* calls whose states the wire pane keeps */
+#define WSTATE_COLS 6
 
 /* Kernel pane view settings. */
 enum ksort { KSORT_KERNEL, KSORT_PORT, KSORT_STATE, KSORT_OWNER, KSORT_N };
@@ -186,6 +188,17 @@ struct ui {
 	struct rect wheel_kernel, wheel_log, wheel_wire;
 	/* the wire: its pane, and the capture's watcher */
 	bool wire_on;
+	/*
+	 * What the kernel said of each socket of a call's packets once the
+	 * call was over, drawn under its arrows: the state changes they caused.
+	 */
+	struct wstate {
+		unsigned serial;
+		int n;
+		char name[WSTATE_COLS][SOCK_NAMELEN];
+		char state[WSTATE_COLS][12];
+	} wstates[WSTATES];
+	int wstate_next;
 	bool use_colour;	/* the terminal has colour and NO_COLOR is not set */
 	ev_io wire_io;
 	bool wire_armed;
@@ -225,6 +238,9 @@ void ui_draw(struct ui *ui);
 /* A pane that cannot show all its rows says so at the right of its title row: "▲ 2 ▼ 5 more". */
 void pane_more(const struct rect *r, int above, int below);
 void kernel_rows_build(struct ui *ui);
+
+/* ui_wire.c: after a call and the kernel table's refresh, note its sockets' states for the ladder */
+void wire_note_states(struct ui *ui);
 
 /* ui_mouse.c: clicks and the wheel */
 /* Row y, columns x0..x1-1, run cmd when clicked (printf-style). */

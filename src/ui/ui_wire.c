@@ -20,9 +20,57 @@
 #define ROWS_MAX 400		/* rows built back from the newest: more than any screen shows */
 
 struct wrow {
-	bool head;		/* a call's line; else a packet */
-	size_t pkt;		/* the packet (or, for a head, its first packet) */
+	char kind;		/* 'h' a call's line, 'p' a packet, 's' the states after the call */
+	size_t pkt;		/* the packet (for a head its first, for states its last) */
 };
+
+/* The kernel's state of a socket of the session now: "LISTEN", "TIME_WAIT", or "gone". */
+static const char *state_now(const struct session *s, const struct sock *sk)
+{
+	for (size_t i = 0; i < s->nv.n; i++)
+		if (s->nv.rows[i].own == sk && s->nv.rows[i].e)
+			return pn_state_name(s->nv.rows[i].e);
+	return sk->state == SOCK_CLOSED ? "gone" : NULL;
+}
+
+void wire_note_states(struct ui *ui)
+{
+	struct session *s = ui->s;
+	size_t n;
+	const struct wire_pkt *v = wire_packets(s->wire, &n);
+	struct wstate *ws;
+
+	/* only a call that put packets on the wire */
+	if (n == 0 || v[n - 1].cause != s->serial)
+		return;
+	ws = &ui->wstates[ui->wstate_next];
+	ui->wstate_next = (ui->wstate_next + 1) % WSTATES;
+	memset(ws, 0, sizeof *ws);
+	ws->serial = s->serial;
+	for (size_t i = n; i-- > 0 && v[i].cause == s->serial;) {
+		for (int e = 0; e < 2; e++) {
+			const char *name = e ? v[i].to : v[i].from;
+			const struct sock *sk = name[0] ? socktab_find_any(&s->socks, name) : NULL;
+			const char *st = sk ? state_now(s, sk) : NULL;
+			int k;
+
+			for (k = 0; k < ws->n && strcmp(ws->name[k], name) != 0; k++)
+				;
+			if (!st || k < ws->n || ws->n == WSTATE_COLS)
+				continue;
+			snprintf(ws->name[ws->n], SOCK_NAMELEN, "%s", name);
+			snprintf(ws->state[ws->n++], sizeof ws->state[0], "%s", st);
+		}
+	}
+}
+
+static const struct wstate *wstate_of(const struct ui *ui, unsigned serial)
+{
+	for (int i = 0; i < WSTATES; i++)
+		if (ui->wstates[i].serial == serial && ui->wstates[i].n)
+			return &ui->wstates[i];
+	return NULL;
+}
 
 /* The arrow's label: "SYN", "SYN,ACK", "PSH,ACK 5B", "UDP 2B", "ICMP port unreachable". */
 static void label(const struct wire_pkt *p, char *buf, size_t len, bool wide)
@@ -57,15 +105,21 @@ static void label(const struct wire_pkt *p, char *buf, size_t len, bool wide)
 }
 
 /* The rows to show, oldest first, the last `want` of them (before the scroll). */
-static int build_rows(const struct wire_pkt *v, size_t n, struct wrow *rows, int want)
+static int build_rows(const struct ui *ui, const struct wire_pkt *v, size_t n, struct wrow *rows, int want)
 {
 	int k = 0;
 
-	/* backwards from the newest: a packet, and above it its call's line when the call changes */
+	/*
+	 * backwards from the newest: under a call's last packet the states it
+	 * left, a packet, and above the first its call's line
+	 */
 	for (size_t i = n; i-- > 0 && k < want;) {
-		rows[k++] = (struct wrow){ false, i };
+		if ((i + 1 == n || v[i + 1].cause != v[i].cause) && wstate_of(ui, v[i].cause))
+			rows[k++] = (struct wrow){ 's', i };
+		if (k < want)
+			rows[k++] = (struct wrow){ 'p', i };
 		if ((i == 0 || v[i - 1].cause != v[i].cause) && k < want)
-			rows[k++] = (struct wrow){ true, i };
+			rows[k++] = (struct wrow){ 'h', i };
 	}
 	for (int a = 0, b = k - 1; a < b; a++, b--) {
 		struct wrow t = rows[a];
@@ -147,7 +201,7 @@ static void wire_draw(struct ui *ui, const struct rect *r)
 		return;
 	}
 	scroll = ui->lg.scroll;
-	nrows = build_rows(v, n, rows, body + scroll < ROWS_MAX ? body + scroll : ROWS_MAX);
+	nrows = build_rows(ui, v, n, rows, body + scroll < ROWS_MAX ? body + scroll : ROWS_MAX);
 	if (scroll > nrows - body)
 		scroll = nrows - body > 0 ? nrows - body : 0;
 	first = nrows - body - scroll;
@@ -158,7 +212,7 @@ static void wire_draw(struct ui *ui, const struct rect *r)
 	for (int i = first; i < nrows && i < first + body && ladder; i++) {
 		const struct wire_pkt *p = &v[rows[i].pkt];
 
-		if (rows[i].head)
+		if (rows[i].kind != 'p')
 			continue;
 		for (int e = 0; e < 2 && ladder; e++) {
 			const char *name = wire_end(p, e == 0, buf, sizeof buf);
@@ -198,10 +252,28 @@ static void wire_draw(struct ui *ui, const struct rect *r)
 		const struct wire_pkt *p = &v[rows[i].pkt];
 		int attr = theme_attr(p->late ? R_DIM : R_WIRE);
 
-		if (rows[i].head) {
+		if (rows[i].kind == 'h') {
 			const struct record *rec = session_record_of(s, p->cause);
 
 			put_text(y, r->x, r->w, rec ? rec->line : "(before the first call)", theme_attr(R_CALL));
+			continue;
+		}
+		if (rows[i].kind == 's') {
+			/* each column's kernel state once the call was over, under its line */
+			const struct wstate *ws = wstate_of(ui, p->cause);
+
+			for (int c = 0; ladder && ws && c < ncol; c++)
+				for (int k = 0; k < ws->n; k++) {
+					int len = (int)strlen(ws->state[k]), x;
+
+					if (strcmp(ws->name[k], names[c]) != 0)
+						continue;
+					x = xs[c] - len / 2;
+					if (x < r->x)
+						x = r->x;
+					put_text(y, x, r->x + r->w - x, ws->state[k],
+						 theme_attr(strcmp(ws->state[k], "TIME_WAIT") == 0 ? R_TIMEWAIT : R_OWN));
+				}
 			continue;
 		}
 		if (!ladder) {
