@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd_int.h"
+#include "i18n.h"
 #include "export.h"
 #include "sandbox.h"
 #include "sysctl.h"
@@ -211,7 +212,7 @@ CMD_HANDLER(cmd_help)
 	for (c = cmd_table; c->name; c++) {
 		if (cl->argc > 1 && strcmp(c->name, cl->argv[1]) != 0)
 			continue;
-		sink_printf(&s->sink, SINK_INFO, "%-28s %s", c->usage, c->help);
+		sink_printf(&s->sink, SINK_INFO, "%-28s %s", c->usage, _(c->help));
 	}
 	if (cl->argc == 1)
 		sink_printf(&s->sink, SINK_INFO, "any line may end with => ok | => ERRNO | => COUNT");

@@ -20,6 +20,7 @@
 
 #include "batch.h"
 #include "export.h"
+#include "i18n.h"
 #include "lesson.h"
 #include "lesson_check.h"
 #include "sandbox.h"
@@ -29,7 +30,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
+	fputs(_(
 		"Usage: sockplay [OPTION]...\n"
 		"       sockplay --check-lessons [NAME|NUMBER]...\n"
 		"A socket playground on the real kernel: create TCP and UDP sockets, call\n"
@@ -64,7 +65,7 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status: 0 if every expectation held, 1 if one failed,\n"
 		"2 on a usage or script error.\n"
-		"See sockplay(1) for the command language.\n");
+		"See sockplay(1) for the command language.\n"), f);
 }
 
 /*
@@ -329,6 +330,7 @@ int main(int argc, char **argv)
 	struct session s;
 	int in_sandbox, status;
 
+	i18n_init();
 	parse_options(argc, argv, &o);
 	/* a peer that went away must give EPIPE, not kill us */
 	signal(SIGPIPE, SIG_IGN);

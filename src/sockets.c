@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "sockets.h"
 
 /* Linux 6.3; older C libraries do not name it */
@@ -535,12 +536,12 @@ enum sock_event sock_poll_event(struct sock *s, long *bytes)
 const char *sock_state_name(enum sock_state st)
 {
 	switch (st) {
-	case SOCK_CREATED: return "created";
-	case SOCK_BOUND: return "bound";
-	case SOCK_LISTENING: return "listening";
-	case SOCK_CONNECTING: return "connecting";
-	case SOCK_CONNECTED: return "connected";
-	case SOCK_CLOSED: return "closed";
+	case SOCK_CREATED: return N_("created");
+	case SOCK_BOUND: return N_("bound");
+	case SOCK_LISTENING: return N_("listening");
+	case SOCK_CONNECTING: return N_("connecting");
+	case SOCK_CONNECTED: return N_("connected");
+	case SOCK_CLOSED: return N_("closed");
 	}
 	return "?";
 }

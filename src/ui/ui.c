@@ -27,6 +27,7 @@
 #include "lesson.h"
 #include "pace.h"
 #include "sysctl.h"
+#include "i18n.h"
 #include "ui/ui_int.h"
 
 static enum role role_of(enum sink_kind kind, const char *text)
@@ -84,7 +85,7 @@ static void status_update(struct ui *ui)
 	ui->have_gauge = session_port_gauge(ui->s, &ui->gauge) == 0 && g->hi >= g->lo;
 	if (!ui->have_gauge)
 		return;
-	n = (size_t)snprintf(ui->statusline, sizeof ui->statusline, "ephemeral ports %d-%d: %u in use, %u TIME_WAIT",
+	n = (size_t)snprintf(ui->statusline, sizeof ui->statusline, _("ephemeral ports %d-%d: %u in use, %u TIME_WAIT"),
 			     g->lo, g->hi, g->used, g->timewait);
 	for (size_t i = 0; i < sizeof knobs / sizeof knobs[0] && n < sizeof ui->statusline; i++) {
 		char v[32];
@@ -247,7 +248,7 @@ static void after_command(void *ctx, const struct cmd_result *r)
 	ev_io_stop(ui->loop, &ui->interrupt);
 	/* a refused line is told once, in the log, as "error: ..." (batch: FILE:LINE: ...) */
 	if (r->interrupted && !ui->quit)
-		ui_message(ui, "wait interrupted by a key");
+		ui_message(ui, "%s", _("wait interrupted by a key"));
 	/* a new socket becomes the selected one */
 	if (r->created[0])
 		ui->sel = (int)socktab_count_open(&ui->s->socks) - 1;
@@ -401,7 +402,7 @@ static void handle_key(struct ui *ui, wint_t ch, bool is_key)
 		return;
 	}
 	if (!keys_handle(ui, ch, is_key) && !is_key && ch != 27)
-		ui_message(ui, "key '%lc' does nothing here: press ? for help", (wint_t)ch);
+		ui_message(ui, _("key '%lc' does nothing here: press ? for help"), (wint_t)ch);
 }
 
 /*
@@ -617,8 +618,8 @@ int ui_run(struct session *s, const struct ui_options *o)
 
 	setlocale(LC_ALL, "");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "sockplay: the playground screen needs a terminal; "
-			"for scripts use --batch FILE (or --batch - for standard input)\n");
+		fprintf(stderr, "sockplay: %s\n", _("the playground screen needs a terminal; "
+			"for scripts use --batch FILE (or --batch - for standard input)"));
 		return 2;
 	}
 	if (!terminal_usable())
@@ -636,9 +637,9 @@ int ui_run(struct session *s, const struct ui_options *o)
 	prompt_load_history(&ui->pr);
 	saved_err = screen_start(ui, o->projector);
 
-	ui_log(ui, R_INFO, "Welcome to sockplay. Press t for a TCP socket, ? for help, : to type a command.");
+	ui_log(ui, R_INFO, _("Welcome to sockplay. Press t for a TCP socket, ? for help, : to type a command."));
 	if (s->sandboxed)
-		ui_log(ui, R_INFO, "Sandbox: a private network namespace; sysctl and addr add may change it.");
+		ui_log(ui, R_INFO, _("Sandbox: a private network namespace; sysctl and addr add may change it."));
 	if (o->warning[0]) {
 		ui_log(ui, R_ERROR, o->warning);
 		ui_message(ui, "%s", o->warning);

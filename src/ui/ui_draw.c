@@ -15,6 +15,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "i18n.h"
 #include "ui/ui_int.h"
 
 #define MIN_COLS 60
@@ -94,6 +95,41 @@ size_t text_fit(const char *text, int w, int min_brk)
 	return off;
 }
 
+int text_width(const char *text)
+{
+	mbstate_t st;
+	const char *p = text;
+	size_t left = strlen(text);
+	int w = 0;
+
+	memset(&st, 0, sizeof st);
+	while (left > 0) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, p, left, &st);
+
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			n = 1;	/* shown as '?' by put_text */
+			w++;
+			memset(&st, 0, sizeof st);
+		} else if (n == 0) {
+			break;
+		} else {
+			w += wcwidth(wc) < 0 ? 1 : wcwidth(wc);
+		}
+		p += n;
+		left -= n;
+	}
+	return w;
+}
+
+char *pad_cell(const char *text, int w, char *out, size_t len)
+{
+	int tw = text_width(text);
+
+	snprintf(out, len, "%s%*s", text, tw < w ? w - tw : 0, "");
+	return out;
+}
+
 char *addr_cell(const char *text, int w, char *out, size_t len)
 {
 	int n = (int)strlen(text);	/* addresses are ASCII: a byte is a column */
@@ -122,17 +158,18 @@ static void draw_title(struct ui *ui)
 	size_t open = socktab_count_open(&ui->s->socks);
 
 	fill_line(0, 0, ui->cols, theme_attr(R_TITLE));
-	snprintf(left, sizeof left, " sockplay%s  %zu socket%s open", ui->s->sandboxed ? " [sandbox]" : "",
-		 open, open == 1 ? "" : "s");
+	snprintf(left, sizeof left, " sockplay%s  ", ui->s->sandboxed ? _(" [sandbox]") : "");
+	snprintf(left + strlen(left), sizeof left - strlen(left),
+		 ngettext("%zu socket open", "%zu sockets open", open), open);
 	if (ui->interval > ui->base_interval * 1.01)
-		snprintf(right, sizeof right, "%s every %.2fs (slowed: a refresh takes %.0f ms) ",
+		snprintf(right, sizeof right, _("%s every %.2fs (slowed: a refresh takes %.0f ms) "),
 			 ui->s->using_diag ? "sock_diag" : "/proc", ui->interval, ui->cost * 1000);
 	else
-		snprintf(right, sizeof right, "%s every %.2fs ", ui->s->using_diag ? "sock_diag" : "/proc",
+		snprintf(right, sizeof right, _("%s every %.2fs "), ui->s->using_diag ? "sock_diag" : "/proc",
 			 ui->interval);
 	put_text(0, 0, ui->cols, left, theme_attr(R_TITLE));
-	if ((int)strlen(right) + (int)strlen(left) < ui->cols)
-		put_text(0, ui->cols - (int)strlen(right), (int)strlen(right), right, theme_attr(R_TITLE));
+	if (text_width(right) + text_width(left) < ui->cols)
+		put_text(0, ui->cols - text_width(right), text_width(right), right, theme_attr(R_TITLE));
 }
 
 void pane_more(const struct rect *r, int above, int below)
@@ -147,8 +184,8 @@ void pane_more(const struct rect *r, int above, int below)
 		n += snprintf(more + n, sizeof more - (size_t)n, "▲ %d ", above);
 	if (below > 0)
 		n += snprintf(more + n, sizeof more - (size_t)n, "▼ %d ", below);
-	snprintf(more + n, sizeof more - (size_t)n, "more ");
-	cols = (int)strlen(more) - 2 * ((above > 0) + (below > 0));	/* each arrow: 3 bytes, 1 column */
+	snprintf(more + n, sizeof more - (size_t)n, "%s ", _("more"));
+	cols = text_width(more);
 	if (cols < r->w)
 		put_text(r->y, r->x + r->w - cols, cols, more, theme_attr(R_TITLE) | A_BOLD);
 }
@@ -166,10 +203,10 @@ void ui_draw(struct ui *ui)
 	if (ui->cols < MIN_COLS || ui->rows < MIN_ROWS) {
 		char m[96];
 
-		snprintf(m, sizeof m, "Terminal too small: %dx%d, need %dx%d.", ui->cols, ui->rows,
+		snprintf(m, sizeof m, _("Terminal too small: %dx%d, need %dx%d."), ui->cols, ui->rows,
 			 MIN_COLS, MIN_ROWS);
 		put_text(0, 0, ui->cols, m, A_BOLD);
-		put_text(ui->rows > 1 ? 1 : 0, 0, ui->cols, "Enlarge it, or press q to quit.", 0);
+		put_text(ui->rows > 1 ? 1 : 0, 0, ui->cols, _("Enlarge it, or press q to quit."), 0);
 		if (mode_up(ui, &mode_confirm) && ui->rows > 2)	/* the question q asked */
 			put_text(2, 0, ui->cols, ui->msg, A_BOLD);
 		return;

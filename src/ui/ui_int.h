@@ -228,6 +228,10 @@ void fill_line(int y, int x, int w, int attr);
  * shortened in front ("…f:127.0.0.1]:8888"): the port always shows.
  */
 char *addr_cell(const char *text, int w, char *out, size_t len);
+/* Columns text takes (wide characters count two). */
+int text_width(const char *text);
+/* text padded with blanks to w columns (a header in any language). */
+char *pad_cell(const char *text, int w, char *out, size_t len);
 /*
  * The bytes of text that fit in w columns (wide characters counted by
  * wcwidth), ending after the last blank when the text goes on and that

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "ui/ui_int.h"
 
 /* Where a row acts. */
@@ -42,67 +43,67 @@ struct binding {
 #define KEY(c) (wint_t)(c), 0, true
 
 static const struct binding bindings[] = {
-	{ "Sockets: each key runs the command it shows; Up/Down or j/k select",
-	  K('t'), "t", M_PLAY, "tcp", "new TCP socket", "tcp", 10, false },
-	{ NULL, K('T'), "T", M_PLAY, "tcp -6", "new IPv6 TCP socket", NULL, 0, false },
-	{ NULL, K('u'), "u", M_PLAY, "udp", "new UDP socket", "udp", 11, false },
-	{ NULL, K('U'), "U", M_PLAY, "udp -6", "new IPv6 UDP socket", NULL, 0, false },
-	{ NULL, K('b'), "b", M_PLAY, "guess bind %s", "bind (prompt: the socket's loopback, selected)", "bind", 12, true },
-	{ NULL, K('l'), "l", M_PLAY, "listen %s", "listen", "listen", 13, true },
-	{ NULL, K('c'), "c", M_PLAY, "guess connect %s", "connect (prompt: a listener of the session, selected)", "connect", 14, true },
-	{ NULL, K('a'), "a", M_PLAY, "accept %s", "accept", "accept", 15, true },
-	{ NULL, K('s'), "s", M_PLAY, "guess send %s", "send (prompt: text; UDP: sendto its last peer)", NULL, 0, true },
-	{ NULL, K('v'), "v", M_PLAY, "recv %s", "recv", NULL, 0, true },
-	{ NULL, K('w'), "w", M_PLAY, "shutdown %s wr", "shutdown wr (send FIN)", NULL, 0, true },
-	{ NULL, K('x'), "x", M_PLAY, "close %s", "close", "close", 16, true },
-	{ NULL, K('r'), "r", M_PLAY, "toggle reuseaddr", "toggle SO_REUSEADDR", "reuseaddr", 17, true },
-	{ NULL, K('p'), "p", M_PLAY, "toggle reuseport", "toggle SO_REUSEPORT", "reuseport", 18, true },
-	{ NULL, K('6'), "6", M_PLAY, "toggle v6only", "toggle IPV6_V6ONLY", NULL, 0, true },
-	{ NULL, K('0'), "0", M_PLAY, "toggle linger", "toggle linger 0 (close sends RST)", NULL, 0, true },
-	{ NULL, K('n'), "n", M_PLAY, "net", "print the kernel table into the log", NULL, 0, false },
-	{ NULL, K('E'), "E", M_PLAY, "prompt export c sockplay-session.c", "export the session as a C program",
+	{ N_("Sockets: each key runs the command it shows; Up/Down or j/k select"),
+	  K('t'), "t", M_PLAY, "tcp", N_("new TCP socket"), N_("tcp"), 10, false },
+	{ NULL, K('T'), "T", M_PLAY, "tcp -6", N_("new IPv6 TCP socket"), NULL, 0, false },
+	{ NULL, K('u'), "u", M_PLAY, "udp", N_("new UDP socket"), N_("udp"), 11, false },
+	{ NULL, K('U'), "U", M_PLAY, "udp -6", N_("new IPv6 UDP socket"), NULL, 0, false },
+	{ NULL, K('b'), "b", M_PLAY, "guess bind %s", N_("bind (prompt: the socket's loopback, selected)"), N_("bind"), 12, true },
+	{ NULL, K('l'), "l", M_PLAY, "listen %s", N_("listen"), N_("listen"), 13, true },
+	{ NULL, K('c'), "c", M_PLAY, "guess connect %s", N_("connect (prompt: a listener of the session, selected)"), N_("connect"), 14, true },
+	{ NULL, K('a'), "a", M_PLAY, "accept %s", N_("accept"), N_("accept"), 15, true },
+	{ NULL, K('s'), "s", M_PLAY, "guess send %s", N_("send (prompt: text; UDP: sendto its last peer)"), NULL, 0, true },
+	{ NULL, K('v'), "v", M_PLAY, "recv %s", N_("recv"), NULL, 0, true },
+	{ NULL, K('w'), "w", M_PLAY, "shutdown %s wr", N_("shutdown wr (send FIN)"), NULL, 0, true },
+	{ NULL, K('x'), "x", M_PLAY, "close %s", N_("close"), N_("close"), 16, true },
+	{ NULL, K('r'), "r", M_PLAY, "toggle reuseaddr", N_("toggle SO_REUSEADDR"), N_("reuseaddr"), 17, true },
+	{ NULL, K('p'), "p", M_PLAY, "toggle reuseport", N_("toggle SO_REUSEPORT"), N_("reuseport"), 18, true },
+	{ NULL, K('6'), "6", M_PLAY, "toggle v6only", N_("toggle IPV6_V6ONLY"), NULL, 0, true },
+	{ NULL, K('0'), "0", M_PLAY, "toggle linger", N_("toggle linger 0 (close sends RST)"), NULL, 0, true },
+	{ NULL, K('n'), "n", M_PLAY, "net", N_("print the kernel table into the log"), NULL, 0, false },
+	{ NULL, K('E'), "E", M_PLAY, "prompt export c sockplay-session.c", N_("export the session as a C program"),
 	  NULL, 0, false },
-	{ NULL, KEY(KEY_UP), "Up", M_PLAY, "select up", "select the socket above", NULL, 0, false },
-	{ NULL, K('k'), "k", M_PLAY, "select up", "select the socket above", NULL, 0, false },
-	{ NULL, KEY(KEY_DOWN), "Down", M_PLAY, "select down", "select the socket below", NULL, 0, false },
-	{ NULL, K('j'), "j", M_PLAY, "select down", "select the socket below", NULL, 0, false },
+	{ NULL, KEY(KEY_UP), "Up", M_PLAY, "select up", N_("select the socket above"), NULL, 0, false },
+	{ NULL, K('k'), "k", M_PLAY, "select up", N_("select the socket above"), NULL, 0, false },
+	{ NULL, KEY(KEY_DOWN), "Down", M_PLAY, "select down", N_("select the socket below"), NULL, 0, false },
+	{ NULL, K('j'), "j", M_PLAY, "select down", N_("select the socket below"), NULL, 0, false },
 
-	{ "Kernel pane", K('A'), "A", M_PLAY, "view all", "all sockets / only the ports touched", "all", 30, false },
-	{ NULL, K('O'), "O", M_PLAY, "view own", "own sockets only, or every one", NULL, 0, false },
-	{ NULL, K('P'), "P", M_PLAY, "view proto", "protocol: all, tcp, udp", NULL, 0, false },
-	{ NULL, K('S'), "S", M_PLAY, "view sort", "sort: kernel order, port, state, owner", NULL, 0, false },
-	{ NULL, K('/'), "/", M_PLAY, "prompt filter ", "filter with the words of net (':filter' clears)",
+	{ N_("Kernel pane"), K('A'), "A", M_PLAY, "view all", N_("all sockets / only the ports touched"), N_("all"), 30, false },
+	{ NULL, K('O'), "O", M_PLAY, "view own", N_("own sockets only, or every one"), NULL, 0, false },
+	{ NULL, K('P'), "P", M_PLAY, "view proto", N_("protocol: all, tcp, udp"), NULL, 0, false },
+	{ NULL, K('S'), "S", M_PLAY, "view sort", N_("sort: kernel order, port, state, owner"), NULL, 0, false },
+	{ NULL, K('/'), "/", M_PLAY, "prompt filter ", N_("filter with the words of net (':filter' clears)"),
 	  NULL, 0, false },
-	{ NULL, K('J'), "J", M_PLAY, "scroll kernel down", "scroll the kernel pane down", NULL, 0, false },
-	{ NULL, K('K'), "K", M_PLAY, "scroll kernel up", "scroll the kernel pane up", NULL, 0, false },
-	{ NULL, K('W'), "W", M_PLAY, "view wire", "the wire: each call's packets as a ladder, or hide it",
-	  "wire", 31, false },
+	{ NULL, K('J'), "J", M_PLAY, "scroll kernel down", N_("scroll the kernel pane down"), NULL, 0, false },
+	{ NULL, K('K'), "K", M_PLAY, "scroll kernel up", N_("scroll the kernel pane up"), NULL, 0, false },
+	{ NULL, K('W'), "W", M_PLAY, "view wire", N_("the wire: each call's packets as a ladder, or hide it"),
+	  N_("wire"), 31, false },
 
-	{ "Lesson", K('L'), "L", M_PLAY, "lesson list", "list the lessons, with how far each got", NULL, 0, false },
-	{ NULL, K('\r'), "Enter", M_LESSON, "lesson next", "run the lesson's next command", "next", 3, false },
+	{ N_("Lesson"), K('L'), "L", M_PLAY, "lesson list", N_("list the lessons, with how far each got"), NULL, 0, false },
+	{ NULL, K('\r'), "Enter", M_LESSON, "lesson next", N_("run the lesson's next command"), N_("next"), 3, false },
 	{ NULL, K('\n'), NULL, M_LESSON, "lesson next", NULL, NULL, 0, false },
 	{ NULL, KEY(KEY_ENTER), NULL, M_LESSON, "lesson next", NULL, NULL, 0, false },
-	{ NULL, K(' '), "Space", M_LESSON, "lesson next", "run the lesson's next command", NULL, 0, false },
-	{ NULL, (wint_t)'1', (wint_t)'9', false, "1-9", M_ASK, "lesson answer %k", "answer the prediction",
-	  "answer", 2, false },
-	{ NULL, K('}'), "}", M_LESSON, "lesson rest", "run the rest of the step (up to a prediction)", "rest", 4, false },
-	{ NULL, K(']'), "]", M_LESSON, "lesson step next", "next step (runs what was skipped)", "step", 4, false },
-	{ NULL, K('['), "[", M_LESSON, "lesson step back", "previous step (the table is rebuilt)", "back", 5, false },
-	{ NULL, K('R'), "R", M_LESSON, "lesson restart", "restart the lesson (asks first)", "restart", 6, false },
+	{ NULL, K(' '), "Space", M_LESSON, "lesson next", N_("run the lesson's next command"), NULL, 0, false },
+	{ NULL, (wint_t)'1', (wint_t)'9', false, "1-9", M_ASK, "lesson answer %k", N_("answer the prediction"),
+	  N_("answer"), 2, false },
+	{ NULL, K('}'), "}", M_LESSON, "lesson rest", N_("run the rest of the step (up to a prediction)"), N_("rest"), 4, false },
+	{ NULL, K(']'), "]", M_LESSON, "lesson step next", N_("next step (runs what was skipped)"), N_("step"), 4, false },
+	{ NULL, K('['), "[", M_LESSON, "lesson step back", N_("previous step (the table is rebuilt)"), N_("back"), 5, false },
+	{ NULL, K('R'), "R", M_LESSON, "lesson restart", N_("restart the lesson (asks first)"), N_("restart"), 6, false },
 
-	{ "Screen", K(':'), ":", M_PLAY, "prompt", "command line (Tab completes, Up/Down history, Esc leaves)",
-	  "command", 9, false },
-	{ NULL, KEY(KEY_PPAGE), "PgUp", M_ALL, "scroll log up", "scroll the log back", NULL, 0, false },
-	{ NULL, KEY(KEY_NPAGE), "PgDn", M_ALL, "scroll log down", "scroll the log forward", NULL, 0, false },
-	{ NULL, KEY(KEY_END), "End", M_ALL, "scroll log end", "the log's newest line", NULL, 0, false },
-	{ NULL, K(12), "Ctrl-L", M_ALL, "redraw", "redraw the screen", NULL, 0, false },
-	{ NULL, K('?'), "?", M_ALL, "help-screen", "this help", "help", 0, false },
-	{ NULL, KEY(KEY_F(1)), "F1", M_ALL, "help-screen", "this help", NULL, 0, false },
-	{ NULL, K('q'), "q", M_ALL, "quit", "quit (asks while sockets are open)", "quit", 1, false },
-	{ NULL, KEY(KEY_F(10)), "F10", M_ALL, "quit", "quit, as in htop and mc (asks the same)", NULL, 0, false },
-	{ NULL, KEY(KEY_F(2)), "F2", M_ALL, "theme", "switch the theme: default or projector (high contrast)",
+	{ N_("Screen"), K(':'), ":", M_PLAY, "prompt", N_("command line (Tab completes, Up/Down history, Esc leaves)"),
+	  N_("command"), 9, false },
+	{ NULL, KEY(KEY_PPAGE), "PgUp", M_ALL, "scroll log up", N_("scroll the log back"), NULL, 0, false },
+	{ NULL, KEY(KEY_NPAGE), "PgDn", M_ALL, "scroll log down", N_("scroll the log forward"), NULL, 0, false },
+	{ NULL, KEY(KEY_END), "End", M_ALL, "scroll log end", N_("the log's newest line"), NULL, 0, false },
+	{ NULL, K(12), "Ctrl-L", M_ALL, "redraw", N_("redraw the screen"), NULL, 0, false },
+	{ NULL, K('?'), "?", M_ALL, "help-screen", N_("this help"), N_("help"), 0, false },
+	{ NULL, KEY(KEY_F(1)), "F1", M_ALL, "help-screen", N_("this help"), NULL, 0, false },
+	{ NULL, K('q'), "q", M_ALL, "quit", N_("quit (asks while sockets are open)"), N_("quit"), 1, false },
+	{ NULL, KEY(KEY_F(10)), "F10", M_ALL, "quit", N_("quit, as in htop and mc (asks the same)"), NULL, 0, false },
+	{ NULL, KEY(KEY_F(2)), "F2", M_ALL, "theme", N_("switch the theme: default or projector (high contrast)"),
 	  NULL, 0, false },
-	{ NULL, K(3), "Ctrl-C", M_ALL, "quit", "quit, asking the same; a second Ctrl-C quits", NULL, 0, false },
+	{ NULL, K(3), "Ctrl-C", M_ALL, "quit", N_("quit, asking the same; a second Ctrl-C quits"), NULL, 0, false },
 	{ NULL, 0, 0, false, NULL, 0, NULL, NULL, NULL, 0, false },
 };
 
@@ -182,14 +183,14 @@ const char *keys_help_line(size_t i, char *buf, size_t len, bool *heading)
 	for (const struct binding *b = bindings; b->cmd; b++) {
 		if (b->group && n++ == i) {
 			*heading = true;
-			snprintf(buf, len, "%s", b->group);
+			snprintf(buf, len, "%s", _(b->group));
 			return buf;
 		}
 		if (b->label == NULL || b->note == NULL)
 			continue;
 		if (n++ == i) {
 			*heading = false;
-			snprintf(buf, len, "  %-7s %s", b->label, b->note);
+			snprintf(buf, len, "  %-7s %s", b->label, _(b->note));
 			return buf;
 		}
 	}
@@ -200,7 +201,7 @@ void keys_list(FILE *f)
 {
 	for (const struct binding *b = bindings; b->cmd; b++)
 		if (b->label)
-			fprintf(f, "%s\t%s\t%s\n", b->label, b->cmd, b->note ? b->note : "");
+			fprintf(f, "%s\t%s\t%s\n", b->label, b->cmd, b->note ? _(b->note) : "");
 }
 
 /* The rows the key bar shows in this mode, in bar order. */
@@ -229,21 +230,21 @@ void keys_draw_bar(struct ui *ui, int y)
 
 	fill_line(y, 0, ui->cols, theme_attr(R_KEYBAR));
 	for (size_t i = 0; i < n; i++) {
-		int need = (int)strlen(rows[i]->label) + (int)strlen(rows[i]->bar) + 2;
+		int need = text_width(rows[i]->label) + text_width(_(rows[i]->bar)) + 2;
 		/* what does not fit is in help: say so where the bar ends */
-		int more = i + 1 < n ? 7 : 0;
+		int more = i + 1 < n ? text_width(_("? more")) + 1 : 0;
 
 		int x0 = x;
 
 		if (x + need + more > ui->cols) {
-			put_text(y, x, ui->cols - x, "? more", theme_attr(R_KEY));
+			put_text(y, x, ui->cols - x, _("? more"), theme_attr(R_KEY));
 			hit_key(ui, y, x, ui->cols, L'?', false);
 			break;
 		}
 		hit_key(ui, y, x0, x0 + need, rows[i]->ch, rows[i]->is_key);
 		x += put_text(y, x, ui->cols - x, rows[i]->label, theme_attr(R_KEY));
 		x += put_text(y, x, ui->cols - x, " ", theme_attr(R_KEYBAR));
-		x += put_text(y, x, ui->cols - x, rows[i]->bar, theme_attr(R_KEYBAR));
+		x += put_text(y, x, ui->cols - x, _(rows[i]->bar), theme_attr(R_KEYBAR));
 		x += put_text(y, x, ui->cols - x, " ", theme_attr(R_KEYBAR));
 	}
 }

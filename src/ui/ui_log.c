@@ -12,6 +12,7 @@
 #include <wchar.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "ui/ui_int.h"
 
 #define WRAP_INDENT 8
@@ -61,7 +62,7 @@ static void log_draw(struct ui *ui, const struct rect *r)
 	int y = r->y + r->h - 1, skip = ui->lg.scroll;
 	char head[80];
 
-	snprintf(head, sizeof head, "LOG%s", ui->lg.scroll ? "  (scrolled: End returns)" : "");
+	snprintf(head, sizeof head, "%s%s", _("LOG"), ui->lg.scroll ? _("  (scrolled: End returns)") : "");
 	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
 	put_text(r->y, r->x, r->w, head, theme_attr(R_HEADER));
 	for (int i = ui->lg.n - 1; i >= 0 && y > r->y; i--) {
@@ -103,10 +104,10 @@ const struct pane_ops pane_log = { "log", log_draw };
 static const char *help_line(size_t i, char *buf, size_t len, bool *heading)
 {
 	static const char *const legend[] = {
-		"Options in the sockets pane",
-		"  RA reuseaddr, RP reuseport, V6 v6only, ND nodelay, KA keepalive, L<n> linger n seconds,",
-		"  NP bind_address_no_port, PR local_port_range",
-		"Commands of the language (type them after ':'; any may end with => ok, => ERRNO or => COUNT)",
+		N_("Options in the sockets pane"),
+		N_("  RA reuseaddr, RP reuseport, V6 v6only, ND nodelay, KA keepalive, L<n> linger n seconds,"),
+		N_("  NP bind_address_no_port, PR local_port_range"),
+		N_("Commands of the language (type them after ':'; any may end with => ok, => ERRNO or => COUNT)"),
 	};
 	size_t n;
 	const char *t;
@@ -117,19 +118,19 @@ static const char *help_line(size_t i, char *buf, size_t len, bool *heading)
 	i -= n;
 	if (i < sizeof legend / sizeof legend[0]) {
 		*heading = legend[i][0] != ' ';
-		snprintf(buf, len, "%s", legend[i]);
+		snprintf(buf, len, "%s", _(legend[i]));
 		return buf;
 	}
 	i -= sizeof legend / sizeof legend[0];
 	*heading = false;
 	for (const struct cmd_entry *c = cmd_table; c->name; c++)
 		if (i-- == 0) {
-			snprintf(buf, len, "  %-28s %s", c->usage, c->help);
+			snprintf(buf, len, "  %-28s %s", c->usage, _(c->help));
 			return buf;
 		}
 	if (i-- == 0) {
 		*heading = true;
-		snprintf(buf, len, "Commands of the screen (after ':'; they change what is shown, no socket)");
+		snprintf(buf, len, "%s", _("Commands of the screen (after ':'; they change what is shown, no socket)"));
 		return buf;
 	}
 	t = scmd_help_line(i, buf, len);
@@ -143,7 +144,7 @@ static void help_draw(struct ui *ui, const struct rect *r)
 	int y = 1, n;
 
 	fill_line(0, 0, r->w, theme_attr(R_TITLE));
-	put_text(0, 0, r->w, " Help: Up/Down PgUp/PgDn scroll; Esc ? q close",
+	put_text(0, 0, r->w, _(" Help: Up/Down PgUp/PgDn scroll; Esc ? q close"),
 		 theme_attr(R_TITLE));
 	/* each line wrapped to the width at a blank, the rest indented: no word is cut */
 	n = 0;

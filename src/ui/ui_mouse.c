@@ -14,6 +14,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "i18n.h"
 #include "ui/ui_int.h"
 
 static struct hit *hit_new(struct ui *ui, int y, int x0, int x1)
@@ -131,7 +132,7 @@ void mouse_event(struct ui *ui)
 		if (h->ch) {
 			keys_handle(ui, h->ch, h->is_key);	/* the key's own row: its modes apply */
 		} else if (ui->lp.les && lesson_asking(ui) && strncmp(h->cmd, "lesson answer ", 14) != 0) {
-			ui_message(ui, "answer the prediction first: click a choice or press its number");
+			ui_message(ui, "%s", _("answer the prediction first: click a choice or press its number"));
 		} else {
 			ui_run_command(ui, h->cmd, NULL);
 		}

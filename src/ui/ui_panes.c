@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "ui/ui_int.h"
 
 /* The open sockets in table order: the selection counts over these. */
@@ -85,20 +86,27 @@ static void sockets_draw(struct ui *ui, const struct rect *r)
 	bool narrow = r->w < 76, wide = r->w >= 120;
 	int aw = (r->w - (narrow ? 28 : 50)) / 2, y = r->y + 1, n = 0;
 	const struct sock *sel = ui_selected(ui);
-	char line[512], l[ADDR_STRLEN], p[ADDR_STRLEN], o[96], lc[ADDR_STRLEN + 8], pc[ADDR_STRLEN + 8];
-	char state[16];
+	char line[512], l[ADDR_STRLEN], p[ADDR_STRLEN], o[96], lc[ADDR_STRLEN + 8], pc[ADDR_STRLEN + 8], kc[48];
+	char state[48];
 
 	if (aw < 12)
 		aw = 12;
 	if (aw > 46)
 		aw = 46;
-	snprintf(state, sizeof state, "%-10s ", "STATE");
-	snprintf(line, sizeof line, "  %-6s %-5s %s%-*s %-*s %-11s %s", "NAME", "PROTO", narrow ? "" : state,
-		 aw, "LOCAL", aw, "PEER", "KERNEL", wide ? "OPTIONS" : "OPTS");
+	{
+		/* the headers in the user's language, padded by columns, not bytes */
+		char c1[64], c2[64], c3[64], c4[64], c5[64], c6[64];
+
+		snprintf(line, sizeof line, "  %s %s %s%s %s %s %s", pad_cell(_("NAME"), 6, c1, sizeof c1),
+			 pad_cell(_("PROTO"), 5, c2, sizeof c2),
+			 narrow ? "" : strcat(pad_cell(_("STATE"), 10, c3, sizeof c3 - 1), " "),
+			 pad_cell(_("LOCAL"), aw, c4, sizeof c4), pad_cell(_("PEER"), aw, c5, sizeof c5),
+			 pad_cell(_("KERNEL"), 11, c6, sizeof c6), wide ? _("OPTIONS") : _("OPTS"));
+	}
 	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
 	put_text(r->y, r->x, r->w, line, theme_attr(R_HEADER));
 	if (count_open(ui) == 0 && r->h > 1) {
-		put_text(y, 2, r->w - 2, "No sockets yet: press t for TCP, u for UDP, or : to type a command.",
+		put_text(y, 2, r->w - 2, _("No sockets yet: press t for TCP, u for UDP, or : to type a command."),
 			 theme_attr(R_DIM));
 		return;
 	}
@@ -117,14 +125,15 @@ static void sockets_draw(struct ui *ui, const struct rect *r)
 		if (n++ < first)
 			continue;
 		row = row_of(ui, sk);
-		kstate = row && row->e ? pn_state_name(row->e) : "(unlisted)";
+		kstate = row && row->e ? pn_state_name(row->e) : _("(unlisted)");
 		short_opts(sk, o, sizeof o, wide);
-		snprintf(state, sizeof state, "%-10s ", sock_state_name(sk->state));
-		snprintf(line, sizeof line, "%s %-6s %-5s %s%s %s %-11s %s",
+		pad_cell(_(sock_state_name(sk->state)), 10, state, sizeof state - 1);
+		strcat(state, " ");
+		snprintf(line, sizeof line, "%s %-6s %-5s %s%s %s %s %s",
 			 sk == sel ? ">" : " ", sk->name, sock_proto_name(sk), narrow ? "" : state,
 			 addr_cell(sk->local.family ? addr_format(&sk->local, l, sizeof l) : "-", aw, lc, sizeof lc),
 			 addr_cell(sk->peer.family ? addr_format(&sk->peer, p, sizeof p) : "-", aw, pc, sizeof pc),
-			 kstate, o);
+			 pad_cell(kstate, 11, kc, sizeof kc), o);
 		if (sk == sel)
 			fill_line(y, r->x, r->w, theme_attr(R_SELECTED));
 		put_text(y, r->x, r->w, line, sk == sel ? theme_attr(R_SELECTED) : theme_attr(R_NORMAL));
@@ -222,11 +231,11 @@ void kernel_rows_build(struct ui *ui)
 	}
 }
 
-static const char *const sort_names[KSORT_N] = { "kernel order", "port", "state", "owner" };
+static const char *const sort_names[KSORT_N] = { N_("kernel order"), N_("port"), N_("state"), N_("owner") };
 
 const char *ksort_name(enum ksort k)
 {
-	return sort_names[k];
+	return _(sort_names[k]);
 }
 
 static void kernel_draw(struct ui *ui, const struct rect *r)
@@ -240,20 +249,23 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 		aw = 11;
 	if (aw > 46)
 		aw = 46;
-	if (ui->kp.filter_text[0])
-		snprintf(head, sizeof head, "KERNEL filter %s%s%s, by %s: %zu row%s", ui->kp.filter_text,
-			 ui->kp.own ? ", own only" : "", ui->kp.proto == 1 ? ", tcp" : ui->kp.proto == 2 ? ", udp" : "",
-			 sort_names[ui->kp.sort], ui->kp.nrows, ui->kp.nrows == 1 ? "" : "s");
-	else
-		snprintf(head, sizeof head, "KERNEL %s%s%s, by %s: %zu row%s",
-			 ui->kp.all ? "all sockets" : "ports touched", ui->kp.own ? ", own only" : "",
-			 ui->kp.proto == 1 ? ", tcp" : ui->kp.proto == 2 ? ", udp" : "", sort_names[ui->kp.sort],
-			 ui->kp.nrows, ui->kp.nrows == 1 ? "" : "s");
+	{
+		char what[160];
+
+		if (ui->kp.filter_text[0])
+			snprintf(what, sizeof what, _("filter %s"), ui->kp.filter_text);
+		else
+			snprintf(what, sizeof what, "%s", ui->kp.all ? _("all sockets") : _("ports touched"));
+		snprintf(head, sizeof head, _("KERNEL %s%s%s, by %s: "), what, ui->kp.own ? _(", own only") : "",
+			 ui->kp.proto == 1 ? ", tcp" : ui->kp.proto == 2 ? ", udp" : "", _(sort_names[ui->kp.sort]));
+		snprintf(head + strlen(head), sizeof head - strlen(head),
+			 ngettext("%zu row", "%zu rows", ui->kp.nrows), ui->kp.nrows);
+	}
 	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
 	put_text(r->y, r->x, r->w, head, theme_attr(R_HEADER));
 	if (ui->kp.nrows == 0 && r->h > 1) {
-		put_text(y, 2, r->w - 2, ui->kp.all ? "The kernel lists no socket here." :
-			 "No port touched yet. A shows every socket of this machine.", theme_attr(R_DIM));
+		put_text(y, 2, r->w - 2, ui->kp.all ? _("The kernel lists no socket here.") :
+			 _("No port touched yet. A shows every socket of this machine."), theme_attr(R_DIM));
 		return;
 	}
 	if (ui->kp.scroll > (int)ui->kp.nrows - (r->h - 1))
@@ -268,9 +280,9 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 		netrow_owner(row, owner, sizeof owner);
 		detail[0] = '\0';
 		if (e->state == PN_TIME_WAIT)
-			snprintf(detail, sizeof detail, "%4.1fs left", netrow_timer_left(row));
+			snprintf(detail, sizeof detail, _("%4.1fs left"), netrow_timer_left(row));
 		else if (e->state == PN_LISTEN && e->proto == IPPROTO_TCP)
-			snprintf(detail, sizeof detail, "queue %u", e->rxq);
+			snprintf(detail, sizeof detail, _("queue %u"), e->rxq);
 		else if (e->rxq || e->txq)
 			snprintf(detail, sizeof detail, "rx %u tx %u", e->rxq, e->txq);
 		else if (e->timer)

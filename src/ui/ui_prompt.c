@@ -25,6 +25,7 @@
 
 #include "cmd.h"
 #include "sockets.h"
+#include "i18n.h"
 #include "ui/ui_int.h"
 #include "xdg.h"
 
@@ -252,7 +253,7 @@ static void complete(struct ui *ui)
 	}
 	n = candidates(ui, word, first, line, cand, 64);
 	if (n == 0) {
-		ui_message(ui, "no completion");
+		ui_message(ui, "%s", _("no completion"));
 		return;
 	}
 	common = strlen(cand[0]);
@@ -296,7 +297,7 @@ static void submit(struct ui *ui)
 	}
 	p->sel = p->fixed = -1;
 	if (wcstombs(line, ui->pr.buf, sizeof line) == (size_t)-1) {
-		ui_message(ui, "the line is not valid text in this locale");
+		ui_message(ui, "%s", _("the line is not valid text in this locale"));
 		return;
 	}
 	if (line[strspn(line, " \t")] == '\0')
@@ -304,7 +305,7 @@ static void submit(struct ui *ui)
 	hist_add(&ui->pr, line);
 	if (hist_save(&ui->pr, line) < 0 && !ui->pr.hist_failed) {
 		ui->pr.hist_failed = true;	/* said once; the prompt goes on without it */
-		ui_log(ui, R_ERROR, "the command history could not be saved");
+		ui_log(ui, R_ERROR, _("the command history could not be saved"));
 	}
 	ui_run_command(ui, line, NULL);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "ui/ui_int.h"
 
 struct screen_cmd {
@@ -32,20 +33,20 @@ static void do_filter(struct ui *ui, const char *words)
 
 	if (*words == '\0') {
 		ui->kp.filter_text[0] = '\0';
-		ui_message(ui, "kernel pane: no filter");
+		ui_message(ui, _("kernel pane: no filter"));
 		return;
 	}
 	/* split the words as the language does, through its parser */
 	snprintf(line, sizeof line, "net %s", words);
 	if (cmd_parse(line, &cl, err, sizeof err) != 0 ||
 	    netfilter_parse(cl.argc - 1, cl.argv + 1, &f, err, sizeof err) < 0) {
-		ui_message(ui, "filter: %s", strncmp(err, "net: ", 5) == 0 ? err + 5 : err);
+		ui_message(ui, _("filter: %s"), strncmp(err, "net: ", 5) == 0 ? err + 5 : err);
 		return;
 	}
 	ui->kp.filter = f;
 	snprintf(ui->kp.filter_text, sizeof ui->kp.filter_text, "%s", words);
 	ui->kp.scroll = 0;
-	ui_message(ui, "kernel pane: filter %s (':filter' alone clears it)", words);
+	ui_message(ui, _("kernel pane: filter %s (':filter' alone clears it)"), words);
 }
 
 /* `quit`: at once with no socket open, else it asks first. */
@@ -59,8 +60,8 @@ static void do_quit(struct ui *ui, const char *arg)
 		ui_quit(ui);
 		return;
 	}
-	snprintf(q, sizeof q, "%zu socket%s open: quit and close %s? (y/n)", open, open == 1 ? "" : "s",
-		 open == 1 ? "it" : "them");
+	snprintf(q, sizeof q, ngettext("%zu socket open: quit and close it? (y/n)",
+				       "%zu sockets open: quit and close them? (y/n)", open), open);
 	ui_ask(ui, q, ui_quit);
 }
 
@@ -91,11 +92,11 @@ static void do_toggle(struct ui *ui, const char *name)
 	bool on;
 
 	if (o == NULL) {
-		ui_message(ui, "toggle: no option '%s'", name);
+		ui_message(ui, _("toggle: no option '%s'"), name);
 		return;
 	}
 	if (sk == NULL) {
-		ui_message(ui, "no socket selected: press t or u to make one");
+		ui_message(ui, _("no socket selected: press t or u to make one"));
 		return;
 	}
 	on = sk->opts & o->bit;
@@ -147,7 +148,7 @@ static void do_guess(struct ui *ui, const char *arg)
 	int port = 0;
 
 	if (sscanf(arg, "%15s %15s", verb, name) != 2 || (sk = socktab_find(&ui->s->socks, name)) == NULL) {
-		ui_message(ui, "guess: bind, connect or send, then an open socket");
+		ui_message(ui, _("guess: bind, connect or send, then an open socket"));
 		return;
 	}
 	snprintf(host, sizeof host, "%s", sk->family == AF_INET6 ? "[::1]" : "127.0.0.1");
@@ -183,7 +184,7 @@ static void do_guess(struct ui *ui, const char *arg)
 		}
 		prompt_open(ui, line);
 	} else {
-		ui_message(ui, "guess: bind, connect or send, then an open socket");
+		ui_message(ui, _("guess: bind, connect or send, then an open socket"));
 	}
 }
 
@@ -199,12 +200,12 @@ static void do_theme(struct ui *ui, const char *arg)
 	else if (*arg == '\0')
 		proj = !theme_projector_on();
 	else {
-		ui_message(ui, "theme: default or projector");
+		ui_message(ui, _("theme: default or projector"));
 		return;
 	}
 	theme_init(ui->use_colour, proj);
 	clearok(curscr, TRUE);	/* every cell again, in its new colours */
-	ui_message(ui, "theme: %s", proj ? "projector (high contrast, nothing dim)" : "default");
+	ui_message(ui, _("theme: %s"), proj ? _("projector (high contrast, nothing dim)") : _("default"));
 }
 
 static void do_select(struct ui *ui, const char *dir)
@@ -230,7 +231,7 @@ static void do_select(struct ui *ui, const char *dir)
 			}
 			k++;
 		}
-		ui_message(ui, "select: up, down, or the name of an open socket");
+		ui_message(ui, _("select: up, down, or the name of an open socket"));
 	}
 }
 
@@ -238,21 +239,21 @@ static void do_view(struct ui *ui, const char *what)
 {
 	if (strcmp(what, "all") == 0) {
 		ui->kp.all = !ui->kp.all;
-		ui_message(ui, "kernel pane: %s", ui->kp.all ? "every socket of this machine" :
-			   "only the ports this session touched");
+		ui_message(ui, _("kernel pane: %s"), ui->kp.all ? _("every socket of this machine") :
+			   _("only the ports this session touched"));
 	} else if (strcmp(what, "own") == 0) {
 		ui->kp.own = !ui->kp.own;
 	} else if (strcmp(what, "proto") == 0) {
 		ui->kp.proto = (ui->kp.proto + 1) % 3;
 	} else if (strcmp(what, "sort") == 0) {
 		ui->kp.sort = (enum ksort)((ui->kp.sort + 1) % KSORT_N);
-		ui_message(ui, "kernel pane sorted by %s", ksort_name(ui->kp.sort));
+		ui_message(ui, _("kernel pane sorted by %s"), ksort_name(ui->kp.sort));
 	} else if (strcmp(what, "wire") == 0) {
 		ui->wire_on = !ui->wire_on;
 		if (ui->wire_on && ui->s->wire == NULL && ui->s->wire_why[0])
-			ui_message(ui, "%s", ui->s->wire_why);
+			ui_message(ui, _("%s"), ui->s->wire_why);
 	} else {
-		ui_message(ui, "view: all, own, proto, sort or wire");
+		ui_message(ui, _("view: all, own, proto, sort or wire"));
 	}
 }
 
@@ -264,7 +265,7 @@ static void do_scroll(struct ui *ui, const char *arg)
 
 	dir += strspn(dir, " ");
 	if (!log && strncmp(arg, "kernel ", 7) != 0) {
-		ui_message(ui, "scroll: kernel or log, then up, down or end");
+		ui_message(ui, _("scroll: kernel or log, then up, down or end"));
 		return;
 	}
 	if (!log) {
@@ -293,7 +294,7 @@ static void do_lesson(struct ui *ui, const char *arg)
 		return;
 	}
 	if (ui->lp.les == NULL) {
-		ui_message(ui, "no lesson is open: :lesson list shows them, :lesson open N opens one");
+		ui_message(ui, _("no lesson is open: :lesson list shows them, :lesson open N opens one"));
 		return;
 	}
 	if (strcmp(arg, "next") == 0)
@@ -309,30 +310,30 @@ static void do_lesson(struct ui *ui, const char *arg)
 	else if (strcmp(arg, "restart") == 0)
 		lesson_ask_restart(ui);
 	else
-		ui_message(ui, "lesson: list, open N, next, rest, answer N, step next, step back or restart");
+		ui_message(ui, _("lesson: list, open N, next, rest, answer N, step next, step back or restart"));
 }
 
 static const struct screen_cmd screen_cmds[] = {
-	{ "filter", "filter [WORDS]", "filter the kernel pane with the words of net; alone, clear it",
+	{ "filter", "filter [WORDS]", N_("filter the kernel pane with the words of net; alone, clear it"),
 	  true, do_filter },
-	{ "quit", "quit", "leave sockplay (asks while sockets are open)", true, do_quit },
-	{ "q", "q", "the same as quit", true, do_quit },
-	{ "help-screen", "help-screen", "the help screen (help VERB: the language's help)", false, do_help },
-	{ "prompt", "prompt [TEXT]", "open the command line, TEXT typed", false, do_prompt },
+	{ "quit", "quit", N_("leave sockplay (asks while sockets are open)"), true, do_quit },
+	{ "q", "q", N_("the same as quit"), true, do_quit },
+	{ "help-screen", "help-screen", N_("the help screen (help VERB: the language's help)"), false, do_help },
+	{ "prompt", "prompt [TEXT]", N_("open the command line, TEXT typed"), false, do_prompt },
 	{ "guess", "guess bind|connect|send NAME",
-	  "open the command line with the call and a guessed address, selected (typing replaces it)",
+	  N_("open the command line with the call and a guessed address, selected (typing replaces it)"),
 	  false, do_guess },
-	{ "toggle", "toggle OPTION", "flip an on/off option of the selected socket (a set line)",
+	{ "toggle", "toggle OPTION", N_("flip an on/off option of the selected socket (a set line)"),
 	  false, do_toggle },
-	{ "select", "select up|down|NAME", "select another socket", false, do_select },
-	{ "view", "view all|own|proto|sort|wire", "change what the kernel pane shows; show the wire pane",
+	{ "select", "select up|down|NAME", N_("select another socket"), false, do_select },
+	{ "view", "view all|own|proto|sort|wire", N_("change what the kernel pane shows; show the wire pane"),
 	  false, do_view },
-	{ "scroll", "scroll kernel|log up|down|end", "scroll a pane", false, do_scroll },
-	{ "redraw", "redraw", "paint the whole screen again", false, do_redraw },
-	{ "theme", "theme [default|projector]", "the colours: projector is high contrast, nothing dim",
+	{ "scroll", "scroll kernel|log up|down|end", N_("scroll a pane"), false, do_scroll },
+	{ "redraw", "redraw", N_("paint the whole screen again"), false, do_redraw },
+	{ "theme", "theme [default|projector]", N_("the colours: projector is high contrast, nothing dim"),
 	  false, do_theme },
 	{ "lesson", "lesson list|open N|next|rest|answer N|step next|step back|restart",
-	  "list the lessons with their progress, open one, drive the open one",
+	  N_("list the lessons with their progress, open one, drive the open one"),
 	  false, do_lesson },
 	{ NULL, NULL, NULL, false, NULL },
 };
@@ -369,7 +370,7 @@ const char *scmd_help_line(size_t i, char *buf, size_t len)
 {
 	for (const struct screen_cmd *c = screen_cmds; c->name; c++)
 		if (i-- == 0) {
-			snprintf(buf, len, "  %-28s %s", c->usage, c->help);
+			snprintf(buf, len, "  %-28s %s", c->usage, _(c->help));
 			return buf;
 		}
 	return NULL;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "ui/ui_int.h"
 
 #define COL_MIN 14		/* the narrowest column that still holds a label */
@@ -79,7 +80,7 @@ static void label(const struct wire_pkt *p, char *buf, size_t len, bool wide)
 
 	buf[0] = '\0';
 	if (p->unreach) {
-		snprintf(buf, len, "ICMP port unreachable");
+		snprintf(buf, len, "%s", _("ICMP port unreachable"));
 		return;
 	}
 	if (p->proto == IPPROTO_UDP) {
@@ -156,7 +157,7 @@ static void put_repeat(int y, int x, int n, const char *ch, int attr)
 static void draw_arrow(int y, int xa, int xb, const char *text, int attr)
 {
 	int lo = xa < xb ? xa : xb, hi = xa < xb ? xb : xa;
-	int span = hi - lo - 1, tw = (int)strlen(text), tx;
+	int span = hi - lo - 1, tw = text_width(text), tx;
 
 	if (span < 2)
 		return;
@@ -187,7 +188,7 @@ static void wire_draw(struct ui *ui, const struct rect *r)
 	const struct sock *sel = ui_selected(ui);
 
 	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
-	put_text(r->y, r->x, r->w, "WIRE  packets on loopback, under the calls that sent them (W hides)",
+	put_text(r->y, r->x, r->w, _("WIRE  packets on loopback, under the calls that sent them (W hides)"),
 		 theme_attr(R_HEADER));
 	if (r->h < 3)
 		return;
@@ -196,7 +197,7 @@ static void wire_draw(struct ui *ui, const struct rect *r)
 		return;
 	}
 	if (n == 0) {
-		put_text(r->y + 1, r->x, r->w, "no packets yet: connect, send or close, and they show here",
+		put_text(r->y + 1, r->x, r->w, _("no packets yet: connect, send or close, and they show here"),
 			 theme_attr(R_DIM));
 		return;
 	}
@@ -293,8 +294,8 @@ static void wire_draw(struct ui *ui, const struct rect *r)
 			int span = a >= 0 && b >= 0 ? (xs[a] > xs[b] ? xs[a] - xs[b] : xs[b] - xs[a]) : 0;
 
 			label(p, lab, sizeof lab, span > 40);
-			if (p->late && strlen(lab) + 10 < sizeof lab)
-				strcat(lab, " (kernel)");
+			if (p->late && strlen(lab) + strlen(_(" (kernel)")) < sizeof lab)
+				strcat(lab, _(" (kernel)"));
 			if (a >= 0 && b >= 0 && a != b)
 				draw_arrow(y, xs[a], xs[b], lab, attr);
 		}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# The message catalogues: every message the sources mark (po/POTFILES) is
+# in po/sockplay.pot and translated, not fuzzy, in every po/LANG.po, with
+# formats that match (msgfmt -c); and the program speaks the language:
+# --help in zh_CN.UTF-8 is Chinese.  `make update-po` brings them in step.
+set -u
+: "${top_srcdir:=..}"
+: "${SOCKPLAY:=../src/sockplay}"
+: "${XGETTEXT:=xgettext}"
+: "${MSGFMT:=msgfmt}"
+: "${PO_LANGS:=zh_CN}"
+: "${XGETTEXT_FLAGS:=--from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 -s}"
+. "$top_srcdir/tests/testlib.sh"
+po="$top_srcdir/po"
+
+command -v msgcmp >/dev/null 2>&1 || skip "gettext's msgcmp is not installed (./bootstrap installs gettext)"
+# shellcheck disable=SC2086
+(cd "$top_srcdir" && $XGETTEXT $XGETTEXT_FLAGS -f po/POTFILES -o "$tmp/fresh.pot") || bad "xgettext failed"
+# the template in git has exactly the messages of the sources
+if msgcmp --use-untranslated "$po/sockplay.pot" "$tmp/fresh.pot" >"$tmp/out" 2>&1 &&
+   msgcmp --use-untranslated "$tmp/fresh.pot" "$po/sockplay.pot" >>"$tmp/out" 2>&1; then ok; else
+	bad "po/sockplay.pot is not the sources' messages: run make update-po"; head -20 "$tmp/out"; fi
+for l in $PO_LANGS; do
+	# every message of the sources is in the catalogue, translated
+	if msgcmp "$po/$l.po" "$tmp/fresh.pot" >"$tmp/out" 2>&1; then ok; else
+		bad "$l.po lacks messages of the sources"; head -20 "$tmp/out"; fi
+	# formats match, and nothing untranslated or fuzzy
+	if $MSGFMT -c --statistics -o /dev/null "$po/$l.po" >"$tmp/out" 2>&1 &&
+	   ! grep -q "untranslated\|fuzzy" "$tmp/out"; then ok; else
+		bad "$l.po: msgfmt -c"; cat "$tmp/out"; fi
+done
+# the program speaks it: --help, where the machine has the locale
+if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
+	LC_ALL=zh_CN.UTF-8 "$SOCKPLAY" --help >"$tmp/help" 2>&1
+	if grep -q "^用法：sockplay" "$tmp/help" && grep -q -- "--no-wire" "$tmp/help"; then ok; else
+		bad "--help in zh_CN.UTF-8 is not Chinese"; head -3 "$tmp/help"; fi
+	LC_ALL=C.UTF-8 "$SOCKPLAY" --help >"$tmp/help" 2>&1
+	if grep -q "^Usage: sockplay" "$tmp/help"; then ok; else bad "--help in C.UTF-8 is not English"; fi
+else
+	skip "no zh_CN.UTF-8 locale here (./bootstrap makes it)"
+fi
+finish
