@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "i18n.h"
 
 static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
@@ -40,38 +41,38 @@ int addr_parse(const char *text, int family, struct endpoint *ep,
 		hs = text + 1;
 		he = strchr(hs, ']');
 		if (he == NULL || he[1] != ':') {
-			snprintf(err, errlen, "bad address '%s': expected [IPv6]:PORT", text);
+			snprintf(err, errlen, _("bad address '%s': expected [IPv6]:PORT"), text);
 			return -1;
 		}
 		colon = he + 1;
 	} else {
 		colon = strrchr(text, ':');
 		if (colon == NULL) {
-			snprintf(err, errlen, "bad address '%s': expected ADDR:PORT", text);
+			snprintf(err, errlen, _("bad address '%s': expected ADDR:PORT"), text);
 			return -1;
 		}
 		hs = text;
 		he = colon;
 		if (memchr(hs, ':', (size_t)(he - hs)) != NULL) {
-			snprintf(err, errlen, "bad address '%s': write IPv6 as [ADDR]:PORT", text);
+			snprintf(err, errlen, _("bad address '%s': write IPv6 as [ADDR]:PORT"), text);
 			return -1;
 		}
 	}
 	port = addr_parse_port(colon + 1);
 	if (port < 0) {
-		snprintf(err, errlen, "bad port '%s' in '%s': use 0..65535", colon + 1, text);
+		snprintf(err, errlen, _("bad port '%s' in '%s': use 0..65535"), colon + 1, text);
 		return -1;
 	}
 	if ((size_t)(he - hs) >= sizeof host) {
-		snprintf(err, errlen, "bad address '%s'", text);
+		snprintf(err, errlen, _("bad address '%s'"), text);
 		return -1;
 	}
 	memcpy(host, hs, (size_t)(he - hs));
 	host[he - hs] = '\0';
 	ep->port = (uint16_t)port;
 	if (strchr(host, '%')) {
-		snprintf(err, errlen, "bad address '%s': zone ids (%%lo) are not supported; "
-			 "sockplay talks to loopback, which needs none", text);
+		snprintf(err, errlen, _("bad address '%s': zone ids (%%lo) are not supported; "
+			 "sockplay talks to loopback, which needs none"), text);
 		return -1;
 	}
 
@@ -93,7 +94,7 @@ int addr_parse(const char *text, int family, struct endpoint *ep,
 		ep->family = AF_INET6;
 		return 0;
 	}
-	snprintf(err, errlen, "bad address '%s': not an IPv4 address, [IPv6] or *", host);
+	snprintf(err, errlen, _("bad address '%s': not an IPv4 address, [IPv6] or *"), host);
 	return -1;
 }
 
@@ -109,7 +110,7 @@ int addr_parse_host(const char *text, char *host, size_t hostlen, char *err, siz
 		n -= 2;
 	}
 	if (n == 0 || n >= sizeof h) {
-		snprintf(err, errlen, "bad address: give an IPv4 address or [IPv6], no port");
+		snprintf(err, errlen, _("bad address: give an IPv4 address or [IPv6], no port"));
 		return -1;
 	}
 	memcpy(h, text, n);
@@ -119,12 +120,12 @@ int addr_parse_host(const char *text, char *host, size_t hostlen, char *err, siz
 	else if (inet_pton(AF_INET6, h, a) == 1)
 		family = AF_INET6;
 	else {
-		snprintf(err, errlen, "bad address '%s': give an IPv4 address or [IPv6], no port%s", h,
+		snprintf(err, errlen, _("bad address '%s': give an IPv4 address or [IPv6], no port%s"), h,
 			 strchr(h, '%') ? " (zone ids are not supported)" : "");
 		return -1;
 	}
 	if (inet_ntop(family, a, host, (socklen_t)hostlen) == NULL) {
-		snprintf(err, errlen, "bad address '%s'", h);
+		snprintf(err, errlen, _("bad address '%s'"), h);
 		return -1;
 	}
 	return 0;

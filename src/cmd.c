@@ -112,7 +112,7 @@ int cmd_expect_parse(const char *w, struct expect *e, char *err, size_t errlen)
 
 		for (const char *p = w; *p; p++) {
 			if (*p < '0' || *p > '9' || v > 100000000) {
-				snprintf(err, errlen, "bad expectation '%s': use ok, an errno name or a count", w);
+				snprintf(err, errlen, _("bad expectation '%s': use ok, an errno name or a count"), w);
 				return -1;
 			}
 			v = v * 10 + (*p - '0');
@@ -123,7 +123,7 @@ int cmd_expect_parse(const char *w, struct expect *e, char *err, size_t errlen)
 	}
 	e->value = errname_value(w);
 	if (e->value < 0) {
-		snprintf(err, errlen, "bad expectation '%s': use ok, an errno name (EADDRINUSE...) or a count", w);
+		snprintf(err, errlen, _("bad expectation '%s': use ok, an errno name (EADDRINUSE...) or a count"), w);
 		return -1;
 	}
 	e->kind = EXPECT_ERRNO;
@@ -197,7 +197,7 @@ static int split_words(const char *text, struct cmd_line *cl, int *arrow,
 		if (*p == '\0' || *p == '#')
 			break;
 		if (cl->argc == CMD_MAXARGS) {
-			snprintf(err, errlen, "too many words (at most %d)", CMD_MAXARGS);
+			snprintf(err, errlen, _("too many words (at most %d)"), CMD_MAXARGS);
 			return -1;
 		}
 		cl->argv[cl->argc] = out;
@@ -212,19 +212,19 @@ static int split_words(const char *text, struct cmd_line *cl, int *arrow,
 			if (quoted && c == '\\' && *p)
 				p += unescape(p, &c);
 			if (out == end) {
-				snprintf(err, errlen, "line too long (at most %d bytes of words)", CMD_LINEMAX - 1);
+				snprintf(err, errlen, _("line too long (at most %d bytes of words)"), CMD_LINEMAX - 1);
 				return -1;
 			}
 			*out++ = c;
 		}
 		*out = '\0';	/* out < end here: every byte was checked before it was written */
 		if (quoted) {
-			snprintf(err, errlen, "unterminated \" in '%s'",
+			snprintf(err, errlen, _("unterminated \" in '%s'"),
 				 cmd_word_show(cl->argv[cl->argc], show, sizeof show));
 			return -1;
 		}
 		if (out == end) {
-			snprintf(err, errlen, "line too long (at most %d bytes of words)", CMD_LINEMAX - 1);
+			snprintf(err, errlen, _("line too long (at most %d bytes of words)"), CMD_LINEMAX - 1);
 			return -1;
 		}
 		out++;
@@ -244,21 +244,21 @@ static int check_shape(struct cmd_line *cl, int arrow, char *err, size_t errlen)
 	int nargs;
 
 	if (arrow == 0) {
-		snprintf(err, errlen, "an expectation '=>' needs a command before it");
+		snprintf(err, errlen, _("an expectation '=>' needs a command before it"));
 		return -1;
 	}
 	if (arrow > 0) {
 		bool ok_port = arrow == cl->argc - 3 && strcmp(cl->argv[arrow + 1], "ok") == 0;
 
 		if (arrow != cl->argc - 2 && !ok_port) {
-			snprintf(err, errlen, "'=>' must be followed by one word (ok, an errno name or a "
-				 "count) or by ok PORT");
+			snprintf(err, errlen, _("'=>' must be followed by one word (ok, an errno name or a "
+				 "count) or by ok PORT"));
 			return -1;
 		}
 		if (cmd_expect_parse(cl->argv[arrow + 1], &cl->expect, err, errlen) < 0)
 			return -1;
 		if (ok_port && (cl->expect.port = addr_parse_port(cl->argv[arrow + 2])) <= 0) {
-			snprintf(err, errlen, "bad expectation 'ok %s': ok PORT takes a port 1..65535",
+			snprintf(err, errlen, _("bad expectation 'ok %s': ok PORT takes a port 1..65535"),
 				 cmd_word_show(cl->argv[arrow + 2], show, sizeof show));
 			return -1;
 		}
@@ -266,18 +266,18 @@ static int check_shape(struct cmd_line *cl, int arrow, char *err, size_t errlen)
 	}
 	c = cmd_find(cl->argv[0]);
 	if (c == NULL) {
-		snprintf(err, errlen, "unknown command '%s' (try: help)",
+		snprintf(err, errlen, _("unknown command '%s' (try: help)"),
 			 cmd_word_show(cl->argv[0], show, sizeof show));
 		return -1;
 	}
 	cl->cmd = c;
 	nargs = cl->argc - 1;
 	if (nargs < c->min_args) {
-		snprintf(err, errlen, "%s: missing argument; usage: %s", c->name, c->usage);
+		snprintf(err, errlen, _("%s: missing argument; usage: %s"), c->name, c->usage);
 		return -1;
 	}
 	if (nargs > c->max_args) {
-		snprintf(err, errlen, "%s: too many arguments; usage: %s", c->name, c->usage);
+		snprintf(err, errlen, _("%s: too many arguments; usage: %s"), c->name, c->usage);
 		return -1;
 	}
 	return 0;
@@ -300,7 +300,7 @@ int cmd_parse(const char *text, struct cmd_line *cl, char *err, size_t errlen)
 	cl->cmd = NULL;
 	cl->argc = 0;
 	if (strnlen(text, CMD_TEXTMAX) >= CMD_TEXTMAX) {
-		snprintf(err, errlen, "line too long (at most %d bytes)", CMD_TEXTMAX - 1);
+		snprintf(err, errlen, _("line too long (at most %d bytes)"), CMD_TEXTMAX - 1);
 		return -1;
 	}
 	if (split_words(text, cl, &arrow, err, errlen) < 0) {
@@ -405,7 +405,7 @@ static void run_parsed(struct session *s, const struct cmd_line *cl, struct outc
 	if (t.dropped) {
 		struct sink keep = strsink_sink(&t.out);
 
-		sink_printf(&keep, SINK_INFO, "(%zu more lines: in the transcript)", t.dropped);
+		sink_printf(&keep, SINK_INFO, _("(%zu more lines: in the transcript)"), t.dropped);
 	}
 	if (!o->usage && c->args && c->args[0] == 'S') {
 		/* what `=> ok PORT` checks: the socket's local port now */
@@ -440,7 +440,7 @@ void cmd_exec(struct session *s, const struct cmd_line *cl, struct outcome *o)
 		if (c == NULL) {
 			memset(o, 0, sizeof *o);
 			o->usage = true;
-			sink_printf(&s->sink, SINK_ERROR, "unknown command '%s'",
+			sink_printf(&s->sink, SINK_ERROR, _("unknown command '%s'"),
 				    cmd_word_show(cl->argv[0], err, sizeof err));
 			return;
 		}
@@ -562,7 +562,7 @@ int cmd_run_line(struct session *s, const char *text, struct cmd_result *r)
 		r->met = cmd_expect_met(&cl->expect, &r->o, r->got, sizeof r->got);
 		cmd_expect_format(&cl->expect, r->want, sizeof r->want);
 		if (!r->met && !r->o.usage)
-			sink_printf(&s->sink, SINK_FAIL, "expected %s, got %s", r->want, r->got);
+			sink_printf(&s->sink, SINK_FAIL, _("expected %s, got %s"), r->want, r->got);
 	}
 	if (s->hooks.after)
 		s->hooks.after(s->hooks.ctx, r);
@@ -652,7 +652,7 @@ int cmd_arg_sock(struct session *s, const struct cmd_line *cl, int i,
 
 	*out = NULL;
 	if (!sock_name_valid(name)) {
-		snprintf(err, errlen, "bad socket name '%s': a letter, then letters, digits, _ or -", name);
+		snprintf(err, errlen, _("bad socket name '%s': a letter, then letters, digits, _ or -"), name);
 		return -1;
 	}
 	if (s == NULL)
@@ -662,9 +662,9 @@ int cmd_arg_sock(struct session *s, const struct cmd_line *cl, int i,
 		struct sock *old = socktab_find_any(&s->socks, name);
 
 		if (old)
-			snprintf(err, errlen, "%s: socket %s is closed", cl->argv[0], name);
+			snprintf(err, errlen, _("%s: socket %s is closed"), cl->argv[0], name);
 		else
-			snprintf(err, errlen, "%s: no socket named '%s'", cl->argv[0], name);
+			snprintf(err, errlen, _("%s: no socket named '%s'"), cl->argv[0], name);
 		return -1;
 	}
 	return 0;

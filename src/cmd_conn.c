@@ -11,6 +11,7 @@
 
 #include "cmd_int.h"
 #include "explain.h"
+#include "i18n.h"
 
 #define LISTEN_BACKLOG 128
 
@@ -32,20 +33,20 @@ static int arg_endpoint(struct session *s, const struct cmd_line *cl, int i, con
 		const char *name = dollar + 2;
 
 		if (!sock_name_valid(name)) {
-			snprintf(err, errlen, "%s: bad port reference '$%s': $ and a socket name",
+			snprintf(err, errlen, _("%s: bad port reference '$%s': $ and a socket name"),
 				 cl->argv[0], name);
 			return -1;
 		}
 		if (s && ((ref = socktab_find_any(&s->socks, name)) == NULL || ref->local.port == 0)) {
-			snprintf(err, errlen, "%s: $%s: %s", cl->argv[0], name, ref ? "that socket has no "
-				 "port yet" : "no socket of that name");
+			snprintf(err, errlen, _("%s: $%s: %s"), cl->argv[0], name, ref ? _("that socket has no "
+				 "port yet") : _("no socket of that name"));
 			return -1;
 		}
 		snprintf(text + (dollar - cl->argv[i]), sizeof text - (size_t)(dollar - cl->argv[i]),
 			 ":%u", ref ? ref->local.port : 1);
 	}
 	if (addr_parse(text, sk ? sk->family : AF_INET, ep, msg, sizeof msg) < 0) {
-		snprintf(err, errlen, "%s: %s", cl->argv[0], msg);
+		snprintf(err, errlen, _("%s: %s"), cl->argv[0], msg);
 		return -1;
 	}
 	o->addr = *ep;
@@ -61,13 +62,13 @@ static void note_autobind(struct session *s, const struct sock *sk, bool had_loc
 	if (sk->local.family == 0)
 		return;
 	if (!had_local)
-		sink_printf(&s->sink, SINK_INFO, "%s is now %s (address and port chosen by the kernel)",
+		sink_printf(&s->sink, SINK_INFO, _("%s is now %s (address and port chosen by the kernel)"),
 			    sk->name, addr_format(&sk->local, a, sizeof a));
 	else if (asked && asked->port == 0 && sk->local.port == 0)
-		sink_printf(&s->sink, SINK_INFO, "%s has its address; with IP_BIND_ADDRESS_NO_PORT the "
-			    "kernel picks the port at connect(), for the 4-tuple", sk->name);
+		sink_printf(&s->sink, SINK_INFO, _("%s has its address; with IP_BIND_ADDRESS_NO_PORT the "
+			    "kernel picks the port at connect(), for the 4-tuple"), sk->name);
 	else if (asked && asked->port == 0)
-		sink_printf(&s->sink, SINK_INFO, "%s is now %s (port chosen by the kernel)",
+		sink_printf(&s->sink, SINK_INFO, _("%s is now %s (port chosen by the kernel)"),
 			    sk->name, addr_format(&sk->local, a, sizeof a));
 }
 
@@ -104,7 +105,7 @@ CMD_HANDLER(cmd_listen)
 	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0)
 		return -1;
 	if (cl->argc > 2 && (backlog = addr_parse_port(cl->argv[2])) < 0) {
-		snprintf(err, errlen, "listen: bad backlog '%s': use 0..65535", cl->argv[2]);
+		snprintf(err, errlen, _("listen: bad backlog '%s': use 0..65535"), cl->argv[2]);
 		return -1;
 	}
 	if (s == NULL)
@@ -143,8 +144,8 @@ CMD_HANDLER(cmd_connect)
 		else {
 			cmd_report(s, o, call, -1, EINPROGRESS);
 			sink_printf(&s->sink, SINK_WHY,
-				    "no answer after %.1f s: the kernel keeps retrying the SYN "
-				    "(SYN_SENT); is the listener's accept queue full?",
+				    _("no answer after %.1f s: the kernel keeps retrying the SYN "
+				    "(SYN_SENT); is the listener's accept queue full?"),
 				    s->connect_timeout);
 			return 0;
 		}
@@ -169,7 +170,7 @@ CMD_HANDLER(cmd_accept)
 		return -1;
 	if (cl->argc > 2) {
 		if (!sock_name_valid(cl->argv[2])) {
-			snprintf(err, errlen, "bad socket name '%s': a letter, then letters, digits, _ or -",
+			snprintf(err, errlen, _("bad socket name '%s': a letter, then letters, digits, _ or -"),
 				 cl->argv[2]);
 			return -1;
 		}
@@ -178,7 +179,7 @@ CMD_HANDLER(cmd_accept)
 	if (s == NULL)
 		return 0;
 	if (name[0] && socktab_find(&s->socks, name)) {
-		snprintf(err, errlen, "accept: a socket named '%s' is already open", name);
+		snprintf(err, errlen, _("accept: a socket named '%s' is already open"), name);
 		return -1;
 	}
 	snprintf(call, sizeof call, "accept(%s)", ls->name);
@@ -196,7 +197,7 @@ CMD_HANDLER(cmd_accept)
 	o->ret = 0;
 	o->err = 0;
 	sink_printf(&s->sink, SINK_CALL, "%s = %s", call, ns->name);
-	sink_printf(&s->sink, SINK_INFO, "%s: %s <- %s", ns->name,
+	sink_printf(&s->sink, SINK_INFO, _("%s: %s <- %s"), ns->name,
 		    addr_format(&ns->local, a, sizeof a), addr_format(&ns->peer, b, sizeof b));
 	return 0;
 }

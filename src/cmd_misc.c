@@ -25,7 +25,7 @@ CMD_HANDLER(cmd_wait)
 	char call[64];
 
 	if (end == cl->argv[1] || *end != '\0' || !isfinite(secs) || secs < 0 || secs > WAIT_MAX) {
-		snprintf(err, errlen, "wait: bad duration '%s': seconds from 0 to %.0f, fractions allowed",
+		snprintf(err, errlen, _("wait: bad duration '%s': seconds from 0 to %.0f, fractions allowed"),
 			 cl->argv[1], WAIT_MAX);
 		return -1;
 	}
@@ -37,7 +37,7 @@ CMD_HANDLER(cmd_wait)
 		if (session_sleep(s, secs) < 0) {
 			snprintf(call, sizeof call, "wait(%g s)", secs);
 			cmd_report(s, o, call, -1, EINTR);
-			sink_printf(&s->sink, SINK_WHY, "interrupted after %.1f s", ev_time() - t0);
+			sink_printf(&s->sink, SINK_WHY, _("interrupted after %.1f s"), ev_time() - t0);
 			return 0;
 		}
 	}
@@ -62,13 +62,13 @@ CMD_HANDLER(cmd_sysctl)
 	char val[128], call[256];
 
 	if (!sysctl_key_valid(key)) {
-		snprintf(err, errlen, "sysctl: bad key '%s': use a net.ipv4.*, net.ipv6.* or net.core.* name", key);
+		snprintf(err, errlen, _("sysctl: bad key '%s': use a net.ipv4.*, net.ipv6.* or net.core.* name"), key);
 		return -1;
 	}
 	if (cl->argc > 2) {
 		cmd_join(cl, 2, val, sizeof val);
 		if (!value_valid(val)) {
-			snprintf(err, errlen, "sysctl: bad value '%s': numbers only", val);
+			snprintf(err, errlen, _("sysctl: bad value '%s': numbers only"), val);
 			return -1;
 		}
 	}
@@ -81,7 +81,7 @@ CMD_HANDLER(cmd_sysctl)
 		if (sysctl_read(key, cur, sizeof cur) < 0) {
 			cmd_report(s, o, call, -1, errno);
 			if (o->err == ENOENT)
-				sink_printf(&s->sink, SINK_WHY, "this kernel has no %s", key);
+				sink_printf(&s->sink, SINK_WHY, _("this kernel has no %s"), key);
 			return 0;
 		}
 		o->ret = atol(cur);
@@ -91,14 +91,14 @@ CMD_HANDLER(cmd_sysctl)
 	snprintf(call, sizeof call, "sysctl(%s, \"%s\")", key, val);
 	if (!s->sandboxed) {
 		cmd_report(s, o, call, -1, EPERM);
-		sink_printf(&s->sink, SINK_WHY, "sockplay never changes this machine's own settings; "
-			    "start it with --sandbox to change them in a private network namespace");
+		sink_printf(&s->sink, SINK_WHY, _("sockplay never changes this machine's own settings; "
+			    "start it with --sandbox to change them in a private network namespace"));
 		return 0;
 	}
 	if (sysctl_write(key, val) < 0) {
 		cmd_report(s, o, call, -1, errno);
 		if (o->err == EINVAL)
-			sink_printf(&s->sink, SINK_WHY, "the kernel refused the value '%s' for %s", val, key);
+			sink_printf(&s->sink, SINK_WHY, _("the kernel refused the value '%s' for %s"), val, key);
 		return 0;
 	}
 	cmd_report(s, o, call, 0, 0);
@@ -112,11 +112,11 @@ CMD_HANDLER(cmd_addr)
 	char host[64];
 
 	if (strcmp(cl->argv[1], "add") != 0) {
-		snprintf(err, errlen, "addr: only 'addr add ADDR' is known, not '%s'", cl->argv[1]);
+		snprintf(err, errlen, _("addr: only 'addr add ADDR' is known, not '%s'"), cl->argv[1]);
 		return -1;
 	}
 	if (addr_parse_host(cl->argv[2], host, sizeof host, msg, sizeof msg) < 0) {
-		snprintf(err, errlen, "addr: %s", msg);
+		snprintf(err, errlen, _("addr: %s"), msg);
 		return -1;
 	}
 	if (s == NULL)
@@ -124,8 +124,8 @@ CMD_HANDLER(cmd_addr)
 	snprintf(call, sizeof call, "addr_add(lo, %s)", host);
 	if (!s->sandboxed) {
 		cmd_report(s, o, call, -1, EPERM);
-		sink_printf(&s->sink, SINK_WHY, "addresses can be added only inside the sandbox: "
-			    "start sockplay with --sandbox");
+		sink_printf(&s->sink, SINK_WHY, _("addresses can be added only inside the sandbox: "
+			    "start sockplay with --sandbox"));
 		return 0;
 	}
 	if (sandbox_addr_add(host, msg, sizeof msg) < 0) {
@@ -155,10 +155,15 @@ CMD_HANDLER(cmd_reset)
 		return 0;
 	}
 	if (s->sandboxed && s->wire && session_wire_start(s) < 0)
-		sink_printf(&s->sink, SINK_INFO, "no capture in the new namespace: %s", s->wire_why);
+		sink_printf(&s->sink, SINK_INFO, _("no capture in the new namespace: %s"), s->wire_why);
 	cmd_report(s, o, "reset()", 0, 0);
-	sink_printf(&s->sink, SINK_INFO, "closed %zu socket%s%s", open, open == 1 ? "" : "s",
-		    s->sandboxed ? "; fresh network namespace: no TIME_WAIT, default settings" : "");
+	{
+		char said[200];
+
+		snprintf(said, sizeof said, ngettext("closed %zu socket", "closed %zu sockets", open), open);
+		sink_printf(&s->sink, SINK_INFO, "%s%s", said,
+			    s->sandboxed ? _("; fresh network namespace: no TIME_WAIT, default settings") : "");
+	}
 	return 0;
 }
 
@@ -169,7 +174,7 @@ CMD_HANDLER(cmd_net)
 	long count = 0;
 
 	if (netfilter_parse(cl->argc - 1, cl->argv + 1, &f, msg, sizeof msg) < 0) {
-		snprintf(err, errlen, "net: %s", msg);
+		snprintf(err, errlen, _("net: %s"), msg);
 		return -1;
 	}
 	if (s == NULL)
@@ -193,8 +198,9 @@ CMD_HANDLER(cmd_net)
 		sink_text(&s->sink, SINK_INFO, line);
 	}
 	if (s->pn.malformed)
-		sink_printf(&s->sink, SINK_INFO, "(%zu malformed line%s in /proc/net skipped)",
-			    s->pn.malformed, s->pn.malformed == 1 ? "" : "s");
+		sink_printf(&s->sink, SINK_INFO, ngettext("(%zu malformed line in /proc/net skipped)",
+							   "(%zu malformed lines in /proc/net skipped)", s->pn.malformed),
+			    s->pn.malformed);
 	return 0;
 }
 
@@ -204,7 +210,7 @@ CMD_HANDLER(cmd_help)
 
 	(void)o;
 	if (cl->argc > 1 && cmd_find(cl->argv[1]) == NULL) {
-		snprintf(err, errlen, "help: unknown command '%s'", cl->argv[1]);
+		snprintf(err, errlen, _("help: unknown command '%s'"), cl->argv[1]);
 		return -1;
 	}
 	if (s == NULL)
@@ -212,10 +218,10 @@ CMD_HANDLER(cmd_help)
 	for (c = cmd_table; c->name; c++) {
 		if (cl->argc > 1 && strcmp(c->name, cl->argv[1]) != 0)
 			continue;
-		sink_printf(&s->sink, SINK_INFO, "%-28s %s", c->usage, _(c->help));
+		sink_printf(&s->sink, SINK_INFO, _("%-28s %s"), c->usage, _(c->help));
 	}
 	if (cl->argc == 1)
-		sink_printf(&s->sink, SINK_INFO, "any line may end with => ok | => ERRNO | => COUNT");
+		sink_printf(&s->sink, SINK_INFO, _("any line may end with => ok | => ERRNO | => COUNT"));
 	return 0;
 }
 
@@ -226,15 +232,15 @@ CMD_HANDLER(cmd_export)
 	const char *path = cl->argv[cl->argc - 1];
 
 	if (strcmp(cl->argv[1], "c") != 0) {
-		snprintf(err, errlen, "export: only 'export c [-f] FILE' is known, not '%s'", cl->argv[1]);
+		snprintf(err, errlen, _("export: only 'export c [-f] FILE' is known, not '%s'"), cl->argv[1]);
 		return -1;
 	}
 	if (force && strcmp(cl->argv[2], "-f") != 0) {
-		snprintf(err, errlen, "export: usage: export c [-f] FILE|- (not '%s')", cl->argv[2]);
+		snprintf(err, errlen, _("export: usage: export c [-f] FILE|- (not '%s')"), cl->argv[2]);
 		return -1;
 	}
 	if (path[0] == '\0') {
-		snprintf(err, errlen, "export: an empty file name");
+		snprintf(err, errlen, _("export: an empty file name"));
 		return -1;
 	}
 	if (s == NULL)
@@ -242,12 +248,12 @@ CMD_HANDLER(cmd_export)
 	snprintf(call, sizeof call, "export(c, %s)", path);
 	if (export_c(s, path, force, msg, sizeof msg) < 0) {
 		/* nothing was written where asked: the line was refused, not the kernel */
-		snprintf(err, errlen, "export: %s", msg);
+		snprintf(err, errlen, _("export: %s"), msg);
 		return -1;
 	}
 	cmd_report(s, o, call, 0, 0);
 	if (strcmp(path, "-") != 0)
-		sink_printf(&s->sink, SINK_INFO, "%zu calls written; build with: cc -Wall -Wextra -o session %s",
+		sink_printf(&s->sink, SINK_INFO, _("%zu calls written; build with: cc -Wall -Wextra -o session %s"),
 			    s->nrecords, path);
 	return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "cmd_int.h"
 #include "explain.h"
+#include "i18n.h"
 
 static int make_socket(struct session *s, const struct cmd_line *cl, struct outcome *o,
 		       char *err, size_t errlen, int type)
@@ -23,14 +24,14 @@ static int make_socket(struct session *s, const struct cmd_line *cl, struct outc
 		if (strcmp(cl->argv[i], "-6") == 0) {
 			family = AF_INET6;
 		} else if (cl->argv[i][0] == '-') {
-			snprintf(err, errlen, "%s: unknown flag '%s' (only -6)", cl->argv[0], cl->argv[i]);
+			snprintf(err, errlen, _("%s: unknown flag '%s' (only -6)"), cl->argv[0], cl->argv[i]);
 			return -1;
 		} else if (name[0]) {
-			snprintf(err, errlen, "%s: two names given ('%s' and '%s')", cl->argv[0],
+			snprintf(err, errlen, _("%s: two names given ('%s' and '%s')"), cl->argv[0],
 				 name, cl->argv[i]);
 			return -1;
 		} else if (!sock_name_valid(cl->argv[i])) {
-			snprintf(err, errlen, "bad socket name '%s': a letter, then letters, digits, _ or -",
+			snprintf(err, errlen, _("bad socket name '%s': a letter, then letters, digits, _ or -"),
 				 cl->argv[i]);
 			return -1;
 		} else {
@@ -40,7 +41,7 @@ static int make_socket(struct session *s, const struct cmd_line *cl, struct outc
 	if (s == NULL)
 		return 0;
 	if (name[0] && socktab_find(&s->socks, name)) {
-		snprintf(err, errlen, "%s: a socket named '%s' is already open", cl->argv[0], name);
+		snprintf(err, errlen, _("%s: a socket named '%s' is already open"), cl->argv[0], name);
 		return -1;
 	}
 	if (!name[0])
@@ -89,20 +90,20 @@ CMD_HANDLER(cmd_set)
 	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0)
 		return -1;
 	if (opt == NULL) {
-		snprintf(err, errlen, "set: unknown option '%s' (reuseaddr, reuseport, v6only, "
-			 "nodelay, keepalive, linger, bind_address_no_port, local_port_range)", cl->argv[2]);
+		snprintf(err, errlen, _("set: unknown option '%s' (reuseaddr, reuseport, v6only, "
+			 "nodelay, keepalive, linger, bind_address_no_port, local_port_range)"), cl->argv[2]);
 		return -1;
 	}
 	if ((opt->bit == SOPT_PORT_RANGE) != (cl->argc == 5)) {
-		snprintf(err, errlen, opt->bit == SOPT_PORT_RANGE ? "set: local_port_range takes LO HI "
-			 "(0 0 turns it off)" : "set: %s takes one value", opt->name);
+		snprintf(err, errlen, opt->bit == SOPT_PORT_RANGE ? _("set: local_port_range takes LO HI "
+			 "(0 0 turns it off)") : _("set: %s takes one value"), opt->name);
 		return -1;
 	}
 	if (opt->bit == SOPT_PORT_RANGE) {
 		int lo = addr_parse_port(v), hi = addr_parse_port(cl->argv[4]);
 
 		if (lo < 0 || hi < 0 || lo > hi) {
-			snprintf(err, errlen, "set: local_port_range takes LO HI, two ports with LO <= HI");
+			snprintf(err, errlen, _("set: local_port_range takes LO HI, two ports with LO <= HI"));
 			return -1;
 		}
 		value = (int)((uint32_t)hi << 16 | (uint32_t)lo);
@@ -114,11 +115,11 @@ CMD_HANDLER(cmd_set)
 		else if (secs >= 0 && secs <= 3600)
 			value = secs;
 		else {
-			snprintf(err, errlen, "set: linger takes off or SECONDS (0..3600), not '%s'", v);
+			snprintf(err, errlen, _("set: linger takes off or SECONDS (0..3600), not '%s'"), v);
 			return -1;
 		}
 	} else if ((value = parse_onoff(v)) < 0) {
-		snprintf(err, errlen, "set: %s takes on or off, not '%s'", opt->name, v);
+		snprintf(err, errlen, _("set: %s takes on or off, not '%s'"), opt->name, v);
 		return -1;
 	}
 	if (s == NULL)
@@ -158,7 +159,7 @@ CMD_HANDLER(cmd_shutdown)
 		if (strcmp(cl->argv[2], hows[h].w) == 0)
 			break;
 	if (h == 3) {
-		snprintf(err, errlen, "shutdown: say rd, wr or rdwr, not '%s'", cl->argv[2]);
+		snprintf(err, errlen, _("shutdown: say rd, wr or rdwr, not '%s'"), cl->argv[2]);
 		return -1;
 	}
 	if (s == NULL)
@@ -188,9 +189,9 @@ CMD_HANDLER(cmd_disconnect)
 		return 0;
 	}
 	cmd_report(s, o, call, 0, 0);
-	sink_printf(&s->sink, SINK_WHY, "connect() with AF_UNSPEC dissolves %s's association%s",
-		    sk->name, sk->type == SOCK_STREAM ? ": a TCP connection is aborted (RST), and the "
-		    "socket may connect again" : ": it takes datagrams from anyone again");
+	sink_printf(&s->sink, SINK_WHY, _("connect() with AF_UNSPEC dissolves %s's association%s"),
+		    sk->name, sk->type == SOCK_STREAM ? _(": a TCP connection is aborted (RST), and the "
+		    "socket may connect again") : _(": it takes datagrams from anyone again"));
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cmd_int.h"
+#include "i18n.h"
 
 #define WF_NAMES 4
 
@@ -41,12 +42,12 @@ static int parse_name(const struct cmd_line *cl, int *i, char out[SOCK_NAMELEN],
 	const char *w = cl->argv[*i];
 
 	if (*i + 1 >= cl->argc) {
-		snprintf(err, errlen, "wire: '%s' needs a socket name after it", w);
+		snprintf(err, errlen, _("wire: '%s' needs a socket name after it"), w);
 		return -1;
 	}
 	++*i;
 	if (!sock_name_valid(cl->argv[*i])) {
-		snprintf(err, errlen, "wire: bad socket name '%s' after '%s'", cl->argv[*i], w);
+		snprintf(err, errlen, _("wire: bad socket name '%s' after '%s'"), cl->argv[*i], w);
 		return -1;
 	}
 	snprintf(out, SOCK_NAMELEN, "%s", cl->argv[*i]);
@@ -85,8 +86,8 @@ static int filter_parse(const struct cmd_line *cl, struct wfilter *f, char *err,
 		} else if (sock_name_valid(w) && f->nany < WF_NAMES) {
 			snprintf(f->any[f->nany++], SOCK_NAMELEN, "%s", w);
 		} else {
-			snprintf(err, errlen, "wire: unknown word '%s' (NAME, from NAME, to NAME, tcp, udp, icmp, "
-				 "syn, fin, rst, ack, psh, data, last, late; or save FILE, clear)", w);
+			snprintf(err, errlen, _("wire: unknown word '%s' (NAME, from NAME, to NAME, tcp, udp, icmp, "
+				 "syn, fin, rst, ack, psh, data, last, late; or save FILE, clear)"), w);
 			return -1;
 		}
 	}
@@ -131,7 +132,7 @@ static int filter_names_known(struct session *s, const struct wfilter *f, char *
 		names[n++] = f->to;
 	for (int i = 0; i < n; i++)
 		if (socktab_find_any(&s->socks, names[i]) == NULL) {
-			snprintf(err, errlen, "wire: no socket named '%s'", names[i]);
+			snprintf(err, errlen, _("wire: no socket named '%s'"), names[i]);
 			return -1;
 		}
 	return 0;
@@ -146,11 +147,11 @@ static int wire_save_cmd(struct session *s, const struct cmd_line *cl, struct ou
 	size_t n;
 
 	if (cl->argc < 3 || cl->argc > 4 || (force && strcmp(cl->argv[2], "-f") != 0)) {
-		snprintf(err, errlen, "wire: usage: wire save [-f] FILE");
+		snprintf(err, errlen, _("wire: usage: wire save [-f] FILE"));
 		return -1;
 	}
 	if (path[0] == '\0') {
-		snprintf(err, errlen, "wire: an empty file name");
+		snprintf(err, errlen, _("wire: an empty file name"));
 		return -1;
 	}
 	if (s == NULL)
@@ -162,13 +163,13 @@ static int wire_save_cmd(struct session *s, const struct cmd_line *cl, struct ou
 		return 0;
 	}
 	if (wire_save(s->wire, path, force, msg, sizeof msg) < 0) {
-		snprintf(err, errlen, "wire: %s", msg);
+		snprintf(err, errlen, _("wire: %s"), msg);
 		return -1;
 	}
 	wire_packets(s->wire, &n);
 	cmd_report(s, o, call, (long)n, 0);
-	sink_printf(&s->sink, SINK_INFO, "%zu packet%s written; read them with: tcpdump -nr %s", n,
-		    n == 1 ? "" : "s", path);
+	sink_printf(&s->sink, SINK_INFO, ngettext("%zu packet written; read it with: tcpdump -nr %s",
+						   "%zu packets written; read them with: tcpdump -nr %s", n), n, path);
 	return 0;
 }
 
@@ -212,7 +213,7 @@ CMD_HANDLER(cmd_wire)
 		return wire_save_cmd(s, cl, o, err, errlen);
 	if (cl->argc > 1 && strcmp(cl->argv[1], "clear") == 0) {
 		if (cl->argc > 2) {
-			snprintf(err, errlen, "wire: 'clear' takes nothing after it");
+			snprintf(err, errlen, _("wire: 'clear' takes nothing after it"));
 			return -1;
 		}
 		if (s == NULL)
@@ -244,7 +245,7 @@ CMD_HANDLER(cmd_wire)
 	cmd_report(s, o, call, count, 0);
 	wire_list(s, &f);
 	if (wire_dropped(s->wire))
-		sink_printf(&s->sink, SINK_WHY, "the kernel dropped %lu packets the capture could not keep up with",
+		sink_printf(&s->sink, SINK_WHY, _("the kernel dropped %lu packets the capture could not keep up with"),
 			    wire_dropped(s->wire));
 	return 0;
 }

@@ -19,7 +19,7 @@
 
 const char *explain_has(unsigned opts, unsigned bit)
 {
-	return (opts & bit) ? "has" : "has no";
+	return (opts & bit) ? _("has") : _("has no");
 }
 
 /* The kernel entry of an open own socket, if the kernel lists it. */
@@ -48,7 +48,7 @@ static void explain_connect_notavail(struct session *s, const struct sock *sk,
 			    addr_equal(&r->e->local, &sk->local) && addr_equal(&r->e->remote, ep)) {
 				WHY(s, "the 4-tuple %s -> %s already exists: %s%s, %s",
 				    addr_format(&sk->local, a, sizeof a), b,
-				    r->own ? (r->was ? "was " : "") : "a socket of another program",
+				    r->own ? (r->was ? _("was ") : "") : _("a socket of another program"),
 				    r->own ? r->own->name : "", pn_state_name(r->e));
 				WHY(s, "rule: a connection is named by its 4-tuple; the same local port may "
 				    "serve different destinations, never the same one twice");
@@ -98,7 +98,7 @@ static void explain_refused(struct session *s, const struct endpoint *ep)
 		if (r->e && r->e->proto == IPPROTO_TCP && r->e->state == PN_LISTEN &&
 		    r->e->local.port == ep->port) {
 			WHY(s, "%s listens on %s, which does not cover %s",
-			    r->own ? r->own->name : "another program", addr_format(&r->e->local, b, sizeof b), a);
+			    r->own ? r->own->name : _("another program"), addr_format(&r->e->local, b, sizeof b), a);
 			n++;
 		}
 	}
@@ -152,7 +152,7 @@ void explain_connect(struct session *s, const struct sock *sk, const struct endp
  */
 static bool went_elsewhere(struct session *s, const struct sock *sk)
 {
-	const char *what = sk->type == SOCK_STREAM ? "connections" : "datagrams";
+	const char *what = sk->type == SOCK_STREAM ? _("connections") : _("datagrams");
 	struct br_sock me, other;
 	char a[ADDR_STRLEN];
 	bool said = false;
@@ -171,7 +171,7 @@ static bool went_elsewhere(struct session *s, const struct sock *sk)
 		if (bindrule_same_group(&me, &other))
 			WHY(s, "%s and %s are one SO_REUSEPORT group: the kernel spread the %s over it, and "
 			    "%s has %u waiting (%s it)", sk->name, k->name, what, k->name, e->rxq,
-			    sk->type == SOCK_STREAM ? "accept from" : "recv on");
+			    sk->type == SOCK_STREAM ? _("accept from") : _("recv on"));
 		else
 			WHY(s, "%s on %s has %u waiting: the %s went to it, the most specific socket for "
 			    "their destination (an exact address beats a wildcard, the destination's own "
@@ -210,7 +210,7 @@ void explain_io(struct session *s, const struct sock *sk, bool receiving, int er
 		return;
 	case ENOTCONN:
 		WHY(s, "%s is not connected%s", sk->name,
-		    udp ? ": use sendto with an address, or connect it" : "");
+		    udp ? _(": use sendto with an address, or connect it") : "");
 		return;
 	case EDESTADDRREQ:
 		WHY(s, "%s has no default destination: use sendto, or connect it", sk->name);
@@ -266,9 +266,11 @@ void explain_close(struct session *s, const struct sock *sk)
 		return;
 	}
 	if (sk->unread_at_close > 0) {
-		WHY(s, "%d byte%s had arrived and were never read: close() sent RST instead of FIN; no "
-		    "TIME_WAIT is left, and the peer gets ECONNRESET", sk->unread_at_close,
-		    sk->unread_at_close == 1 ? "" : "s");
+		sink_printf(&s->sink, SINK_WHY, ngettext("%d byte had arrived and was never read: close() sent "
+			    "RST instead of FIN; no TIME_WAIT is left, and the peer gets ECONNRESET",
+			    "%d bytes had arrived and were never read: close() sent RST instead of FIN; no "
+			    "TIME_WAIT is left, and the peer gets ECONNRESET", (unsigned long)sk->unread_at_close),
+			    sk->unread_at_close);
 		return;
 	}
 	switch (sk->state_at_close) {

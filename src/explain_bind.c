@@ -88,12 +88,12 @@ static void say_meet(struct session *s, const struct sock *sk, const struct br_s
 static const char *opts_phrase(const char *name, bool ra, bool rp, char *buf, size_t len)
 {
 	if (ra && rp)
-		snprintf(buf, len, "%s has SO_REUSEADDR and SO_REUSEPORT", name);
+		snprintf(buf, len, _("%s has SO_REUSEADDR and SO_REUSEPORT"), name);
 	else if (ra || rp)
-		snprintf(buf, len, "%s has %s, not %s", name, ra ? "SO_REUSEADDR" : "SO_REUSEPORT",
+		snprintf(buf, len, _("%s has %s, not %s"), name, ra ? "SO_REUSEADDR" : "SO_REUSEPORT",
 			 ra ? "SO_REUSEPORT" : "SO_REUSEADDR");
 	else
-		snprintf(buf, len, "%s has no SO_REUSEADDR and no SO_REUSEPORT", name);
+		snprintf(buf, len, _("%s has no SO_REUSEADDR and no SO_REUSEPORT"), name);
 	return buf;
 }
 
@@ -141,8 +141,8 @@ static void say_own_holder(struct session *s, const struct sock *k)
 	else if (k->type == SOCK_DGRAM)
 		WHY(s, "%s is bound to %s", k->name, a);
 	else
-		WHY(s, "%s is %s on %s%s%s", k->name, e ? pn_state_name(e) : "bound (not listed by the kernel)",
-		    a, k->parent[0] ? ", accepted from " : "", k->parent);
+		WHY(s, "%s is %s on %s%s%s", k->name, e ? pn_state_name(e) : _("bound (not listed by the kernel)"),
+		    a, k->parent[0] ? _(", accepted from ") : "", k->parent);
 }
 
 /* The open socket of the session at the other end of a connection, if any. */
@@ -184,9 +184,9 @@ static void say_row_holder(struct session *s, const struct netrow *r)
 		const struct sock *peer = peer_of(s, e);
 
 		WHY(s, "was %s is closed but still holds %s in %s: %s", r->own->name, a, pn_state_name(e),
-		    e->state == PN_FIN_WAIT2 ? "its FIN was acknowledged and it waits for the peer's "
-		    "FIN (the peer has not closed); then TIME_WAIT follows for 60 s" :
-		    "the connection is still closing");
+		    e->state == PN_FIN_WAIT2 ? _("its FIN was acknowledged and it waits for the peer's "
+		    "FIN (the peer has not closed); then TIME_WAIT follows for 60 s") :
+		    _("the connection is still closing"));
 		if (peer && e->state == PN_FIN_WAIT2)
 			WHY(s, "the peer is %s, still open: close %s and %s moves on to TIME_WAIT (which "
 			    "SO_REUSEADDR on both passes); or wait net.ipv4.tcp_fin_timeout", peer->name,
@@ -243,19 +243,25 @@ static void explain_port0(struct session *s, const struct sock *sk, const struct
 			continue;
 		held++;
 		if (named++ < MAX_NAMED)
-			WHY(s, "port %u: %s%s, %s", l->port, r->own ? (r->was ? "was " : "") : "another program",
-			    r->own ? r->own->name : "", r->e ? pn_state_name(r->e) : "bound");
+			WHY(s, "port %u: %s%s, %s", l->port, r->own ? (r->was ? _("was ") : "") : _("another program"),
+			    r->own ? r->own->name : "", r->e ? pn_state_name(r->e) : _("bound"));
 	}
 	if (autobind)
-		WHY(s, "rule: for port 0 the kernel first looks for a port nobody holds; with "
-		    "net.ipv4.ip_autobind_reuse 1 it then shares one whose holder and %s both have "
-		    "SO_REUSEADDR, when the holder does not listen and they do not both have "
-		    "SO_REUSEPORT (%zu port%s kept from %s)", sk->name, held, held == 1 ? "" : "s", sk->name);
+		sink_printf(&s->sink, SINK_WHY, ngettext("rule: for port 0 the kernel first looks for a port "
+			    "nobody holds; with net.ipv4.ip_autobind_reuse 1 it then shares one whose holder and "
+			    "%s both have SO_REUSEADDR, when the holder does not listen and they do not both have "
+			    "SO_REUSEPORT (%zu port kept from %s)", "rule: for port 0 the kernel first looks for a "
+			    "port nobody holds; with net.ipv4.ip_autobind_reuse 1 it then shares one whose holder "
+			    "and %s both have SO_REUSEADDR, when the holder does not listen and they do not both "
+			    "have SO_REUSEPORT (%zu ports kept from %s)", held), sk->name, held, sk->name);
 	else
-		WHY(s, "rule: for port 0 the kernel takes only a port no socket on an address meeting "
-		    "%s holds: SO_REUSEADDR and SO_REUSEPORT do not count here unless "
-		    "net.ipv4.ip_autobind_reuse is 1 (%zu port%s held); widen ip_local_port_range or "
-		    "close a holder", a, held, held == 1 ? "" : "s");
+		sink_printf(&s->sink, SINK_WHY, ngettext("rule: for port 0 the kernel takes only a port no socket "
+			    "on an address meeting %s holds: SO_REUSEADDR and SO_REUSEPORT do not count here unless "
+			    "net.ipv4.ip_autobind_reuse is 1 (%zu port held); widen ip_local_port_range or close a "
+			    "holder", "rule: for port 0 the kernel takes only a port no socket on an address meeting "
+			    "%s holds: SO_REUSEADDR and SO_REUSEPORT do not count here unless "
+			    "net.ipv4.ip_autobind_reuse is 1 (%zu ports held); widen ip_local_port_range or close a "
+			    "holder", held), a, held);
 }
 
 static void explain_bind_inuse(struct session *s, const struct sock *sk, const struct endpoint *ep)
@@ -293,8 +299,8 @@ static void explain_bind_inuse(struct session *s, const struct sock *sk, const s
 			continue;
 		found++;
 		say_row_holder(s, r);
-		say_meet(s, sk, &n, r->own ? r->own->name : "it", &h);
-		say_rule(s, sk, r->own ? r->own->name : "it", &h, v);
+		say_meet(s, sk, &n, r->own ? r->own->name : _("it"), &h);
+		say_rule(s, sk, r->own ? r->own->name : _("it"), &h, v);
 	}
 	if (!found)
 		WHY(s, "no socket this session can see holds %s in a way that clashes: the holder is "
@@ -305,7 +311,7 @@ static void explain_bind_inuse(struct session *s, const struct sock *sk, const s
 /* What a bind that passed now shares, by the rule that let it. */
 static void bind_success(struct session *s, const struct sock *sk, const struct endpoint *ep)
 {
-	const char *what = sk->type == SOCK_STREAM ? "connections" : "datagrams";
+	const char *what = sk->type == SOCK_STREAM ? _("connections") : _("datagrams");
 	struct br_sock n, h;
 	char a[ADDR_STRLEN];
 
@@ -321,7 +327,7 @@ static void bind_success(struct session *s, const struct sock *sk, const struct 
 			continue;
 		WHY(s, "was %s's TIME_WAIT still holds %s (%.0f s left); the bind passed because %s",
 		    r->own->name, addr_format(&r->e->local, a, sizeof a), netrow_timer_left(r),
-		    h.reuseaddr && n.reuseaddr ? "both had SO_REUSEADDR" : "both had SO_REUSEPORT");
+		    h.reuseaddr && n.reuseaddr ? _("both had SO_REUSEADDR") : _("both had SO_REUSEPORT"));
 		break;
 	}
 	for (size_t i = 0; i < s->socks.n; i++) {
@@ -361,7 +367,7 @@ void explain_bind(struct session *s, const struct sock *sk, const struct endpoin
 		return;
 	case EADDRNOTAVAIL:
 		WHY(s, "%s is not an address of this machine%s", addr_format_host(ep, a, sizeof a),
-		    s->sandboxed ? ": add it with 'addr add'" : " (the sandbox can add it: --sandbox)");
+		    s->sandboxed ? _(": add it with 'addr add'") : _(" (the sandbox can add it: --sandbox)"));
 		return;
 	case EACCES:
 		if (sysctl_read("net.ipv4.ip_unprivileged_port_start", v, sizeof v) < 0)

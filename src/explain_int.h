@@ -10,7 +10,9 @@
 #include "explain.h"
 #include "sink.h"
 
-#define WHY(s, ...) sink_printf(&(s)->sink, SINK_WHY, __VA_ARGS__)
+#include "i18n.h"
+
+#define WHY(s, fmt, ...) sink_printf(&(s)->sink, SINK_WHY, _(fmt), ##__VA_ARGS__)
 
 /* What every call may meet: out of descriptors. */
 void explain_common(struct session *s, int err);

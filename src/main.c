@@ -91,7 +91,7 @@ static void default_transcript(struct session *s, char *warn, size_t warnlen)
 
 static void die_usage(const char *msg)
 {
-	fprintf(stderr, "sockplay: %s\nTry 'sockplay --help' for more information.\n", msg);
+	fprintf(stderr, _("sockplay: %s\nTry 'sockplay --help' for more information.\n"), msg);
 	exit(2);
 }
 
@@ -109,7 +109,7 @@ static double parse_interval(const char *arg)
 	double v = strtod(arg, &end);
 
 	if (end == arg || *end || !(v >= 0.05 && v <= 60)) {
-		snprintf(msg, sizeof msg, "bad --interval '%s': seconds from 0.05 to 60", arg);
+		snprintf(msg, sizeof msg, _("bad --interval '%s': seconds from 0.05 to 60"), arg);
 		die_usage(msg);
 	}
 	return v;
@@ -124,7 +124,7 @@ static enum net_source parse_source(const char *arg)
 	if (strcmp(arg, "diag") == 0)
 		return SRC_DIAG;
 	if (strcmp(arg, "auto") != 0) {
-		snprintf(msg, sizeof msg, "bad --source '%s': use proc, diag or auto", arg);
+		snprintf(msg, sizeof msg, _("bad --source '%s': use proc, diag or auto"), arg);
 		die_usage(msg);
 	}
 	return SRC_AUTO;
@@ -135,7 +135,7 @@ static const char *parse_lang(const char *arg)
 	char msg[128];
 
 	if (strcmp(arg, "en") != 0 && strncmp(arg, "zh", 2) != 0) {
-		snprintf(msg, sizeof msg, "bad --lang '%s': use en or zh_CN", arg);
+		snprintf(msg, sizeof msg, _("bad --lang '%s': use en or zh_CN"), arg);
 		die_usage(msg);
 	}
 	return lesson_lang(arg);
@@ -185,7 +185,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			if (strcmp(optarg, "projector") != 0 && strcmp(optarg, "default") != 0) {
 				char msg[128];
 
-				snprintf(msg, sizeof msg, "bad --theme '%s': use default or projector", optarg);
+				snprintf(msg, sizeof msg, _("bad --theme '%s': use default or projector"), optarg);
 				die_usage(msg);
 			}
 			o->projector = strcmp(optarg, "projector") == 0;
@@ -202,11 +202,11 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (o->export && !o->batch)
-		die_usage("--export-c needs --batch SCRIPT (in the screen, use the command 'export c FILE')");
+		die_usage(_("--export-c needs --batch SCRIPT (in the screen, use the command 'export c FILE')"));
 	if (optind < argc && !o->check_lessons) {
 		char msg[128];
 
-		snprintf(msg, sizeof msg, "unexpected argument '%s'", argv[optind]);
+		snprintf(msg, sizeof msg, _("unexpected argument '%s'"), argv[optind]);
 		die_usage(msg);
 	}
 }
@@ -227,13 +227,13 @@ static int load_lesson(const struct opts *o, struct lesson *les)
 		return 0;
 	}
 	if (lesson_dir(dir, sizeof dir) < 0) {
-		fprintf(stderr, "sockplay: no lessons found (set SOCKPLAY_LESSONS to their directory)\n");
+		fprintf(stderr, _("sockplay: no lessons found (set SOCKPLAY_LESSONS to their directory)\n"));
 		return 2;
 	}
 	paths = lesson_paths(dir, lesson_lang(o->lang));
 	path = lesson_find(paths, o->lesson);
 	if (path == NULL) {
-		fprintf(stderr, "sockplay: no lesson '%s' (sockplay --list-lessons lists them)\n", o->lesson);
+		fprintf(stderr, _("sockplay: no lesson '%s' (sockplay --list-lessons lists them)\n"), o->lesson);
 		lesson_paths_free(paths);
 		return 2;
 	}
@@ -262,15 +262,15 @@ static int enter_sandbox(const struct opts *o, const struct lesson *les)
 	if (r == 0)
 		return 1;
 	if (r == -2) {
-		fprintf(stderr, "sockplay: the sandbox could not be finished: %s; nothing was run\n", err);
+		fprintf(stderr, _("sockplay: the sandbox could not be finished: %s; nothing was run\n"), err);
 		return 2;
 	}
 	if (o->want_sandbox) {
-		fprintf(stderr, "sockplay: --sandbox: %s\n", err);
+		fprintf(stderr, _("sockplay: --sandbox: %s\n"), err);
 		return 2;
 	}
 	if (les && les->sandbox) {
-		fprintf(stderr, "sockplay: lesson %d (%s) needs the sandbox: %s\n", les->number, les->name, err);
+		fprintf(stderr, _("sockplay: lesson %d (%s) needs the sandbox: %s\n"), les->number, les->name, err);
 		return 2;
 	}
 	return 0;
@@ -292,14 +292,14 @@ static int run_batch(struct session *s, const struct opts *o)
 		char err[600];
 
 		if (export_c(s, o->export, true, err, sizeof err) < 0) {
-			fprintf(stderr, "sockplay: --export-c: %s\n", err);
+			fprintf(stderr, _("sockplay: --export-c: %s\n"), err);
 			status = 2;
 		}
 	}
 	if (in != stdin)
 		fclose(in);
 	if (st.expectations)
-		fprintf(stderr, "sockplay: %u of %u expectations held\n", st.expectations - st.failed,
+		fprintf(stderr, _("sockplay: %u of %u expectations held\n"), st.expectations - st.failed,
 			st.expectations);
 	return status;
 }

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "netview.h"
+#include "i18n.h"
 
 static const char *const state_words[] = {
 	"ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
@@ -28,7 +29,7 @@ static int parse_endpoint_filter(const char *text, struct endpoint *ep, bool *wi
 		int port = addr_parse_port(text + 1);
 
 		if (port < 0) {
-			snprintf(err, errlen, "bad port in filter '%s': use 0..65535", text);
+			snprintf(err, errlen, _("bad port in filter '%s': use 0..65535"), text);
 			return -1;
 		}
 		memset(ep, 0, sizeof *ep);
@@ -90,8 +91,8 @@ int netfilter_parse(int argc, char *const argv[], struct netfilter *f,
 				break;
 		if (state_words[k] == NULL || w[strlen(up)] != '\0') {
 			snprintf(err, errlen,
-				 "unknown filter '%s': use tcp, udp, own, a state "
-				 "(LISTEN, TIME_WAIT...), :PORT, ADDR:PORT or ->ADDR:PORT", w);
+				 _("unknown filter '%s': use tcp, udp, own, a state "
+				 "(LISTEN, TIME_WAIT...), :PORT, ADDR:PORT or ->ADDR:PORT"), w);
 			return -1;
 		}
 		snprintf(f->state, sizeof f->state, "%s", up);
@@ -335,9 +336,9 @@ void netview_free(struct netview *nv)
 char *netrow_owner(const struct netrow *r, char *buf, size_t len)
 {
 	if (r->own)
-		snprintf(buf, len, "%s%s", r->was ? "was " : "", r->own->name);
+		snprintf(buf, len, "%s%s", r->was ? _("was ") : "", r->own->name);
 	else if (r->e->inode == 0 && !pn_after_close(r->e))
-		snprintf(buf, len, "queued");	/* in an accept queue, not accepted yet */
+		snprintf(buf, len, "%s", _("queued"));	/* in an accept queue, not accepted yet */
 	else if (r->e->inode == 0)
 		snprintf(buf, len, "-");
 	else
@@ -444,9 +445,9 @@ char *netrow_format(const struct netrow *r, char *buf, size_t len)
 		rb_str(&b, "-");
 		rb_pad(&b, col, 69);
 		rb_str(&b, s->name);
-		rb_str(&b, s->state == SOCK_CREATED ? " (not listed by the kernel: only created)" :
-		       s->type == SOCK_STREAM ? " (not listed by the kernel: bound, not listening)" :
-		       " (not listed by the kernel: not bound)");
+		rb_str(&b, s->state == SOCK_CREATED ? _(" (not listed by the kernel: only created)") :
+		       s->type == SOCK_STREAM ? _(" (not listed by the kernel: bound, not listening)") :
+		       _(" (not listed by the kernel: not bound)"));
 		*b.p = '\0';
 		return buf;
 	}
@@ -461,7 +462,7 @@ char *netrow_format(const struct netrow *r, char *buf, size_t len)
 	rb_pad(&b, col, 69);
 	rb_str(&b, netrow_owner(r, owner, sizeof owner));
 	if (r->e->state == PN_LISTEN && r->e->proto == IPPROTO_TCP) {
-		rb_str(&b, "  accept queue ");
+		rb_str(&b, _("  accept queue "));
 		rb_uint(&b, r->e->rxq);
 	} else if (r->e->rxq || r->e->txq) {
 		rb_str(&b, "  rx ");

@@ -21,6 +21,7 @@
 #include "session.h"
 #include "sockdiag.h"
 #include "sysctl.h"
+#include "i18n.h"
 
 void session_init(struct session *s, struct ev_loop *loop, struct sink sink)
 {
@@ -221,7 +222,7 @@ static void transcript_write(struct session *s, const char *buf, size_t len)
 		return;
 	s->transcript_failed = true;
 	snprintf(s->transcript_error, sizeof s->transcript_error,
-		 "the transcript could not be written (%s): it stops here",
+		 _("the transcript could not be written (%s): it stops here"),
 		 strerror(errno ? errno : EIO));
 	sink_printf(&s->sink, SINK_INFO, "%s", s->transcript_error);
 }
@@ -231,17 +232,18 @@ static void event_text(enum sock_event ev, const char *name, long n, char *line,
 {
 	switch (ev) {
 	case SEV_CONNECTION:
-		snprintf(line, len, "a connection is waiting on %s (accept %s)", name, name);
+		snprintf(line, len, _("a connection is waiting on %s (accept %s)"), name, name);
 		return;
 	case SEV_DATA:
-		snprintf(line, len, "%ld byte%s waiting on %s (recv %s)", n, n == 1 ? "" : "s", name, name);
+		snprintf(line, len, ngettext("%ld byte waiting on %s (recv %s)", "%ld bytes waiting on %s (recv %s)",
+					     (unsigned long)n), n, name, name);
 		return;
 	case SEV_EOF:
-		snprintf(line, len, "the peer closed %s's connection (FIN): recv returns 0; close %s to finish",
+		snprintf(line, len, _("the peer closed %s's connection (FIN): recv returns 0; close %s to finish"),
 			 name, name);
 		return;
 	case SEV_RESET:
-		snprintf(line, len, "the peer reset %s's connection (RST)", name);
+		snprintf(line, len, _("the peer reset %s's connection (RST)"), name);
 		return;
 	case SEV_CONNECTED:
 		snprintf(line, len, "connect(%s) completed = 0", name);
@@ -313,8 +315,8 @@ void session_note_timewait_ends(struct session *s)
 			continue;
 		if ((gone = sock_by_serial(&s->socks, s->tw_seen[i])) == NULL)
 			continue;	/* forgotten by a reset */
-		snprintf(line, sizeof line, "the TIME_WAIT of was %s on %s ended: the port is free "
-			 "again, SO_REUSEADDR or not", gone->name, addr_format(&gone->local, a, sizeof a));
+		snprintf(line, sizeof line, _("the TIME_WAIT of was %s on %s ended: the port is free "
+			 "again, SO_REUSEADDR or not"), gone->name, addr_format(&gone->local, a, sizeof a));
 		tell_event(s, line);
 	}
 	free(s->tw_seen);

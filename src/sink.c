@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "sink.h"
 
 void sink_text(const struct sink *s, enum sink_kind kind, char *text)
@@ -43,15 +44,15 @@ const char *sink_prefix(enum sink_kind kind)
 {
 	switch (kind) {
 	case SINK_WHY:
-		return "  why: ";
+		return _("  why: ");
 	case SINK_INFO:
 		return "  ";
 	case SINK_ERROR:
-		return "error: ";
+		return _("error: ");
 	case SINK_FAIL:
-		return "  FAILED: ";
+		return _("  FAILED: ");
 	case SINK_EVENT:
-		return "event: ";
+		return _("event: ");
 	case SINK_WIRE:
 		return "  wire: ";
 	case SINK_CALL:

@@ -243,7 +243,7 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 	/* proto, state, owner and a countdown keep their width; the addresses share the rest */
 	int aw = (r->w - 44) / 2, y = r->y + 1;
 	char line[512], l[ADDR_STRLEN], rem[ADDR_STRLEN], owner[40], detail[64], head[200];
-	char lc[ADDR_STRLEN + 8], rc[ADDR_STRLEN + 8];
+	char lc[ADDR_STRLEN + 8], rc[ADDR_STRLEN + 8], oc[64];
 
 	if (aw < 11)
 		aw = 11;
@@ -287,9 +287,10 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 			snprintf(detail, sizeof detail, "rx %u tx %u", e->rxq, e->txq);
 		else if (e->timer)
 			snprintf(detail, sizeof detail, "%s %.1fs", pn_timer_label(e), netrow_timer_left(row));
-		snprintf(line, sizeof line, "%-4s %-11s %s %s %-9s %s", pn_proto_name(e), pn_state_name(e),
+		snprintf(line, sizeof line, "%-4s %-11s %s %s %s %s", pn_proto_name(e), pn_state_name(e),
 			 addr_cell(netrow_addr(&e->local, l, sizeof l), aw, lc, sizeof lc),
-			 addr_cell(netrow_addr(&e->remote, rem, sizeof rem), aw, rc, sizeof rc), owner, detail);
+			 addr_cell(netrow_addr(&e->remote, rem, sizeof rem), aw, rc, sizeof rc),
+			 pad_cell(owner, 9, oc, sizeof oc), detail);
 		if (e->state == PN_TIME_WAIT)
 			role = R_TIMEWAIT;
 		else if (row->own)
