@@ -191,6 +191,17 @@ keys t; expect "= s1"
 keys F10; expect "1 socket open: quit and close it? (y/n)"
 keys y; expect "EXIT=0"
 
+# the key bar shows the keys of the mode on top: the prompt's, a question's (help has its own title)
+start bar 80 24 ""
+expect "Welcome to sockplay"
+keys :
+expect "Enter run Esc leave Tab complete"
+never "t tcp"
+keys Escape; expect "t tcp"
+keys t; keys q; expect "y yes n no"
+keys n; expect "t tcp"
+keys q y
+
 # a refused line is told once, in the log, in one form (error: VERB: ...)
 start err 80 24 ""
 expect "Welcome to sockplay"

@@ -222,6 +222,36 @@ static size_t bar_rows(unsigned mode, const struct binding **out, size_t cap)
 	return n;
 }
 
+/* The keys of a mode that takes every key itself: what the bar says while it is up. */
+static const struct modekeys {
+	const struct mode_ops *mode;
+	const char *keys[6][2];
+} mode_keys[] = {
+	{ &mode_prompt, { { "Enter", N_("run") }, { "Esc", N_("leave") }, { "Tab", N_("complete") },
+			  { "Up/Down", N_("history") }, { "Ctrl-C", N_("quit") } } },
+	{ &mode_confirm, { { "y", N_("yes") }, { "n", N_("no") }, { "Ctrl-C", N_("quit") } } },
+};
+
+/* The bar of the mode on top, when it is one of those: true. */
+static bool draw_mode_bar(struct ui *ui, int y)
+{
+	const struct mode_ops *top = ui->nmodes ? ui->modes[ui->nmodes - 1] : NULL;
+	int x = 0;
+
+	for (size_t m = 0; top && m < sizeof mode_keys / sizeof mode_keys[0]; m++) {
+		if (mode_keys[m].mode != top)
+			continue;
+		for (int i = 0; i < 6 && mode_keys[m].keys[i][0]; i++) {
+			x += put_text(y, x, ui->cols - x, mode_keys[m].keys[i][0], theme_attr(R_KEY));
+			x += put_text(y, x, ui->cols - x, " ", theme_attr(R_KEYBAR));
+			x += put_text(y, x, ui->cols - x, _(mode_keys[m].keys[i][1]), theme_attr(R_KEYBAR));
+			x += put_text(y, x, ui->cols - x, " ", theme_attr(R_KEYBAR));
+		}
+		return true;
+	}
+	return false;
+}
+
 void keys_draw_bar(struct ui *ui, int y)
 {
 	const struct binding *rows[sizeof bindings / sizeof bindings[0]];
@@ -229,6 +259,8 @@ void keys_draw_bar(struct ui *ui, int y)
 	int x = 0;
 
 	fill_line(y, 0, ui->cols, theme_attr(R_KEYBAR));
+	if (draw_mode_bar(ui, y))
+		return;
 	for (size_t i = 0; i < n; i++) {
 		int need = text_width(rows[i]->label) + text_width(_(rows[i]->bar)) + 2;
 		/* what does not fit is in help: say so where the bar ends */
