@@ -1,0 +1,36 @@
+#!/bin/sh
+# bench_idle: the screen's idle CPU, whole process, with the capture open
+# (a socket made, nothing on the wire) against the same with --no-wire,
+# measured in the same run from /proc/PID/stat over IDLE seconds, in tmux.
+# A report (make bench): exits 1 when the capture adds more than 0.5% of
+# a core.
+set -u
+: "${SOCKPLAY:=../src/sockplay}"
+IDLE=${IDLE:-5}
+command -v tmux >/dev/null 2>&1 || { echo "bench_idle: tmux not installed: skipped"; exit 0; }
+tmp=$(mktemp -d) || exit 1
+sock="$tmp/tmux.sock"
+trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+hz=$(getconf CLK_TCK)
+
+# cpu ARGS: seconds of CPU the idle screen used over $IDLE seconds
+cpu() {
+	tmux -S "$sock" new-session -d -s b -x 100 -y 30 "env TERM=xterm-256color XDG_STATE_HOME=$tmp/st $SOCKPLAY --sandbox $*"
+	sleep 1
+	tmux -S "$sock" send-keys -t b t	# a socket: the capture opens with it
+	sleep 1
+	pid=$(pgrep -P "$(tmux -S "$sock" list-panes -t b -F '#{pane_pid}')" -x sockplay || tmux -S "$sock" list-panes -t b -F '#{pane_pid}')
+	a=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	sleep "$IDLE"
+	b=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	tmux -S "$sock" kill-session -t b
+	echo "$a $b $hz" | awk '{ printf "%.3f\n", ($2 - $1) / $3 }'
+}
+with=$(cpu "")
+without=$(cpu --no-wire)
+echo "idle screen, $IDLE s, one socket, whole process:"
+echo "$with $without $IDLE" | awk '{ printf "  with the capture %.0f ms CPU (%.2f%% of a core), without %.0f ms (%.2f%%)\n", $1 * 1000, $1 / $3 * 100, $2 * 1000, $2 / $3 * 100 }'
+if echo "$with $without $IDLE" | awk '{ exit !(($1 - $2) / $3 > 0.005) }'; then
+	echo "  target missed: the capture adds more than 0.5% of a core to an idle screen"
+	exit 1
+fi
