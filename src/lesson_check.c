@@ -11,6 +11,7 @@
 
 #include "lesson.h"
 #include "lesson_check.h"
+#include "i18n.h"
 
 static const char *const langs[] = { "en", "zh_CN", NULL };
 
@@ -20,12 +21,12 @@ int lessons_list(FILE *out, FILE *errout, const char *lang)
 	char **paths;
 
 	if (lesson_dir(dir, sizeof dir) < 0) {
-		fprintf(errout, "sockplay: no lessons found (set SOCKPLAY_LESSONS to their directory)\n");
+		fprintf(errout, _("sockplay: no lessons found (set SOCKPLAY_LESSONS to their directory)\n"));
 		return 2;
 	}
 	paths = lesson_paths(dir, lang);
 	if (paths == NULL) {
-		fprintf(errout, "sockplay: no lessons in %s/%s\n", dir, lang);
+		fprintf(errout, _("sockplay: no lessons in %s/%s\n"), dir, lang);
 		return 2;
 	}
 	for (size_t i = 0; paths[i]; i++) {
@@ -35,7 +36,7 @@ int lessons_list(FILE *out, FILE *errout, const char *lang)
 			fprintf(errout, "%s\n", err);
 			continue;
 		}
-		fprintf(out, "%2d  %-12s %s%s\n", l.number, l.name, l.title, l.sandbox ? "  [sandbox]" : "");
+		fprintf(out, "%2d  %-12s %s%s\n", l.number, l.name, l.title, l.sandbox ? _("  [sandbox]") : "");
 		lesson_free(&l);
 	}
 	lesson_paths_free(paths);
@@ -74,7 +75,7 @@ static int names_exist(const char *dir, const char *lang, char *const *names, in
 			lesson_paths_free(paths);
 		}
 		if (!found) {
-			fprintf(errout, "sockplay: no lesson '%s' (sockplay --list-lessons lists them)\n",
+			fprintf(errout, _("sockplay: no lesson '%s' (sockplay --list-lessons lists them)\n"),
 				names[i]);
 			bad = 1;
 		}
@@ -92,23 +93,23 @@ static int check_one(struct session *s, const char *path, const char *label, str
 	int failed = 0;
 
 	if (lesson_load(path, &l, err, sizeof err) < 0) {
-		fprintf(out, "FAIL %s: %s\n", label, err);
+		fprintf(out, _("FAIL %s: %s\n"), label, err);
 		return 1;
 	}
 	strsink_clear(ss);
 	if (lesson_begin(s, &l, err, sizeof err) < 0) {
-		fprintf(out, "FAIL %s: refused: %s\n", label, err);
+		fprintf(out, _("FAIL %s: refused: %s\n"), label, err);
 		lesson_free(&l);
 		return 1;
 	}
 	lesson_run_all(s, &l, &r);
 	if (r.failed) {
 		failed = 1;
-		fprintf(out, "FAIL %s: %u of %u expectations held\n  %s\n", label,
+		fprintf(out, _("FAIL %s: %u of %u expectations held\n  %s\n"), label,
 			r.held, r.expectations, r.first_failure);
-		fprintf(errout, "--- transcript of %s\n%s---\n", label, ss->buf ? ss->buf : "");
+		fprintf(errout, _("--- transcript of %s\n%s---\n"), label, ss->buf ? ss->buf : "");
 	} else {
-		fprintf(out, "ok   %s: %u expectations held (%s)\n", label, r.expectations, l.title);
+		fprintf(out, _("ok   %s: %u expectations held (%s)\n"), label, r.expectations, l.title);
 	}
 	lesson_free(&l);
 	return failed;
@@ -128,15 +129,15 @@ int lessons_check(struct session *s, const char *lang, char *const *names, int n
 		for (int i = 0; i < nnames; i++)
 			files_only &= lesson_is_path(names[i]);
 		if (!files_only) {
-			fprintf(errout, "sockplay: no lessons found (set SOCKPLAY_LESSONS to their directory)\n");
+			fprintf(errout, _("sockplay: no lessons found (set SOCKPLAY_LESSONS to their directory)\n"));
 			return 2;
 		}
 	}
 	if (names_exist(dir, lang, names, nnames, errout) < 0)
 		return 2;
 	if (!s->sandboxed)
-		fprintf(out, "note: no sandbox: lessons run on this machine's own network; "
-			"TIME_WAIT from one run may touch the next\n");
+		fprintf(out, _("note: no sandbox: lessons run on this machine's own network; "
+			"TIME_WAIT from one run may touch the next\n"));
 	s->sink = strsink_sink(&ss);
 	/* a teacher's own lesson, by path */
 	for (int i = 0; i < nnames; i++)
@@ -164,9 +165,9 @@ int lessons_check(struct session *s, const char *lang, char *const *names, int n
 	s->sink = saved;
 	strsink_free(&ss);
 	if (nl == 0) {
-		fprintf(errout, "sockplay: no lesson matched\n");
+		fprintf(errout, _("sockplay: no lesson matched\n"));
 		return 2;
 	}
-	fprintf(out, "%u passed, %u failed\n", nl - nfail, nfail);
+	fprintf(out, _("%u passed, %u failed\n"), nl - nfail, nfail);
 	return nfail ? 1 : 0;
 }

@@ -27,6 +27,7 @@
 
 #include "sandbox.h"
 #include "sysctl.h"
+#include "i18n.h"
 
 #define SANDBOX_EHASH "1024"
 
@@ -67,16 +68,16 @@ static int read_int_file(const char *path)
 static void userns_reason(int err, char *msg, size_t len)
 {
 	if (read_int_file("/proc/sys/kernel/unprivileged_userns_clone") == 0)
-		snprintf(msg, len, "unprivileged user namespaces are disabled "
-			 "(kernel.unprivileged_userns_clone = 0); run as root or enable it");
+		snprintf(msg, len, _("unprivileged user namespaces are disabled "
+			 "(kernel.unprivileged_userns_clone = 0); run as root or enable it"));
 	else if (read_int_file("/proc/sys/user/max_user_namespaces") == 0)
-		snprintf(msg, len, "user namespaces are disabled "
-			 "(user.max_user_namespaces = 0); run as root or raise it");
+		snprintf(msg, len, _("user namespaces are disabled "
+			 "(user.max_user_namespaces = 0); run as root or raise it"));
 	else if (read_int_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1)
-		snprintf(msg, len, "AppArmor forbids unprivileged user namespaces "
-			 "(kernel.apparmor_restrict_unprivileged_userns = 1); run as root");
+		snprintf(msg, len, _("AppArmor forbids unprivileged user namespaces "
+			 "(kernel.apparmor_restrict_unprivileged_userns = 1); run as root"));
 	else
-		snprintf(msg, len, "cannot create a user namespace: %s", strerror(err));
+		snprintf(msg, len, _("cannot create a user namespace: %s"), strerror(err));
 }
 
 static int loopback_up(char *err, size_t errlen)
@@ -85,19 +86,19 @@ static int loopback_up(char *err, size_t errlen)
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
+		snprintf(err, errlen, _("socket: %s"), strerror(errno));
 		return -1;
 	}
 	memset(&ifr, 0, sizeof ifr);
 	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
-		snprintf(err, errlen, "loopback: %s", strerror(errno));
+		snprintf(err, errlen, _("loopback: %s"), strerror(errno));
 		close(fd);
 		return -1;
 	}
 	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
-		snprintf(err, errlen, "bringing loopback up: %s", strerror(errno));
+		snprintf(err, errlen, _("bringing loopback up: %s"), strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -111,7 +112,7 @@ static int new_netns(char *err, size_t errlen)
 	/* best effort: older kernels have no tcp_child_ehash_entries */
 	(void)sysctl_write("net.ipv4.tcp_child_ehash_entries", SANDBOX_EHASH);
 	if (unshare(CLONE_NEWNET) < 0) {
-		snprintf(err, errlen, "cannot create a network namespace: %s", strerror(errno));
+		snprintf(err, errlen, _("cannot create a network namespace: %s"), strerror(errno));
 		return -1;
 	}
 	return loopback_up(err, errlen);
@@ -132,16 +133,16 @@ int sandbox_enter(char *err, size_t errlen)
 		(void)write_file("/proc/self/setgroups", "deny");
 		snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
 		if (write_file("/proc/self/uid_map", map) < 0) {
-			snprintf(err, errlen, "writing uid_map: %s", strerror(errno));
+			snprintf(err, errlen, _("writing uid_map: %s"), strerror(errno));
 			return -2;	/* inside already: no way back */
 		}
 		snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
 		if (write_file("/proc/self/gid_map", map) < 0) {
-			snprintf(err, errlen, "writing gid_map: %s", strerror(errno));
+			snprintf(err, errlen, _("writing gid_map: %s"), strerror(errno));
 			return -2;
 		}
 	} else if (unshare(CLONE_NEWNET) < 0) {
-		snprintf(err, errlen, "cannot create a network namespace: %s", strerror(errno));
+		snprintf(err, errlen, _("cannot create a network namespace: %s"), strerror(errno));
 		return -1;
 	}
 	/*
@@ -187,7 +188,7 @@ int sandbox_addr_add(const char *text, char *err, size_t errlen)
 	else if (inet_pton(AF_INET6, text, addr) == 1)
 		family = AF_INET6, plen = 128, alen = 16;
 	else {
-		snprintf(err, errlen, "bad address '%s': not IPv4 or IPv6", text);
+		snprintf(err, errlen, _("bad address '%s': not IPv4 or IPv6"), text);
 		errno = EINVAL;
 		return -1;
 	}
@@ -211,19 +212,19 @@ int sandbox_addr_add(const char *text, char *err, size_t errlen)
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0) {
-		snprintf(err, errlen, "netlink: %s", strerror(errno));
+		snprintf(err, errlen, _("netlink: %s"), strerror(errno));
 		return -1;
 	}
 	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof sa) < 0 ||
 	    (r = recv(fd, &ans, sizeof ans, 0)) < 0) {
-		snprintf(err, errlen, "netlink: %s", strerror(errno));
+		snprintf(err, errlen, _("netlink: %s"), strerror(errno));
 		close(fd);
 		return -1;
 	}
 	close(fd);
 	if ((size_t)r >= sizeof ans && ans.nh.nlmsg_type == NLMSG_ERROR && ans.e.error != 0) {
 		errno = -ans.e.error;
-		snprintf(err, errlen, "adding %s to lo: %s", text, strerror(errno));
+		snprintf(err, errlen, _("adding %s to lo: %s"), text, strerror(errno));
 		return -1;
 	}
 	return 0;
