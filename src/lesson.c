@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "errname.h"
 #include "lesson.h"
+#include "i18n.h"
 
 static char *trim(char *s)
 {
@@ -107,7 +108,7 @@ static int fail(struct loader *ld, const char *fmt, ...)
 	snprintf(ld->err, ld->errlen, "%s:%u: ", ld->path, ld->lineno);
 	n = strlen(ld->err);
 	va_start(ap, fmt);
-	vsnprintf(ld->err + n, ld->errlen - n, fmt, ap);
+	vsnprintf(ld->err + n, ld->errlen - n, _(fmt), ap);	/* xgettext: --keyword=fail:2 */
 	va_end(ap);
 	for (unsigned char *p = (unsigned char *)ld->err; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "xdg.h"
+#include "i18n.h"
 
 /* mkdir -p of every directory in path up to its last '/' */
 static void make_dirs(const char *path)
@@ -40,18 +41,18 @@ static int dir_ok(const char *dir, char *err, size_t errlen)
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		if (err)
-			snprintf(err, errlen, "%s is not a directory (a symbolic link?): not used", dir);
+			snprintf(err, errlen, _("%s is not a directory (a symbolic link?): not used"), dir);
 		return -1;
 	}
 	if (st.st_uid != geteuid()) {
 		if (err)
-			snprintf(err, errlen, "%s belongs to uid %u, not to you: not used", dir,
+			snprintf(err, errlen, _("%s belongs to uid %u, not to you: not used"), dir,
 				 (unsigned)st.st_uid);
 		return -1;
 	}
 	if (st.st_mode & 022) {
 		if (err)
-			snprintf(err, errlen, "%s is writable by others (mode %03o): not used", dir,
+			snprintf(err, errlen, _("%s is writable by others (mode %03o): not used"), dir,
 				 (unsigned)(st.st_mode & 0777));
 		return -1;
 	}
@@ -70,12 +71,12 @@ char *state_path_err(char *buf, size_t len, const char *name, char *err, size_t 
 		snprintf(dir, sizeof dir, "%s/.local/state/sockplay", home);
 	else {
 		if (err)
-			snprintf(err, errlen, "neither XDG_STATE_HOME nor HOME is set");
+			snprintf(err, errlen, _("neither XDG_STATE_HOME nor HOME is set"));
 		return NULL;
 	}
 	if (strlen(dir) + strlen(name) + 2 > len || strlen(dir) + 2 > sizeof dir - 64) {
 		if (err)
-			snprintf(err, errlen, "the state directory's path is too long");
+			snprintf(err, errlen, _("the state directory's path is too long"));
 		return NULL;
 	}
 	snprintf(buf, len, "%s/", dir);
