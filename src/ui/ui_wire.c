@@ -31,7 +31,7 @@ static const char *state_now(const struct session *s, const struct sock *sk)
 	for (size_t i = 0; i < s->nv.n; i++)
 		if (s->nv.rows[i].own == sk && s->nv.rows[i].e)
 			return pn_state_name(s->nv.rows[i].e);
-	return sk->state == SOCK_CLOSED ? "gone" : NULL;
+	return sk->state == SOCK_CLOSED ? _("gone") : NULL;
 }
 
 void wire_note_states(struct ui *ui)
