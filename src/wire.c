@@ -794,8 +794,12 @@ int wire_save(struct wire *w, const char *path, bool force, char *err, size_t er
 		fwrite(rec, 1, sizeof rec, f);
 		fwrite(p->raw, 1, p->caplen, f);
 	}
-	if (fclose(f) != 0 || e) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* a full disk must not leave a cut file that looks whole: say so */
+	e = ferror(f) ? (errno ? errno : EIO) : 0;
+	if (fclose(f) != 0 && e == 0)
+		e = errno ? errno : EIO;
+	if (e) {
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
 		return -1;
 	}
 	return 0;

@@ -163,6 +163,11 @@ else
 	skip "tcpdump is not installed (./bootstrap installs it)"
 fi
 
+# a full disk is said, not a cut file passed off as whole
+printf 'tcp l\nbind l 127.0.0.1:8888\nlisten l\ntcp c\nconnect c 127.0.0.1:8888\nwire save -f /dev/full\n' >full.spl
+"$SOCKPLAY" --sandbox --batch full.spl >out 2>&1
+if [ $? -eq 2 ] && grep -q "wire: /dev/full: No space left on device" out; then ok; else bad "wire save to a full disk"; cat out; fi
+
 # a lesson may not save the capture: it writes a file
 mkdir -p les/en
 printf 'title: t\nstep: s\n$ wire save x.pcap\n' >les/en/01-t.lesson
