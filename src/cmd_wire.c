@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cmd_int.h"
+#include "export.h"
 #include "i18n.h"
 
 #define WF_NAMES 4
@@ -138,6 +139,13 @@ static int filter_names_known(struct session *s, const struct wfilter *f, char *
 	return 0;
 }
 
+/* A session without a capture: the call fails with EPERM, and why-line says how to get one. */
+static void no_capture(struct session *s, struct outcome *o, const char *call)
+{
+	cmd_report(s, o, call, -1, EPERM);
+	sink_printf(&s->sink, SINK_WHY, "%s", s->wire_why[0] ? s->wire_why : _("this session has no capture"));
+}
+
 static int wire_save_cmd(struct session *s, const struct cmd_line *cl, struct outcome *o,
 			 char *err, size_t errlen)
 {
@@ -145,6 +153,8 @@ static int wire_save_cmd(struct session *s, const struct cmd_line *cl, struct ou
 	const char *path = cl->argv[cl->argc - 1];
 	char call[600], msg[400];
 	size_t n;
+	FILE *f;
+	int e = 0;
 
 	if (cl->argc < 3 || cl->argc > 4 || (force && strcmp(cl->argv[2], "-f") != 0)) {
 		snprintf(err, errlen, _("wire: usage: wire save [-f] FILE"));
@@ -158,11 +168,20 @@ static int wire_save_cmd(struct session *s, const struct cmd_line *cl, struct ou
 		return 0;
 	snprintf(call, sizeof call, "wire_save(%s)", path);
 	if (s->wire == NULL) {
-		cmd_report(s, o, call, -1, EPERM);
-		sink_printf(&s->sink, SINK_WHY, "%s", s->wire_why[0] ? s->wire_why : "this session has no capture");
+		no_capture(s, o, call);
 		return 0;
 	}
-	if (wire_save(s->wire, path, force, msg, sizeof msg) < 0) {
+	/* created as export creates its program; a full disk is said, never a cut file passed off as whole */
+	if ((f = export_open_file(path, force, msg, sizeof msg)) == NULL) {
+		snprintf(err, errlen, _("wire: %s"), msg);
+		return -1;
+	}
+	if (wire_save(s->wire, f) < 0)
+		e = errno ? errno : EIO;
+	if (fclose(f) != 0 && e == 0)
+		e = errno ? errno : EIO;
+	if (e) {
+		snprintf(msg, sizeof msg, "%s: %s", path, strerror(e));
 		snprintf(err, errlen, _("wire: %s"), msg);
 		return -1;
 	}
@@ -180,18 +199,19 @@ static void wire_list(struct session *s, const struct wfilter *f)
 	const struct wire_pkt *v = wire_packets(s->wire, &n);
 	unsigned group = 0;
 	bool any = false;
+	const struct record *r = NULL;
 	char line[300], pk[200];
 
 	for (size_t i = 0; i < n; i++) {
 		const struct wire_pkt *p = &v[i];
-		const struct record *r;
 		double at;
 
 		if (!filter_match(f, p, s->serial))
 			continue;
-		r = session_record_of(s, p->cause);
 		if (!any || p->cause != group) {
-			sink_printf(&s->sink, SINK_INFO, "%s", r ? r->line : "(before the first call)");
+			/* the call the group's packets belong to: looked up once for the group */
+			r = session_record_of(s, p->cause);
+			sink_printf(&s->sink, SINK_INFO, "%s", r ? r->line : _("(before the first call)"));
 			group = p->cause;
 			any = true;
 		}
@@ -232,8 +252,7 @@ CMD_HANDLER(cmd_wire)
 	cmd_join(cl, 1, words, sizeof words);
 	snprintf(call, sizeof call, "wire(%s)", words);
 	if (s->wire == NULL) {
-		cmd_report(s, o, call, -1, EPERM);
-		sink_printf(&s->sink, SINK_WHY, "%s", s->wire_why[0] ? s->wire_why : "this session has no capture");
+		no_capture(s, o, call);
 		return 0;
 	}
 	{

@@ -22,6 +22,7 @@
 #include "addr.h"
 #include "cmd_int.h"
 #include "export.h"
+#include "i18n.h"
 #include "sockets.h"
 
 static const char prologue[] =
@@ -639,8 +640,7 @@ static void export_write(FILE *f, const struct session *s, struct export_ctx *x)
 	fputs("\treturn 0;\n}\n", f);
 }
 
-/* Open path for the program: never through a symlink, never over a file unless force. */
-static FILE *open_target(const char *path, bool force, char *err, size_t errlen)
+FILE *export_open_file(const char *path, bool force, char *err, size_t errlen)
 {
 	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (force ? O_TRUNC : O_EXCL);
 	int fd = open(path, flags, 0644);
@@ -653,9 +653,9 @@ static FILE *open_target(const char *path, bool force, char *err, size_t errlen)
 		if ((e == EEXIST || e == ELOOP) && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
 			e = ELOOP;
 		if (e == EEXIST)
-			snprintf(err, errlen, "%s exists: give -f to overwrite it", path);
+			snprintf(err, errlen, _("%s exists: give -f to overwrite it"), path);
 		else if (e == ELOOP)
-			snprintf(err, errlen, "%s is a symbolic link: sockplay does not write through one",
+			snprintf(err, errlen, _("%s is a symbolic link: sockplay does not write through one"),
 				 path);
 		else
 			snprintf(err, errlen, "%s: %s", path, strerror(e));
@@ -674,7 +674,7 @@ int export_c(const struct session *s, const char *path, bool force, char *err, s
 {
 	struct export_ctx x = { 0 };
 	bool to_stdout = strcmp(path, "-") == 0;
-	FILE *f = to_stdout ? stdout : open_target(path, force, err, errlen);
+	FILE *f = to_stdout ? stdout : export_open_file(path, force, err, errlen);
 	int r = 0, e = 0;
 
 	if (f == NULL)

@@ -24,6 +24,13 @@
  */
 int export_c(const struct session *s, const char *path, bool force, char *err, size_t errlen);
 
+/*
+ * Open path to write a file the user asked for (a program, a capture):
+ * created new, never through a symbolic link, an existing file replaced
+ * only with force.  The stream, or NULL with errno and a message in err.
+ */
+FILE *export_open_file(const char *path, bool force, char *err, size_t errlen);
+
 /* The emitters the command table's rows point at, one per verb. */
 struct export_ctx;
 void export_socket(struct export_ctx *x, const struct record *r);

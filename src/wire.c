@@ -4,17 +4,12 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <dlfcn.h>
+#include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "i18n.h"
 #include "wire.h"
@@ -748,37 +743,11 @@ static void put32le(unsigned char *b, uint32_t v)
 	b[3] = (unsigned char)(v >> 24);
 }
 
-int wire_save(struct wire *w, const char *path, bool force, char *err, size_t errlen)
+int wire_save(const struct wire *w, FILE *f)
 {
 	unsigned char hdr[24] = { 0 }, rec[16];
-	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (force ? O_TRUNC : O_EXCL);
-	int fd, e = 0;
-	FILE *f;
 
-	if (w == NULL) {
-		snprintf(err, errlen, "no capture");
-		return -1;
-	}
-	fd = open(path, flags, 0644);
-	if (fd < 0) {
-		e = errno;
-		struct stat st;
-
-		if ((e == EEXIST || e == ELOOP) && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-			snprintf(err, errlen, "%s is a symbolic link: sockplay does not write through one", path);
-		else if (e == EEXIST)
-			snprintf(err, errlen, "%s exists: give -f to overwrite it", path);
-		else
-			snprintf(err, errlen, "%s: %s", path, strerror(e));
-		return -1;
-	}
-	f = fdopen(fd, "w");
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	/* the classic pcap header, in this machine's byte order as libpcap writes it */
+	/* the classic pcap header, written little-endian as the magic number says */
 	put32le(hdr, 0xa1b2c3d4);
 	hdr[4] = 2, hdr[6] = 4;	/* version 2.4 */
 	put32le(hdr + 16, WIRE_SNAP);
@@ -794,13 +763,5 @@ int wire_save(struct wire *w, const char *path, bool force, char *err, size_t er
 		fwrite(rec, 1, sizeof rec, f);
 		fwrite(p->raw, 1, p->caplen, f);
 	}
-	/* a full disk must not leave a cut file that looks whole: say so */
-	e = ferror(f) ? (errno ? errno : EIO) : 0;
-	if (fclose(f) != 0 && e == 0)
-		e = errno ? errno : EIO;
-	if (e) {
-		snprintf(err, errlen, "%s: %s", path, strerror(e));
-		return -1;
-	}
-	return 0;
+	return ferror(f) ? -1 : 0;
 }

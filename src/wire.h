@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "addr.h"
@@ -108,9 +109,9 @@ const char *wire_end(const struct wire_pkt *p, bool from, char *buf, size_t len)
 const char *wire_flags(const struct wire_pkt *p, char *buf, size_t len);
 
 /*
- * Write the packets kept to path as a pcap file (tcpdump -r, Wireshark).
- * 0, or -1 with err.
+ * Write the packets kept to f as a pcap file (tcpdump -r, Wireshark).
+ * 0, or -1 when a write failed (errno).
  */
-int wire_save(struct wire *w, const char *path, bool force, char *err, size_t errlen);
+int wire_save(const struct wire *w, FILE *f);
 
 #endif

@@ -256,7 +256,7 @@ static void wire_draw(struct ui *ui, const struct rect *r)
 		if (rows[i].kind == 'h') {
 			const struct record *rec = session_record_of(s, p->cause);
 
-			put_text(y, r->x, r->w, rec ? rec->line : "(before the first call)", theme_attr(R_CALL));
+			put_text(y, r->x, r->w, rec ? rec->line : _("(before the first call)"), theme_attr(R_CALL));
 			continue;
 		}
 		if (rows[i].kind == 's') {
