@@ -11,7 +11,6 @@
 
 #include <curses.h>
 #include <fcntl.h>
-#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -616,7 +615,7 @@ int ui_run(struct session *s, const struct ui_options *o)
 	struct ui *ui;
 	int saved_err, status;
 
-	setlocale(LC_ALL, "");
+	/* the locale is set already: i18n_init(), first thing in main */
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "sockplay: %s\n", _("the playground screen needs a terminal; "
 			"for scripts use --batch FILE (or --batch - for standard input)"));

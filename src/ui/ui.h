@@ -20,7 +20,7 @@ struct ui_options {
 	bool projector;			/* --theme projector */
 };
 
-/* Run the screen until the user quits; returns the exit status. */
+/* Run the screen until the user quits (the locale set, i18n_init); returns the exit status. */
 int ui_run(struct session *s, const struct ui_options *o);
 
 /* Can the screen draw here?  When not, one line on stderr says why (ui_run then exits 2). */

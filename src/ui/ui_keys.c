@@ -232,6 +232,15 @@ static const struct modekeys {
 	{ &mode_confirm, { { "y", N_("yes") }, { "n", N_("no") }, { "Ctrl-C", N_("quit") } } },
 };
 
+/* One key of the bar, "KEY word ", at x: the x after it. */
+static int bar_item(const struct ui *ui, int y, int x, const char *key, const char *word)
+{
+	x += put_text(y, x, ui->cols - x, key, theme_attr(R_KEY));
+	x += put_text(y, x, ui->cols - x, " ", theme_attr(R_KEYBAR));
+	x += put_text(y, x, ui->cols - x, word, theme_attr(R_KEYBAR));
+	return x + put_text(y, x, ui->cols - x, " ", theme_attr(R_KEYBAR));
+}
+
 /* The bar of the mode on top, when it is one of those: true. */
 static bool draw_mode_bar(struct ui *ui, int y)
 {
@@ -241,12 +250,8 @@ static bool draw_mode_bar(struct ui *ui, int y)
 	for (size_t m = 0; top && m < sizeof mode_keys / sizeof mode_keys[0]; m++) {
 		if (mode_keys[m].mode != top)
 			continue;
-		for (int i = 0; i < 6 && mode_keys[m].keys[i][0]; i++) {
-			x += put_text(y, x, ui->cols - x, mode_keys[m].keys[i][0], theme_attr(R_KEY));
-			x += put_text(y, x, ui->cols - x, " ", theme_attr(R_KEYBAR));
-			x += put_text(y, x, ui->cols - x, _(mode_keys[m].keys[i][1]), theme_attr(R_KEYBAR));
-			x += put_text(y, x, ui->cols - x, " ", theme_attr(R_KEYBAR));
-		}
+		for (int i = 0; i < 6 && mode_keys[m].keys[i][0]; i++)
+			x = bar_item(ui, y, x, mode_keys[m].keys[i][0], _(mode_keys[m].keys[i][1]));
 		return true;
 	}
 	return false;
@@ -255,28 +260,24 @@ static bool draw_mode_bar(struct ui *ui, int y)
 void keys_draw_bar(struct ui *ui, int y)
 {
 	const struct binding *rows[sizeof bindings / sizeof bindings[0]];
-	size_t n = bar_rows(mode_now(ui), rows, sizeof rows / sizeof rows[0]);
+	size_t n;
 	int x = 0;
 
 	fill_line(y, 0, ui->cols, theme_attr(R_KEYBAR));
 	if (draw_mode_bar(ui, y))
 		return;
+	n = bar_rows(mode_now(ui), rows, sizeof rows / sizeof rows[0]);
 	for (size_t i = 0; i < n; i++) {
 		int need = text_width(rows[i]->label) + text_width(_(rows[i]->bar)) + 2;
 		/* what does not fit is in help: say so where the bar ends */
 		int more = i + 1 < n ? text_width(_("? more")) + 1 : 0;
-
-		int x0 = x;
 
 		if (x + need + more > ui->cols) {
 			put_text(y, x, ui->cols - x, _("? more"), theme_attr(R_KEY));
 			hit_key(ui, y, x, ui->cols, L'?', false);
 			break;
 		}
-		hit_key(ui, y, x0, x0 + need, rows[i]->ch, rows[i]->is_key);
-		x += put_text(y, x, ui->cols - x, rows[i]->label, theme_attr(R_KEY));
-		x += put_text(y, x, ui->cols - x, " ", theme_attr(R_KEYBAR));
-		x += put_text(y, x, ui->cols - x, _(rows[i]->bar), theme_attr(R_KEYBAR));
-		x += put_text(y, x, ui->cols - x, " ", theme_attr(R_KEYBAR));
+		hit_key(ui, y, x, x + need, rows[i]->ch, rows[i]->is_key);
+		x = bar_item(ui, y, x, rows[i]->label, _(rows[i]->bar));
 	}
 }
