@@ -26,6 +26,12 @@ chmod 777 "$tmp"
 has() {
 	if grep -qxF -- "$2" "$1"; then ok; else bad "no line '$2'"; sed 's/^/    /' "$1"; fi
 }
+# play SCRIPT WHAT: run it in the sandbox into ./out; every expectation in it must hold
+play() {
+	$SP --sandbox --batch "$1" >out 2>&1
+	st=$?
+	if [ $st -eq 0 ]; then ok; else bad "$2: exit $st"; cat out; fi
+}
 # hasnt FILE PATTERN
 hasnt() {
 	if grep -q -- "$2" "$1"; then bad "unexpected '$2'"; grep -- "$2" "$1" | sed 's/^/    /'; else ok; fi
@@ -51,9 +57,7 @@ wire last from c ack => 1
 wire fin => 2
 wire rst => 0
 S
-$SP --sandbox --batch hs.spl >out 2>&1
-st=$?
-if [ $st -eq 0 ]; then ok; else bad "handshake script: exit $st"; cat out; fi
+play hs.spl "handshake script"
 has out "  wire: c -> l [S] seq 0"
 has out "  wire: l -> c [S.] seq 0 ack 1"
 has out "  wire: c -> l [.] seq 1 ack 1"
@@ -80,9 +84,7 @@ close c
 wire last from c fin => 1
 net TIME_WAIT => 1
 S
-$SP --sandbox --batch srv.spl >out 2>&1
-st=$?
-if [ $st -eq 0 ]; then ok; else bad "server closes first: exit $st"; cat out; fi
+play srv.spl "server closes first"
 has out "  wire: a -> c [F.] seq 1 ack 1"
 # the FIN's ACK is delayed by the kernel: its own packet, told during the wait
 has out "  wire: (by the kernel) c -> a [.] seq 1 ack 2"
@@ -103,9 +105,7 @@ wire last from c rst => 1
 wire last fin => 0
 net TIME_WAIT => 0
 S
-$SP --sandbox --batch linger.spl >out 2>&1
-st=$?
-if [ $st -eq 0 ]; then ok; else bad "linger 0: exit $st"; cat out; fi
+play linger.spl "linger 0"
 has out "  wire: c -> a [R.] seq 1 ack 1"
 
 # a closed port: RST; UDP to a closed port: ICMP, ECONNREFUSED only when connected
@@ -124,9 +124,7 @@ send v y => ECONNREFUSED
 wire last => 0
 wire icmp => 3
 S
-$SP --sandbox --batch closed.spl >out 2>&1
-st=$?
-if [ $st -eq 0 ]; then ok; else bad "closed ports: exit $st"; cat out; fi
+play closed.spl "closed ports"
 has out "  wire: c -> 127.0.0.1:9 [S] seq 0"
 has out "  wire: 127.0.0.1:9 -> c [R.] seq 0 ack 1"
 has out "  wire: u -> 127.0.0.1:9 udp len 2"
@@ -145,9 +143,7 @@ udp u -6
 sendto u [::1]:9 x
 wire last icmp => 1
 S
-$SP --sandbox --batch v6.spl >out 2>&1
-st=$?
-if [ $st -eq 0 ]; then ok; else bad "IPv6: exit $st"; cat out; fi
+play v6.spl "IPv6"
 has out "  wire: l -> c [S.] seq 0 ack 1"
 has out "  wire: ::1 -> u icmp6 port unreachable (to [::1]:9 udp)"
 
