@@ -13,6 +13,7 @@
 #include <sys/time.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "session.h"
 
 static double wall_now(void)
@@ -56,24 +57,21 @@ static void tell(struct session *s)
 	for (size_t i = s->wire_told - first; i < n; i++) {
 		const struct wire_pkt *p = &v[i];
 
+		int k = 0;
+
 		if (p->late) {
 			double after = (double)p->ts_sec + (double)p->ts_usec / 1e6 - s->call_started;
-			char head[64];
-			int k;
 
 			if (!p->between)
-				k = snprintf(head, sizeof head, "(by the kernel) ");
+				k = snprintf(line, sizeof line, "%s", _("(by the kernel) "));
 			else if (after >= 1.0)
-				k = snprintf(head, sizeof head, "(by the kernel, %.1f s later) ", after);
+				k = snprintf(line, sizeof line, _("(by the kernel, %.1f s later) "), after);
 			else
-				k = snprintf(head, sizeof head, "(by the kernel, %.0f ms later) ", after * 1000);
-			if (k > 0 && (size_t)k < sizeof head) {
-				memcpy(line, head, (size_t)k);
-				wire_format(p, line + k, sizeof line - (size_t)k);
-			}
-		} else {
-			wire_format(p, line, sizeof line);
+				k = snprintf(line, sizeof line, _("(by the kernel, %.0f ms later) "), after * 1000);
+			if (k < 0 || (size_t)k >= sizeof line)
+				k = 0;	/* never: the mark is short */
 		}
+		wire_format(p, line + k, sizeof line - (size_t)k);
 		sink_text(&s->sink, SINK_WIRE, line);
 		if (!s->busy && p->between)
 			session_transcript_output(s, SINK_WIRE, line);
