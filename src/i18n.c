@@ -5,14 +5,14 @@
 
 #include <limits.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "i18n.h"
+#include "xdg.h"
 
-static int has_catalogue(const char *dir)
+static bool has_catalogue(const char *dir)
 {
 	char path[PATH_MAX + 64];
 	struct stat st;
@@ -23,27 +23,16 @@ static int has_catalogue(const char *dir)
 
 void i18n_init(void)
 {
-	char exe[PATH_MAX], dir[PATH_MAX + 32];
+	/* moved (DESTDIR, a relocated prefix): share/locale beside bin/; not installed: builddir/locale */
+	static const char *const rel[] = { "share/locale", "locale", NULL };
+	char dir[PATH_MAX + 32];
 	const char *found = NULL;
-	ssize_t n;
 
 	setlocale(LC_ALL, "");
-	if (has_catalogue(LOCALEDIR)) {
+	if (has_catalogue(LOCALEDIR))
 		found = LOCALEDIR;
-	} else if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
-		/* moved (DESTDIR, a relocated prefix): share/locale beside bin/; not installed: builddir/locale */
-		char *slash;
-
-		exe[n] = '\0';
-		for (int up = 0; up < 3 && !found && (slash = strrchr(exe, '/')); up++) {
-			*slash = '\0';
-			snprintf(dir, sizeof dir, "%s/share/locale", exe);
-			if (has_catalogue(dir))
-				found = dir;
-			else if (snprintf(dir, sizeof dir, "%s/locale", exe), has_catalogue(dir))
-				found = dir;
-		}
-	}
+	else if (beside_exe(rel, has_catalogue, dir, sizeof dir) == 0)
+		found = dir;
 	bindtextdomain(PACKAGE, found ? found : LOCALEDIR);
 	bind_textdomain_codeset(PACKAGE, "UTF-8");
 	textdomain(PACKAGE);

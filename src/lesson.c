@@ -20,6 +20,7 @@
 #include "errname.h"
 #include "lesson.h"
 #include "i18n.h"
+#include "xdg.h"
 
 static char *trim(char *s)
 {
@@ -547,9 +548,9 @@ static bool is_dir(const char *p)
 
 int lesson_dir(char *buf, size_t len)
 {
+	/* moved (make install DESTDIR=..., a relocated prefix), or not installed (a build tree) */
+	static const char *const rel[] = { "share/" PACKAGE "/lessons", "data/lessons", NULL };
 	const char *env = getenv("SOCKPLAY_LESSONS");
-	char exe[PATH_MAX];
-	ssize_t n;
 
 	if (env && *env) {
 		snprintf(buf, len, "%s", env);
@@ -558,26 +559,7 @@ int lesson_dir(char *buf, size_t len)
 	snprintf(buf, len, "%s/lessons", PKGDATADIR);
 	if (is_dir(buf))
 		return 0;
-	/*
-	 * Moved (make install DESTDIR=..., a relocated prefix): share/ beside
-	 * bin/.  Not installed: the data/ beside the build tree (src/sockplay).
-	 */
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		for (int up = 0; up < 3 && (slash = strrchr(exe, '/')); up++) {
-			*slash = '\0';
-			snprintf(buf, len, "%s/share/%s/lessons", exe, PACKAGE);
-			if (is_dir(buf))
-				return 0;
-			snprintf(buf, len, "%s/data/lessons", exe);
-			if (is_dir(buf))
-				return 0;
-		}
-	}
-	return -1;
+	return beside_exe(rel, is_dir, buf, len);
 }
 
 const char *lesson_lang(const char *want)

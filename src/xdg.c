@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,4 +105,23 @@ char *state_path(char *buf, size_t len, const char *name, int make_parent)
 int state_open(const char *path, int flags)
 {
 	return open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
+int beside_exe(const char *const rel[], bool (*ok)(const char *path), char *buf, size_t len)
+{
+	char exe[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	for (int up = 0; up < 3 && (slash = strrchr(exe, '/')); up++) {
+		*slash = '\0';
+		for (int i = 0; rel[i]; i++) {
+			snprintf(buf, len, "%s/%s", exe, rel[i]);
+			if (ok(buf))
+				return 0;
+		}
+	}
+	return -1;
 }

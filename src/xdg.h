@@ -11,6 +11,7 @@
 #ifndef SOCKPLAY_XDG_H
 #define SOCKPLAY_XDG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -24,5 +25,14 @@ char *state_path(char *buf, size_t len, const char *name, int make_parent);
 
 /* open(2) a state file, never through a symbolic link, mode 0600 when created. */
 int state_open(const char *path, int flags);
+
+/*
+ * Data that came with the program, found from where the program is: for
+ * each directory above the executable (up to three), each of rel[]
+ * (NULL-ended) below it, the first path for which ok() holds.  This finds
+ * a moved install (share/... beside bin/) and a build tree (src/sockplay
+ * beside data/).  0 with the path in buf, or -1.
+ */
+int beside_exe(const char *const rel[], bool (*ok)(const char *path), char *buf, size_t len);
 
 #endif
