@@ -154,8 +154,8 @@ static int read_endpoint(struct cur *c, int family, struct endpoint *ep)
 	return 0;
 }
 
-int procnet_parse_line(const char *line, size_t len, enum pn_file which,
-		       struct pn_entry *e)
+int procnet_parse_line_general(const char *line, size_t len, enum pn_file which,
+			       struct pn_entry *e)
 {
 	struct cur c = { line, line + len };
 	int family = pn_files[which].family;
@@ -206,6 +206,164 @@ int procnet_parse_line(const char *line, size_t len, enum pn_file which,
 	if (c.p < c.end && *c.p != ' ')
 		return -1;
 	return 0;
+}
+
+/*
+ * The fast path.  The kernel prints every field after "sl:" at a fixed
+ * width ("%08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X", IPv6 with
+ * four address words), upper-case, one space apart.  A line laid out so is
+ * read at fixed offsets, eight hex digits at a time; any other line goes
+ * to the general parser above, which takes any spacing and case and says
+ * what is malformed.  The two agree on every line (check_procnet, and
+ * fuzz_procnet compares them).
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/* Per byte of x (each below 128): the high bit where m < byte < n. */
+static inline uint64_t bytes_between(uint64_t x, uint64_t m, uint64_t n)
+{
+	uint64_t low = x & (ONES * 127);
+
+	return ((ONES * (127 + n) - low) & ~x & (low + ONES * (127 - m))) & HIGH;
+}
+
+/* Eight upper-case hex digits at p ("%08X"): 0 and *out, or -1. */
+static inline int hex8(const char *p, uint32_t *out)
+{
+	uint64_t x, v;
+
+	memcpy(&x, p, 8);	/* the first digit in the lowest byte */
+	if ((x & HIGH) || (bytes_between(x, 0x2F, 0x3A) | bytes_between(x, 0x40, 0x47)) != HIGH)
+		return -1;
+	v = (x & (ONES * 15)) + ((x >> 6) & ONES) * 9;	/* each byte its digit's value */
+	v = ((v & 0x000F000F000F000FULL) << 4) | ((v & 0x0F000F000F000F00ULL) >> 8);
+	v = ((v & 0x000000FF000000FFULL) << 8) | ((v & 0x00FF000000FF0000ULL) >> 16);
+	*out = (uint32_t)(((v & 0xFFFF) << 16) | ((v >> 32) & 0xFFFF));
+	return 0;
+}
+
+/* n (2 or 4) upper-case hex digits. */
+static inline int hexn(const char *p, int n, uint32_t *out)
+{
+	uint32_t v = 0;
+
+	for (int i = 0; i < n; i++) {
+		unsigned t = hex1[(unsigned char)p[i]];
+
+		if (t == 0 || (p[i] >= 'a' && p[i] <= 'f'))
+			return -1;
+		v = (v << 4) | (t - 1);
+	}
+	*out = v;
+	return 0;
+}
+
+static inline int fixed_endpoint(const char *p, int words, int family, struct endpoint *ep)
+{
+	uint32_t w, port;
+
+	ep->family = family;
+	for (int i = 0; i < words; i++) {
+		if (hex8(p + 8 * i, &w) < 0)
+			return -1;
+		memcpy(ep->addr + 4 * i, &w, 4);
+	}
+	p += 8 * words;
+	if (p[0] != ':' || hexn(p + 1, 4, &port) < 0)
+		return -1;
+	ep->port = (uint16_t)port;
+	return 0;
+}
+
+/*
+ * Spaces, then 1 to 19 decimal digits (no overflow is possible): 0, *out
+ * and *pp past the digits, or -1.  Spaces go eight at a time.
+ */
+static inline int dec_field(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	int n = 0;
+
+	while (end - p >= 8) {
+		uint64_t x;
+
+		memcpy(&x, p, 8);
+		x ^= ONES * ' ';	/* spaces become zero bytes */
+		if (x != 0) {
+			p += __builtin_ctzll(x) / 8;
+			break;
+		}
+		p += 8;
+	}
+	while (p < end && *p == ' ')
+		p++;
+	while (p < end && *p >= '0' && *p <= '9' && n < 20) {
+		v = v * 10 + (uint64_t)(*p++ - '0');
+		n++;
+	}
+	if (n == 0 || n > 19)
+		return -1;
+	*out = v;
+	*pp = p;
+	return 0;
+}
+
+/* 0 and e filled, or -1: not the kernel's fixed layout (ask the general parser). */
+static int parse_fixed(const char *line, size_t len, enum pn_file which, struct pn_entry *e)
+{
+	const char *p = line, *end = line + len, *f;
+	int family = pn_files[which].family, words = family == AF_INET6 ? 4 : 1;
+	int a = 8 * words, digits = 0;
+	uint32_t st, tr;
+	uint64_t d;
+
+	while (p < end && *p == ' ')
+		p++;
+	while (p < end && *p >= '0' && *p <= '9' && digits < 9)
+		p++, digits++;
+	/* ':' then the fixed part: 14 + 2a bytes of addresses, 42 of the rest */
+	if (digits == 0 || end - p < 14 + 2 * a + 42 || *p != ':' || p[1] != ' ')
+		return -1;
+	memset(e, 0, sizeof *e);
+	e->proto = pn_files[which].proto;
+	if (fixed_endpoint(p + 2, words, family, &e->local) < 0 || p[7 + a] != ' ' ||
+	    fixed_endpoint(p + 8 + a, words, family, &e->remote) < 0 || p[13 + 2 * a] != ' ')
+		return -1;
+	f = p + 14 + 2 * a;
+	if (hexn(f, 2, &st) < 0 || st == 0 || st > PN_NEW_SYN_RECV || f[2] != ' ' ||
+	    hex8(f + 3, &e->txq) < 0 || f[11] != ':' || hex8(f + 12, &e->rxq) < 0 || f[20] != ' ' ||
+	    hexn(f + 21, 2, &tr) < 0 || tr > PN_TIMER_PROBE || f[23] != ':' ||
+	    hex8(f + 24, &e->when) < 0 || f[32] != ' ' || hex8(f + 33, &e->retrnsmt) < 0 ||
+	    f[41] != ' ')
+		return -1;
+	e->state = (uint8_t)st;
+	e->timer = (uint8_t)tr;
+	/* uid, timeout, inode: decimal, right-aligned to varying widths */
+	f += 41;
+	if (dec_field(&f, end, &d) < 0 || d > UINT32_MAX)
+		return -1;
+	e->uid = (uint32_t)d;
+	if (dec_field(&f, end, &d) < 0 || dec_field(&f, end, &e->inode) < 0 || (f < end && *f != ' '))
+		return -1;
+	return 0;
+}
+#else
+static int parse_fixed(const char *line, size_t len, enum pn_file which, struct pn_entry *e)
+{
+	(void)line, (void)len, (void)which, (void)e;
+	return -1;
+}
+#endif
+
+int procnet_parse_line(const char *line, size_t len, enum pn_file which,
+		       struct pn_entry *e)
+{
+	if (parse_fixed(line, len, which, e) == 0)
+		return 0;
+	return procnet_parse_line_general(line, len, which, e);
 }
 
 struct pn_entry *procnet_push(struct procnet *pn)

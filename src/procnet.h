@@ -82,6 +82,13 @@ int procnet_read(struct procnet *pn, unsigned mask);
  */
 int procnet_parse_line(const char *line, size_t len, enum pn_file which,
 		       struct pn_entry *e);
+/*
+ * The same, field by field, any spacing and case: what procnet_parse_line
+ * falls back to when a line is not in the kernel's fixed layout.  The two
+ * must agree on every line; the tests compare them.
+ */
+int procnet_parse_line_general(const char *line, size_t len, enum pn_file which,
+			       struct pn_entry *e);
 
 /*
  * Room for one more entry at pn->v[pn->n] (the caller fills it and then
