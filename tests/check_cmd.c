@@ -297,6 +297,42 @@ START_TEST(out_of_descriptors)
 }
 END_TEST
 
+/*
+ * No control byte reaches a sink: each one, at each place in a line
+ * (before, inside and after the eight-byte words the cleaner skips), is
+ * made '?', and nothing else changes (UTF-8 text, DEL's neighbours 0x7e
+ * and 0x80 stay).
+ */
+START_TEST(sink_cleans_control_bytes)
+{
+	static const unsigned char bad[] = { 0x01, 0x09, 0x0a, 0x1b, 0x1f, 0x7f };
+	struct strsink ss = { 0 };
+	struct sink sk = strsink_sink(&ss);
+
+	for (size_t len = 1; len <= 40; len++) {
+		for (size_t at = 0; at < len; at++) {
+			for (size_t b = 0; b < sizeof bad; b++) {
+				char line[64], want[80];
+
+				for (size_t i = 0; i < len; i++)
+					line[i] = (char)("ab~\x80" "cd" "\xe4\xbd\xa0")[i % 9];
+				line[len] = '\0';
+				line[at] = (char)bad[b];
+				snprintf(want, sizeof want, "  %s\n", line);
+				want[2 + at] = '?';
+				strsink_clear(&ss);
+				sink_text(&sk, SINK_INFO, line);
+				ck_assert_str_eq(ss.buf, want);
+			}
+		}
+	}
+	strsink_clear(&ss);
+	sink_printf(&sk, SINK_INFO, "%s", "0123456789\x1b[2J\x7f");
+	ck_assert_str_eq(ss.buf, "  0123456789?[2J?\n");
+	strsink_free(&ss);
+}
+END_TEST
+
 static Suite *cmd_suite(void)
 {
 	Suite *s = suite_create("cmd");
@@ -306,6 +342,7 @@ static Suite *cmd_suite(void)
 	tcase_add_test(tc, parse_expectations);
 	tcase_add_test(tc, parse_errors_name_the_bad_part);
 	tcase_add_test(tc, expectations_met_or_not);
+	tcase_add_test(tc, sink_cleans_control_bytes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("exec");
 	tcase_add_checked_fixture(tc, setup, teardown);
