@@ -52,7 +52,7 @@ static void usage(FILE *f)
 		"                       (the screen writes one anyway, in\n"
 		"                       $XDG_STATE_HOME/sockplay/transcripts/)\n"
 		"  -e, --export-c FILE  after --batch, write its calls as a C program\n"
-		"  -i, --interval SECS  refresh the kernel pane every SECS seconds (0.25)\n"
+		"  -i, --interval SECS  look for changes in the kernel table every SECS s (0.25)\n"
 		"      --source SRC     read the kernel table from proc (/proc/net), diag\n"
 		"                       (NETLINK_SOCK_DIAG) or auto (proc, diag when\n"
 		"                       a refresh gets slow; the default)\n"

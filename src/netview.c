@@ -291,6 +291,7 @@ int netview_build(struct netview *nv, const struct procnet *pn,
 		  const struct socktab *t)
 {
 	nv->n = 0;
+	nv->gen++;
 	if (index_build(nv, t) < 0)
 		return -1;
 	for (size_t i = 0; i < pn->n; i++) {

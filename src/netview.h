@@ -52,6 +52,7 @@ struct netview {
 	size_t *by_inode, *by_tuple;	/* slot -> socket index + 1; 0 empty */
 	size_t nslots;
 	bool *seen;
+	unsigned long gen;	/* counts builds: what points into rows is stale when it moves */
 };
 
 /*

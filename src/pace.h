@@ -1,24 +1,37 @@
 /*
- * pace: how often the screen re-reads the kernel table.  The panel may
- * take at most a tenth of a core: the interval is ten times what a refresh
- * (read, join and draw) costs, never less than the one asked for.  The
- * cost is the least of the last three, so one slow refresh (a table being
- * built, a busy machine) does not freeze the screen, and the interval comes
- * back as soon as refreshes are cheap again.  Pure arithmetic: tested alone.
+ * pace: how soon after a full read of the kernel table the next may come.
+ * The panel may take at most a tenth of a core: the wait is ten times what
+ * a refresh (the look at the counts, read, join, and the draw that filters
+ * and sorts) costs, never less than the interval asked for.  The cost is
+ * the median of the last three, so one slow refresh (a table being built,
+ * a busy machine) does not freeze the screen, the wait comes back as soon
+ * as refreshes are cheap again, and costs that vary from one refresh to
+ * the next still average under a tenth (the least of three would not).
+ * Pure arithmetic: tested alone.
  */
 #ifndef SOCKPLAY_PACE_H
 #define SOCKPLAY_PACE_H
 
+#include <stdbool.h>
+
 #define PACE_KEEP 3
+#define PACE_FULL_READ 1.0	/* a full read at least this often (seconds), pace allowing */
 
 struct pace {
 	double base;		/* the interval asked for, seconds */
 	double cost[PACE_KEEP];	/* the last refreshes' costs; 0 unknown */
 	int next;
+	double wait;		/* the least time from one full read to the next */
 };
 
 void pace_init(struct pace *p, double base);
 /* A refresh cost `seconds`, all told: the interval to wait before the next one. */
 double pace_after(struct pace *p, double seconds);
+/*
+ * Read the table in full now?  `since` seconds after the last read, the
+ * kernel's counts `changed` or not: when the pace allows, and either the
+ * counts changed or PACE_FULL_READ has passed.
+ */
+bool pace_due(const struct pace *p, double since, bool changed);
 
 #endif

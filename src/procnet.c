@@ -466,6 +466,35 @@ int procnet_read(struct procnet *pn, unsigned mask)
 	return 0;
 }
 
+size_t procnet_sockstat(const struct procnet *pn, char *buf, size_t len)
+{
+	static const char *const files[] = { "net/sockstat", "net/sockstat6" };
+	size_t have = 0;
+
+	for (int i = 0; i < 2; i++) {
+		char path[320];
+		int fd;
+		ssize_t r;
+
+		snprintf(path, sizeof path, "%s/%s", pn->root, files[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		while (have < len && (r = read(fd, buf + have, len - have)) > 0)
+			have += (size_t)r;
+		close(fd);
+		if (i == 0 && have > 8 && memcmp(buf, "sockets:", 8) == 0) {
+			/* every socket of the namespace, Unix ones too: not the table's business */
+			const char *nl = memchr(buf, '\n', have);
+			size_t cut = nl ? (size_t)(nl + 1 - buf) : have;
+
+			memmove(buf, buf + cut, have - cut);
+			have -= cut;
+		}
+	}
+	return have;
+}
+
 const char *pn_state_name(const struct pn_entry *e)
 {
 	static const char *const tcp[] = {

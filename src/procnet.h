@@ -96,6 +96,15 @@ int procnet_parse_line_general(const char *line, size_t len, enum pn_file which,
  */
 struct pn_entry *procnet_push(struct procnet *pn);
 
+/*
+ * The kernel's socket counts: net/sockstat and net/sockstat6 as text, into
+ * buf (at most len bytes, not terminated); the length, 0 when neither file
+ * reads.  A few lines and no walk of the table: the screen looks at them
+ * between full reads to tell whether anything may have changed.  The
+ * first line (all sockets, Unix ones too) is left out.
+ */
+size_t procnet_sockstat(const struct procnet *pn, char *buf, size_t len);
+
 /* "LISTEN", "TIME_WAIT"...; UDP: "UNCONN", "ESTAB". */
 const char *pn_state_name(const struct pn_entry *e);
 /* The timer column as a person reads it: "fin_timeout" for a FIN_WAIT2 orphan. */

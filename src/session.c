@@ -135,6 +135,7 @@ int session_refresh_net_mask(struct session *s, unsigned mask)
 	double t0;
 	size_t tcp_n;
 
+	s->nv_read_at = ev_time();
 	if (s->source == SRC_DIAG || (s->source == SRC_AUTO && s->using_diag)) {
 		if (sockdiag_read(&s->pn, mask, 0) == 0) {
 			s->using_diag = true;

@@ -77,6 +77,7 @@ struct session {
 	struct socktab socks;
 	struct procnet pn;
 	struct netview nv;
+	double nv_read_at;	/* when nv's table was read (ev_time): countdowns tick from it */
 	struct sink sink;
 	double connect_timeout;	/* seconds a connect may take before we report */
 	bool sandboxed;		/* in a namespace of our own: sysctl writes allowed */

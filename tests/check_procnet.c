@@ -417,6 +417,12 @@ START_TEST(pace_recovers)
 	double iv;
 
 	pace_init(&p, 0.25);
+	/* a look every 0.25 s: a full read when the counts changed, else once a second */
+	ck_assert(pace_due(&p, 0.25, true));
+	ck_assert(!pace_due(&p, 0.25, false));
+	ck_assert(!pace_due(&p, 0.75, false));
+	ck_assert(pace_due(&p, 1.0, false));
+	ck_assert(!pace_due(&p, 0.1, true));	/* sooner than the interval: no */
 	for (int i = 0; i < 5; i++)
 		ck_assert_double_eq_tol(pace_after(&p, 0.004), 0.25, 1e-9);
 	/* one refresh of 1.32 s while a table was being built: the screen keeps moving */
@@ -425,11 +431,32 @@ START_TEST(pace_recovers)
 	pace_after(&p, 0.2);
 	iv = pace_after(&p, 0.2);
 	ck_assert_double_eq_tol(iv, 2.0, 1e-9);
+	/* a slow table is not read sooner than the pace, changed or not, even past a second */
+	ck_assert(!pace_due(&p, 1.5, true));
+	ck_assert(pace_due(&p, 2.0, false));
 	/* cheap again: back to the interval asked for within three refreshes */
 	pace_after(&p, 0.003);
 	pace_after(&p, 0.003);
 	iv = pace_after(&p, 0.003);
 	ck_assert_double_eq_tol(iv, 0.25, 1e-9);
+	/*
+	 * costs that vary (a big table: 0.30, 0.35, 0.40 s in turn): the share
+	 * of a core, each cost over itself and the wait after it, stays under
+	 * a tenth (the least of three would give 10.4%)
+	 */
+	{
+		double busy = 0, all = 0;
+
+		pace_init(&p, 0.25);
+		for (int i = 0; i < 30; i++) {
+			double c = 0.30 + 0.05 * (i % 3);
+
+			iv = pace_after(&p, c);
+			busy += c;
+			all += c + iv;
+		}
+		ck_assert_msg(busy / all <= 0.1, "%.1f%% of a core", busy / all * 100);
+	}
 }
 END_TEST
 

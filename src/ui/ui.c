@@ -101,6 +101,7 @@ static void kernel_refresh(struct ui *ui)
 	session_refresh_net(ui->s);
 	status_update(ui);
 	ui->dirty = true;
+	ui->read_end = ev_time();
 }
 
 /* --- live events --------------------------------------------------------- */
@@ -489,18 +490,35 @@ static void quit_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
+/*
+ * Every --interval: a look at the kernel's counts (/proc/net/sockstat, a
+ * few lines).  The table is read in full when they changed (a socket came
+ * or went, data moved) and at least once a second (a foreign socket's
+ * state may change without changing a count), but never sooner after the
+ * last read than the pace allows (a tenth of a core): pace_due().  Between
+ * reads the countdowns tick from the last read.
+ */
 static void refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct ui *ui = (struct ui *)((char *)w - offsetof(struct ui, refresh));
-	double t0 = ev_time();
+	double t0 = ev_time(), since = t0 - ui->read_end;
+	char stat[sizeof ui->stat];
+	size_t n = procnet_sockstat(&ui->s->pn, stat, sizeof stat);
+	bool changed = n == 0 || n != ui->stat_len || memcmp(stat, ui->stat, n) != 0;
 
 	(void)revents;
-	kernel_refresh(ui);
-	session_note_timewait_ends(ui->s);	/* a countdown that reached 0 is told */
-	/* the read and join now, the draw of the last refresh: what a refresh costs */
-	ui->cost = ev_time() - t0 + ui->draw_cost;
-	ui->interval = pace_after(&ui->pace, ui->cost);
-	w->repeat = ui->interval;
+	if (pace_due(&ui->pace, since, changed)) {
+		memcpy(ui->stat, stat, n);
+		ui->stat_len = n;
+		kernel_refresh(ui);
+		session_note_timewait_ends(ui->s);	/* a countdown that reached 0 is told */
+		/* the look, the read and join now, the draw that last sorted the rows: a refresh's cost */
+		ui->cost = ev_time() - t0 + ui->draw_cost;
+		ui->interval = pace_after(&ui->pace, ui->cost);
+	} else if (ui->kp.timers) {
+		ui->dirty = true;	/* the countdowns tick */
+	}
+	w->repeat = ui->base_interval;
 	ev_timer_again(loop, w);
 }
 
@@ -518,7 +536,8 @@ static void redraw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	ui_draw(ui);
 	wnoutrefresh(stdscr);
 	doupdate();
-	ui->draw_cost = ev_time() - t0;
+	if (ui->rows_rebuilt)
+		ui->draw_cost = ev_time() - t0;
 	ui->dirty = false;
 }
 
@@ -588,7 +607,7 @@ static void watchers_start(struct ui *ui)
 	ev_signal_start(ui->loop, &ui->sigint);
 	ev_signal_start(ui->loop, &ui->sigterm);
 	ev_signal_start(ui->loop, &ui->sighup);
-	ev_timer_init(&ui->refresh, refresh_cb, 0., ui->interval);
+	ev_timer_init(&ui->refresh, refresh_cb, 0., ui->base_interval);
 	ev_timer_start(ui->loop, &ui->refresh);
 	ev_prepare_init(&ui->redraw, redraw_cb);
 	ev_prepare_start(ui->loop, &ui->redraw);

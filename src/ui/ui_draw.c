@@ -162,11 +162,11 @@ static void draw_title(struct ui *ui)
 	snprintf(left + strlen(left), sizeof left - strlen(left),
 		 ngettext("%zu socket open", "%zu sockets open", open), open);
 	if (ui->interval > ui->base_interval * 1.01)
-		snprintf(right, sizeof right, _("%s every %.2fs (slowed: a refresh takes %.0f ms) "),
+		snprintf(right, sizeof right, _("%s every %.2fs at most (slowed: a refresh takes %.0f ms) "),
 			 ui->s->using_diag ? "sock_diag" : "/proc", ui->interval, ui->cost * 1000);
 	else
-		snprintf(right, sizeof right, _("%s every %.2fs "), ui->s->using_diag ? "sock_diag" : "/proc",
-			 ui->interval);
+		snprintf(right, sizeof right, _("%s on change, looked at every %.2fs "),
+			 ui->s->using_diag ? "sock_diag" : "/proc", ui->interval);
 	put_text(0, 0, ui->cols, left, theme_attr(R_TITLE));
 	if (text_width(right) + text_width(left) < ui->cols)
 		put_text(0, ui->cols - text_width(right), text_width(right), right, theme_attr(R_TITLE));
@@ -220,7 +220,7 @@ void ui_draw(struct ui *ui)
 	draw_title(ui);
 	for (size_t i = 0; i < ui->s->socks.n; i++)
 		nsock += ui->s->socks.v[i]->state != SOCK_CLOSED;
-	kernel_rows_build(ui);
+	ui->rows_rebuilt = kernel_rows_build(ui);
 	/* the port range gauge: a bar as wide as fits, then the numbers */
 	{
 		const struct port_gauge *g = &ui->gauge;

@@ -116,7 +116,11 @@ struct ui {
 	ev_timer refresh;
 	ev_prepare redraw;
 	double interval, cost;	/* refresh interval in use, last refresh cost (read, join, draw) */
-	double draw_cost;	/* the last draw */
+	double draw_cost;	/* the last draw that built the kernel rows */
+	double read_end;	/* when the last full read ended (ev_time) */
+	bool rows_rebuilt;	/* the last draw filtered and sorted the kernel rows */
+	char stat[1024];	/* /proc/net/sockstat{,6} at the last full read */
+	size_t stat_len;
 	struct pace pace;
 	double base_interval;
 	bool dirty, quit;
@@ -143,7 +147,17 @@ struct ui {
 		char filter_text[120];		/* as typed, "" for none */
 		const struct netrow **rows;
 		size_t nrows, caprows;
+		size_t timers;			/* rows shown with a countdown */
 		unsigned char touched[65536 / 8];	/* ports the session touched, by bit */
+		/* what rows were built from: the same again means no filter and no sort */
+		struct kview {
+			unsigned long gen;	/* the netview's build */
+			size_t nsocks;
+			bool all, own;
+			int proto;
+			enum ksort sort;
+			char filter_text[120];
+		} built;
 	} kp;
 	/* log pane: a ring of transcript lines */
 	struct log_pane {
@@ -241,7 +255,10 @@ size_t text_fit(const char *text, int w, int min_brk);
 void ui_draw(struct ui *ui);
 /* A pane that cannot show all its rows says so at the right of its title row: "▲ 2 ▼ 5 more". */
 void pane_more(const struct rect *r, int above, int below);
-void kernel_rows_build(struct ui *ui);
+/* The kernel pane's rows, filtered and sorted: true when built anew (a new table or view). */
+bool kernel_rows_build(struct ui *ui);
+/* Seconds left on a row's timer now, counted down from the read; -1 when none runs. */
+double krow_left(const struct ui *ui, const struct netrow *r);
 
 /* ui_wire.c: after a call and the kernel table's refresh, note its sockets' states for the ladder */
 void wire_note_states(struct ui *ui);

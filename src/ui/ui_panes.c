@@ -210,25 +210,63 @@ static int krow_cmp(const void *a, const void *b)
 	return d ? d : (x < y ? -1 : x > y);
 }
 
-void kernel_rows_build(struct ui *ui)
+static void kview_now(const struct ui *ui, struct kview *v)
 {
+	memset(v, 0, sizeof *v);
+	v->gen = ui->s->nv.gen;
+	v->nsocks = ui->s->socks.n;
+	v->all = ui->kp.all;
+	v->own = ui->kp.own;
+	v->proto = ui->kp.proto;
+	v->sort = ui->kp.sort;
+	snprintf(v->filter_text, sizeof v->filter_text, "%s", ui->kp.filter_text);
+}
+
+double krow_left(const struct ui *ui, const struct netrow *r)
+{
+	double left = netrow_timer_left(r);
+
+	if (left < 0)
+		return left;
+	left -= ev_now(ui->loop) - ui->s->nv_read_at;
+	return left > 0 ? left : 0;
+}
+
+/*
+ * Filter and sort only when the table or the view changed: a draw between
+ * reads (a key, a countdown's tick) does not sort 200,000 rows again.
+ */
+bool kernel_rows_build(struct ui *ui)
+{
+	struct kview now;
+
+	kview_now(ui, &now);
+	if (ui->kp.rows && memcmp(&now, &ui->kp.built, sizeof now) == 0)
+		return false;
+	ui->kp.built = now;
 	ui->kp.nrows = 0;
+	ui->kp.timers = 0;
 	if (ui->kp.caprows < ui->s->nv.n) {
 		const struct netrow **v = realloc(ui->kp.rows, ui->s->nv.n * sizeof *v);
 
-		if (v == NULL)
-			return;
+		if (v == NULL) {
+			ui->kp.built.gen = 0;	/* try again next time */
+			return true;
+		}
 		ui->kp.rows = v;
 		ui->kp.caprows = ui->s->nv.n;
 	}
 	touched_build(ui);
 	for (size_t i = 0; i < ui->s->nv.n; i++)
-		if (krow_visible(ui, &ui->s->nv.rows[i]))
+		if (krow_visible(ui, &ui->s->nv.rows[i])) {
 			ui->kp.rows[ui->kp.nrows++] = &ui->s->nv.rows[i];
+			ui->kp.timers += ui->s->nv.rows[i].e && ui->s->nv.rows[i].e->timer != PN_TIMER_NONE;
+		}
 	if (ui->kp.sort != KSORT_KERNEL) {
 		sort_ui = ui;
 		qsort(ui->kp.rows, ui->kp.nrows, sizeof *ui->kp.rows, krow_cmp);
 	}
+	return true;
 }
 
 static const char *const sort_names[KSORT_N] = { N_("kernel order"), N_("port"), N_("state"), N_("owner") };
@@ -280,13 +318,13 @@ static void kernel_draw(struct ui *ui, const struct rect *r)
 		netrow_owner(row, owner, sizeof owner);
 		detail[0] = '\0';
 		if (e->state == PN_TIME_WAIT)
-			snprintf(detail, sizeof detail, _("%4.1fs left"), netrow_timer_left(row));
+			snprintf(detail, sizeof detail, _("%4.1fs left"), krow_left(ui, row));
 		else if (e->state == PN_LISTEN && e->proto == IPPROTO_TCP)
 			snprintf(detail, sizeof detail, _("queue %u"), e->rxq);
 		else if (e->rxq || e->txq)
 			snprintf(detail, sizeof detail, "rx %u tx %u", e->rxq, e->txq);
 		else if (e->timer)
-			snprintf(detail, sizeof detail, "%s %.1fs", pn_timer_label(e), netrow_timer_left(row));
+			snprintf(detail, sizeof detail, "%s %.1fs", pn_timer_label(e), krow_left(ui, row));
 		snprintf(line, sizeof line, "%-4s %-11s %s %s %s %s", pn_proto_name(e), pn_state_name(e),
 			 addr_cell(netrow_addr(&e->local, l, sizeof l), aw, lc, sizeof lc),
 			 addr_cell(netrow_addr(&e->remote, rem, sizeof rem), aw, rc, sizeof rc),
