@@ -1,7 +1,13 @@
 /*
- * sockdiag: one NLM_F_DUMP request per protocol and family
- * (inet_diag_req_v2), answered by inet_diag_msg records; read into the
- * procnet's reused buffer.  See linux/inet_diag.h and sock_diag(7).
+ * sockdiag: NLM_F_DUMP requests answered by inet_diag_msg records, read
+ * into the procnet's reused buffer.  See linux/inet_diag.h and sock_diag(7).
+ *
+ * TCP of both families is one request of the old kind (TCPDIAG_GETSOCK,
+ * struct inet_diag_req), which the kernel still answers with family
+ * AF_UNSPEC: one walk of the connection hash instead of two (the walk of
+ * empty buckets is most of a small table's cost: the host's hash has
+ * 262,144).  Where that request is refused, and for UDP, one request per
+ * family (inet_diag_req_v2, SOCK_DIAG_BY_FAMILY).
  */
 #include "config.h"
 
@@ -40,31 +46,49 @@ static void fill(struct pn_entry *e, const struct inet_diag_msg *m, int proto)
 	e->inode = m->idiag_inode;
 }
 
+/*
+ * One dump of proto for family, AF_UNSPEC meaning both (TCP only: the old
+ * request).  0, or -1 with errno.
+ */
 static int dump(struct procnet *pn, int fd, int family, int proto, unsigned port)
 {
 	struct {
 		struct nlmsghdr nh;
-		struct inet_diag_req_v2 r;
+		union {
+			struct inet_diag_req_v2 v2;
+			struct inet_diag_req old;
+		} r;
 		struct nlattr na;
 		struct inet_diag_bc_op ops[2];
 	} req;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	size_t rlen = family == AF_UNSPEC ? sizeof req.r.old : sizeof req.r.v2;
+	char *attr;
 
 	memset(&req, 0, sizeof req);
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof req.r);
-	req.nh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nh.nlmsg_len = NLMSG_LENGTH(rlen);
 	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.r.sdiag_family = (unsigned char)family;
-	req.r.sdiag_protocol = (unsigned char)proto;
-	req.r.idiag_states = ~0u;	/* every state, TIME_WAIT and request socks too */
+	if (family == AF_UNSPEC) {
+		req.nh.nlmsg_type = TCPDIAG_GETSOCK;
+		req.r.old.idiag_states = ~0u;
+	} else {
+		req.nh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		req.r.v2.sdiag_family = (unsigned char)family;
+		req.r.v2.sdiag_protocol = (unsigned char)proto;
+		req.r.v2.idiag_states = ~0u;	/* every state, TIME_WAIT and request socks too */
+	}
 	if (port) {
 		/* sport == port, or jump past the end (reject): the kernel filters */
-		req.na.nla_type = INET_DIAG_REQ_BYTECODE;
-		req.na.nla_len = (unsigned short)(NLA_HDRLEN + sizeof req.ops);
+		struct nlattr na = { (unsigned short)(NLA_HDRLEN + sizeof req.ops), INET_DIAG_REQ_BYTECODE };
+
 		req.ops[0] = (struct inet_diag_bc_op){ INET_DIAG_BC_S_EQ, sizeof req.ops,
 						       sizeof req.ops + 4 };
 		req.ops[1].no = (unsigned short)port;
-		req.nh.nlmsg_len = NLMSG_ALIGN(req.nh.nlmsg_len) + req.na.nla_len;
+		/* the attribute follows the request, whichever its size */
+		attr = (char *)&req + NLMSG_ALIGN(req.nh.nlmsg_len);
+		memmove(attr + NLA_HDRLEN, req.ops, sizeof req.ops);
+		memcpy(attr, &na, sizeof na);
+		req.nh.nlmsg_len = NLMSG_ALIGN(req.nh.nlmsg_len) + na.nla_len;
 	}
 	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof sa) < 0)
 		return -1;
@@ -88,12 +112,13 @@ static int dump(struct procnet *pn, int fd, int family, int proto, unsigned port
 				const struct nlmsgerr *err = NLMSG_DATA(h);
 
 				/* no diag module for this protocol: nothing to list */
-				if (err->error == -ENOENT || err->error == -EPROTONOSUPPORT)
+				if (family != AF_UNSPEC &&
+				    (err->error == -ENOENT || err->error == -EPROTONOSUPPORT))
 					return 0;
 				errno = -err->error;
 				return -1;
 			}
-			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+			if (h->nlmsg_type != req.nh.nlmsg_type ||
 			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
 				pn->malformed++;
 				continue;
@@ -131,6 +156,15 @@ int sockdiag_read(struct procnet *pn, unsigned mask, unsigned port)
 	if (!(mask & PN_APPEND)) {
 		pn->n = 0;
 		pn->malformed = 0;
+	}
+	if ((mask & PN_TCPS) == PN_TCPS) {
+		size_t before = pn->n;
+
+		/* both families in one walk; refused (an old or a new kernel), one each */
+		if (dump(pn, fd, AF_UNSPEC, IPPROTO_TCP, port) == 0)
+			mask &= ~(unsigned)PN_TCPS;
+		else
+			pn->n = before;
 	}
 	for (size_t i = 0; i < sizeof what / sizeof what[0] && rc == 0; i++)
 		if (mask & (1u << what[i].f))

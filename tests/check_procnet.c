@@ -670,6 +670,15 @@ START_TEST(proc_and_diag_agree)
 	ck_assert_int_eq(diag.n, 2);
 	for (size_t k = 0; k < diag.n; k++)
 		ck_assert_int_eq(diag.v[k].local.port, p + 2);
+	/* TCP of both families is one request (TCPDIAG_GETSOCK, AF_UNSPEC): filtered too */
+	ck_assert_int_eq(sockdiag_read(&diag, PN_TCPS, (unsigned)p + 1), 0);
+	ck_assert_int_eq(diag.n, 1);
+	ck_assert_int_eq(diag.v[0].local.family, AF_INET6);
+	ck_assert_int_eq(diag.v[0].state, PN_LISTEN);
+	ck_assert_int_eq(sockdiag_read(&diag, PN_TCPS, (unsigned)p), 0);
+	ck_assert_uint_ge(diag.n, 2);
+	for (size_t k = 0; k < diag.n; k++)
+		ck_assert_int_eq(diag.v[k].local.port, p);
 	/* and the session can be told to use it */
 	t.s.source = SRC_DIAG;
 	RUN_COUNT(&t, 1, "net tcp TIME_WAIT ->127.0.0.1:%d", p);
