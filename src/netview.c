@@ -218,10 +218,21 @@ static bool tuple_is(const struct sock *s, int type, const struct endpoint *l,
 	return s->type == type && addr_equal(&s->local, l) && addr_equal(&s->peer, r);
 }
 
-/* Index every socket: open ones by inode, all by 4-tuple (newer over older). */
+/*
+ * Index every socket: open ones by inode, all by 4-tuple (newer over
+ * older).  Kept while the table has not changed (its gen counts every
+ * change of an entry's addresses or descriptor): a refresh between
+ * commands does not hash a thousand sockets again.
+ */
 static int index_build(struct netview *nv, const struct socktab *t)
 {
 	size_t want = 16;
+
+	if (nv->indexed == t && nv->indexed_gen == t->gen && nv->indexed_n == t->n && nv->seen) {
+		memset(nv->seen, 0, (t->n ? t->n : 1) * sizeof *nv->seen);
+		return 0;
+	}
+	nv->indexed = NULL;
 
 	while (want < t->n * 2)
 		want *= 2;
@@ -256,6 +267,9 @@ static int index_build(struct netview *nv, const struct socktab *t)
 				break;	/* the newer socket takes the slot */
 		nv->by_tuple[k] = i + 1;
 	}
+	nv->indexed = t;
+	nv->indexed_gen = t->gen;
+	nv->indexed_n = t->n;
 	return 0;
 }
 

@@ -52,6 +52,10 @@ struct netview {
 	size_t *by_inode, *by_tuple;	/* slot -> socket index + 1; 0 empty */
 	size_t nslots;
 	bool *seen;
+	/* the socket table the index was built from, as it was: the same again needs no new index */
+	const struct socktab *indexed;
+	unsigned long indexed_gen;
+	size_t indexed_n;
 	unsigned long gen;	/* counts builds: what points into rows is stale when it moves */
 };
 

@@ -58,19 +58,31 @@ double sock_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A new value for t->gen, never given before to any table (one freed and made again at the same address too). */
+static void changed(struct socktab *t)
+{
+	static unsigned long changes;
+
+	t->gen = ++changes;
+}
+
 void socktab_init(struct socktab *t)
 {
 	memset(t, 0, sizeof *t);
 	t->next_auto = 1;
+	changed(t);
 }
 
 #define TOUCHED_MAX 4096	/* past this the reader looks at every entry: memory stays bounded */
+
 
 /* Note that s's addresses may have changed. */
 static void touch(struct sock *s)
 {
 	struct socktab *t = s->table;
 
+	if (t)
+		changed(t);	/* the join's index is stale */
 	if (t == NULL || t->touched_lost)
 		return;
 	if (t->ntouched && t->touched[t->ntouched - 1] == s->idx)
@@ -105,6 +117,7 @@ void socktab_touched_clear(struct socktab *t)
 
 void socktab_reset(struct socktab *t)
 {
+	changed(t);
 	t->touched_lost = true;
 	t->ntouched = 0;
 	for (size_t i = 0; i < t->n; i++) {
@@ -486,6 +499,8 @@ int sock_close(struct sock *s)
 	s->fd = -1;
 	s->state = SOCK_CLOSED;
 	s->closed_at = sock_now();
+	if (s->table)
+		changed(s->table);
 	return r;
 }
 

@@ -89,6 +89,7 @@ struct socktab {
 	size_t n, cap;
 	unsigned next_auto;	/* the N of the next automatic sN */
 	unsigned serial;
+	unsigned long gen;	/* counts changes of entries, their addresses and descriptors */
 	/*
 	 * The entries whose addresses may have changed since the one reader
 	 * (the wire's index) last took them; lost: too many, or a reset, so

@@ -511,6 +511,11 @@ START_TEST(join_many_own_sockets)
 		RUN_OK(&t, "udp u%d", i);
 		RUN_OK(&t, "bind u%d 127.0.0.1:%d", i, p + i);
 	}
+	RUN_OK(&t, "udp late");	/* not bound yet: the kernel does not list it */
+	RUN_OK(&t, "tcp l");
+	RUN_OK(&t, "bind l 127.0.0.1:%d", p + 601);
+	RUN_OK(&t, "listen l");
+	RUN_OK(&t, "tcp c");	/* not connected yet */
 	ck_assert_int_eq(session_refresh_net(&t.s), 0);
 	for (size_t i = 0; i < t.s.nv.n; i++) {
 		const struct netrow *r = &t.s.nv.rows[i];
@@ -522,7 +527,36 @@ START_TEST(join_many_own_sockets)
 			      r->own->name, r->e->local.port);
 		joined++;
 	}
-	ck_assert_uint_eq(joined, 600);
+	ck_assert_uint_eq(joined, 601);	/* the 600 and l */
+	/*
+	 * the join's index is kept while the sockets do not change: a socket
+	 * bound since (the table as long as before), and one closed since, are
+	 * seen at the next refresh all the same
+	 */
+	RUN_OK(&t, "bind late 127.0.0.1:%d", p + 600);
+	RUN_OK(&t, "close u0");
+	/* c connects (its 4-tuple changes) and closes: its orphan has no inode, only that 4-tuple */
+	RUN_OK(&t, "connect c 127.0.0.1:%d", p + 601);
+	RUN_OK(&t, "close c");
+	RUN_OK(&t, "wait 0.05");
+	ck_assert_int_eq(session_refresh_net(&t.s), 0);
+	joined = 0;
+	for (size_t i = 0; i < t.s.nv.n; i++) {
+		const struct netrow *r = &t.s.nv.rows[i];
+
+		if (r->e && r->e->remote.port == p + 601 && r->e->proto == IPPROTO_TCP) {
+			ck_assert_msg(r->own && r->was && strcmp(r->own->name, "c") == 0,
+				      "the closed c's %s row is not \"was c\"", pn_state_name(r->e));
+			joined++;
+		}
+
+		if (r->own && r->e && strcmp(r->own->name, "late") == 0) {
+			ck_assert_int_eq(r->e->local.port, p + 600);
+			joined++;
+		}
+		ck_assert_msg(!(r->own && r->e && strcmp(r->own->name, "u0") == 0), "closed u0 still joined");
+	}
+	ck_assert_uint_eq(joined, 2);	/* late, and c's orphan */
 	tsess_free(&t);
 }
 END_TEST
