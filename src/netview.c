@@ -233,6 +233,11 @@ static int index_build(struct netview *nv, const struct socktab *t)
 		return 0;
 	}
 	nv->indexed = NULL;
+	if (nv->ports == NULL && (nv->ports = malloc(65536 / 8)) == NULL)
+		return -1;
+	memset(nv->ports, 0, 65536 / 8);
+	for (size_t i = 0; i < t->n; i++)
+		nv->ports[t->v[i]->local.port / 8] |= (unsigned char)(1u << (t->v[i]->local.port % 8));
 
 	while (want < t->n * 2)
 		want *= 2;
@@ -295,6 +300,9 @@ static size_t find_by_tuple(const struct netview *nv, const struct socktab *t,
 	int type = e->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
 	size_t m = nv->nslots - 1;
 
+	if (!(nv->ports[e->local.port / 8] & (1u << (e->local.port % 8))))
+		return 0;	/* no socket of ours has this local port: no 4-tuple can match */
+
 	for (size_t k = tuple_hash(type, &e->local, &e->remote) & m; nv->by_tuple[k]; k = (k + 1) & m)
 		if (tuple_is(t->v[nv->by_tuple[k] - 1], type, &e->local, &e->remote))
 			return nv->by_tuple[k];
@@ -345,6 +353,7 @@ void netview_free(struct netview *nv)
 	free(nv->by_inode);
 	free(nv->by_tuple);
 	free(nv->seen);
+	free(nv->ports);
 	memset(nv, 0, sizeof *nv);
 }
 

@@ -50,6 +50,7 @@ struct netview {
 	size_t n, cap;
 	/* the join's scratch: hash indexes of the socket table, kept between builds */
 	size_t *by_inode, *by_tuple;	/* slot -> socket index + 1; 0 empty */
+	unsigned char *ports;		/* the sockets' local ports, by bit: most rows need no lookup */
 	size_t nslots;
 	bool *seen;
 	/* the socket table the index was built from, as it was: the same again needs no new index */
