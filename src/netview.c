@@ -357,19 +357,6 @@ void netview_free(struct netview *nv)
 	memset(nv, 0, sizeof *nv);
 }
 
-char *netrow_owner(const struct netrow *r, char *buf, size_t len)
-{
-	if (r->own)
-		snprintf(buf, len, "%s%s", r->was ? _("was ") : "", r->own->name);
-	else if (r->e->inode == 0 && !pn_after_close(r->e))
-		snprintf(buf, len, "%s", _("queued"));	/* in an accept queue, not accepted yet */
-	else if (r->e->inode == 0)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "uid %u", r->e->uid);
-	return buf;
-}
-
 double netrow_timer_left(const struct netrow *r)
 {
 	if (r->e == NULL || r->e->timer == PN_TIMER_NONE)
@@ -399,28 +386,88 @@ struct rowbuf {
 	char *p, *end;
 };
 
-static void rb_str(struct rowbuf *b, const char *s)
+/* n bytes of s, as many as fit (short ones by byte: a call to memcpy costs more). */
+static inline void rb_mem(struct rowbuf *b, const char *s, size_t n)
 {
-	while (*s && b->p < b->end)
-		*b->p++ = *s++;
+	size_t room = (size_t)(b->end - b->p);
+
+	if (n > room)
+		n = room;
+	if (n <= 8) {
+		for (size_t i = 0; i < n; i++)
+			b->p[i] = s[i];
+	} else {
+		memcpy(b->p, s, n);
+	}
+	b->p += n;
 }
 
-static void rb_pad(struct rowbuf *b, const char *start, size_t width)
+static inline void rb_str(struct rowbuf *b, const char *s)
 {
-	while ((size_t)(b->p - start) < width && b->p < b->end)
-		*b->p++ = ' ';
+	rb_mem(b, s, strlen(s));
 }
 
+static inline void rb_pad(struct rowbuf *b, const char *start, size_t width)
+{
+	size_t at = (size_t)(b->p - start), room = (size_t)(b->end - b->p);
+
+	if (at < width) {
+		size_t n = width - at < room ? width - at : room;
+
+		memset(b->p, ' ', n);
+		b->p += n;
+	}
+}
+
+/* Decimal, two digits a step from a table of "00" to "99". */
 static void rb_uint(struct rowbuf *b, unsigned long v)
 {
-	char d[24];
-	int n = 0;
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	char d[24], *q = d + sizeof d;
 
-	do
-		d[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	while (n > 0 && b->p < b->end)
-		*b->p++ = d[--n];
+	while (v >= 100) {
+		unsigned k = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		*--q = pairs[k + 1];
+		*--q = pairs[k];
+	}
+	if (v >= 10) {
+		*--q = pairs[v * 2 + 1];
+		*--q = pairs[v * 2];
+	} else {
+		*--q = (char)('0' + v);
+	}
+	rb_mem(b, q, (size_t)(d + sizeof d - q));
+}
+
+/* Who a row is, as netrow_owner says it. */
+static void rb_owner(struct rowbuf *b, const struct netrow *r)
+{
+	if (r->own) {
+		if (r->was)
+			rb_str(b, _("was "));
+		rb_str(b, r->own->name);
+	} else if (r->e->inode == 0 && !pn_after_close(r->e)) {
+		rb_str(b, _("queued"));	/* in an accept queue, not accepted yet */
+	} else if (r->e->inode == 0) {
+		rb_mem(b, "-", 1);
+	} else {
+		rb_mem(b, "uid ", 4);
+		rb_uint(b, r->e->uid);
+	}
+}
+
+char *netrow_owner(const struct netrow *r, char *buf, size_t len)
+{
+	struct rowbuf b = { buf, buf + len - 1 };
+
+	rb_owner(&b, r);
+	*b.p = '\0';
+	return buf;
 }
 
 /* An IPv4 address's byte: "0" to "255" without a division. */
@@ -467,11 +514,36 @@ static void rb_addr(struct rowbuf *b, const struct endpoint *ep)
 		rb_uint(b, ep->port);
 }
 
+/*
+ * An address in a column `width` wide: blanks written first in one go
+ * (a constant size: no call), the address over them, the cursor past both.
+ */
+static void rb_addr_col(struct rowbuf *b, const struct endpoint *ep, const char *col, size_t width)
+{
+	memset(b->p, ' ', 32);
+	rb_addr(b, ep);
+	if (b->p < col + width)
+		b->p = (char *)col + width;
+}
+
 char *netrow_format(const struct netrow *r, char *buf, size_t len)
 {
 	struct rowbuf b = { buf, buf + len - 1 };
-	char owner[48];
 	const char *col;
+
+	if (len < NETROW_MIN) {
+		/* the columns are written in whole blocks: a short buffer gets a copy */
+		char row[NETROW_MIN];
+		size_t n;
+
+		if (len == 0)
+			return buf;
+		netrow_format(r, row, sizeof row);
+		n = strlen(row) < len - 1 ? strlen(row) : len - 1;
+		memcpy(buf, row, n);
+		buf[n] = '\0';
+		return buf;
+	}
 
 	if (r->e == NULL) {
 		const struct sock *s = r->own;
@@ -493,20 +565,14 @@ char *netrow_format(const struct netrow *r, char *buf, size_t len)
 		return buf;
 	}
 	col = b.p;
+	memset(b.p, ' ', 24);
 	rb_str(&b, pn_proto_name(r->e));
-	rb_pad(&b, col, 6);
-	rb_str(&b, pn_state_name(r->e));
-	rb_pad(&b, col, 19);
-	rb_addr(&b, &r->e->local);
-	rb_pad(&b, col, 44);
-	rb_addr(&b, &r->e->remote);
-	rb_pad(&b, col, 69);
-	if (r->own || r->e->inode == 0) {
-		rb_str(&b, netrow_owner(r, owner, sizeof owner));
-	} else {
-		rb_str(&b, "uid ");	/* most rows: no snprintf (netrow_owner's words) */
-		rb_uint(&b, r->e->uid);
-	}
+	b.p = (char *)col + 6;
+	rb_str(&b, pn_state_name(r->e));	/* 12 at most */
+	b.p = (char *)col + 19;
+	rb_addr_col(&b, &r->e->local, col, 44);
+	rb_addr_col(&b, &r->e->remote, col, 69);
+	rb_owner(&b, r);
 	if (r->e->state == PN_LISTEN && r->e->proto == IPPROTO_TCP) {
 		rb_str(&b, _("  accept queue "));
 		rb_uint(&b, r->e->rxq);

@@ -70,6 +70,7 @@ void netview_free(struct netview *nv);
 
 /* The row as one line of text: proto state local remote owner detail. */
 char *netrow_format(const struct netrow *r, char *buf, size_t len);
+#define NETROW_MIN 256	/* a buffer this long is written in place (a shorter one gets a copy) */
 /* An endpoint as the table shows it: "0.0.0.0:*" for an unset remote. */
 char *netrow_addr(const struct endpoint *ep, char *buf, size_t len);
 /* Who a row is: "s1", "was s3", "queued" (not accepted yet), "uid 1000" or "-". */

@@ -557,6 +557,15 @@ START_TEST(join_many_own_sockets)
 		ck_assert_msg(!(r->own && r->e && strcmp(r->own->name, "u0") == 0), "closed u0 still joined");
 	}
 	ck_assert_uint_eq(joined, 2);	/* late, and c's orphan */
+	/* a row written into a short buffer is the start of the same row */
+	for (size_t i = 0; i < t.s.nv.n && i < 50; i++) {
+		char full[NETROW_MIN], part[30];
+
+		netrow_format(&t.s.nv.rows[i], full, sizeof full);
+		netrow_format(&t.s.nv.rows[i], part, sizeof part);
+		ck_assert_uint_eq(strlen(part), strlen(full) < sizeof part ? strlen(full) : sizeof part - 1);
+		ck_assert(strncmp(full, part, strlen(part)) == 0);
+	}
 	tsess_free(&t);
 }
 END_TEST
