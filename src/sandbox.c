@@ -106,16 +106,21 @@ static int loopback_up(char *err, size_t errlen)
 	return 0;
 }
 
-/* A new net namespace with a private small hash, loopback up. */
-static int new_netns(char *err, size_t errlen)
+/* A new net namespace with a private hash of `entries` buckets, loopback up. */
+static int new_netns_sized(const char *entries, char *err, size_t errlen)
 {
 	/* best effort: older kernels have no tcp_child_ehash_entries */
-	(void)sysctl_write("net.ipv4.tcp_child_ehash_entries", SANDBOX_EHASH);
+	(void)sysctl_write("net.ipv4.tcp_child_ehash_entries", entries);
 	if (unshare(CLONE_NEWNET) < 0) {
 		snprintf(err, errlen, _("cannot create a network namespace: %s"), strerror(errno));
 		return -1;
 	}
 	return loopback_up(err, errlen);
+}
+
+static int new_netns(char *err, size_t errlen)
+{
+	return new_netns_sized(SANDBOX_EHASH, err, errlen);
 }
 
 int sandbox_enter(char *err, size_t errlen)
@@ -163,6 +168,14 @@ int sandbox_enter(char *err, size_t errlen)
 int sandbox_renew(char *err, size_t errlen)
 {
 	return new_netns(err, errlen);
+}
+
+int sandbox_renew_hash(unsigned entries, char *err, size_t errlen)
+{
+	char text[16];
+
+	snprintf(text, sizeof text, "%u", entries);
+	return new_netns_sized(text, err, errlen);
 }
 
 /* RTM_NEWADDR for lo: the one netlink request the sandbox needs. */

@@ -28,6 +28,8 @@ int sandbox_enter(char *err, size_t errlen);
  * (no sockets, no TIME_WAIT, default sysctls, only 127.0.0.1 and ::1).
  */
 int sandbox_renew(char *err, size_t errlen);
+/* The same with a connection hash of `entries` buckets (make bench: the host's size). */
+int sandbox_renew_hash(unsigned entries, char *err, size_t errlen);
 
 /* Give loopback another address (IPv4 or IPv6): 0 or -1 with errno. */
 int sandbox_addr_add(const char *addr, char *err, size_t errlen);
