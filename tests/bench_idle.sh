@@ -7,12 +7,9 @@
 # screen on the host's table takes 0.5% or more.
 set -u
 : "${SOCKPLAY:=../src/sockplay}"
-IDLE=${IDLE:-5}
-command -v tmux >/dev/null 2>&1 || { echo "bench_idle: tmux not installed: skipped"; exit 0; }
-tmp=$(mktemp -d) || exit 1
-sock="$tmp/tmux.sock"
-trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
-hz=$(getconf CLK_TCK)
+IDLE=${IDLE:-10}	# a tick of CPU accounting is 10 ms: 0.1% of a core over 10 s
+BENCH=bench_idle
+. "$(dirname "$0")/benchlib.sh"
 
 # cpu [--host] ARGS: seconds of CPU the idle screen used over $IDLE seconds
 cpu() {
@@ -22,12 +19,8 @@ cpu() {
 	sleep 1
 	tmux -S "$sock" send-keys -t b $key	# a socket: the capture opens with it
 	sleep 1
-	pid=$(pgrep -P "$(tmux -S "$sock" list-panes -t b -F '#{pane_pid}')" -x sockplay || tmux -S "$sock" list-panes -t b -F '#{pane_pid}')
-	a=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-	sleep "$IDLE"
-	b=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	screen_cpu b "$IDLE"
 	tmux -S "$sock" kill-session -t b
-	echo "$a $b $hz" | awk '{ printf "%.3f\n", ($2 - $1) / $3 }'
 }
 with=$(cpu "")
 without=$(cpu --no-wire)

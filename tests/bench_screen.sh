@@ -8,11 +8,8 @@
 set -u
 : "${SOCKPLAY:?}"
 SECS=${SECS:-10}
-command -v tmux >/dev/null 2>&1 || { echo "bench_screen: tmux not installed: skipped"; exit 0; }
-tmp=$(mktemp -d) || exit 1
-sock="$tmp/tmux.sock"
-trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
-hz=$(getconf CLK_TCK)
+BENCH=bench_screen
+. "$(dirname "$0")/benchlib.sh"
 rows=$(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | wc -l)
 
 tmux -S "$sock" new-session -d -s b -x 120 -y 40 "env TERM=xterm-256color XDG_STATE_HOME=$tmp/st $SOCKPLAY"
@@ -21,13 +18,10 @@ tmux -S "$sock" send-keys -t b A
 sleep 1
 tmux -S "$sock" send-keys -t b S
 sleep 5	# the interval settles: ten times what a refresh costs
-pid=$(pgrep -P "$(tmux -S "$sock" list-panes -t b -F '#{pane_pid}')" -x sockplay || tmux -S "$sock" list-panes -t b -F '#{pane_pid}')
-a=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-sleep "$SECS"
-b=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+used=$(screen_cpu b "$SECS")
 screen=$(tmux -S "$sock" capture-pane -p -t b)
 tmux -S "$sock" kill-session -t b
-pct=$(echo "$a $b $hz $SECS" | awk '{ printf "%.2f", ($2 - $1) / $3 / $4 * 100 }')
+pct=$(echo "$used $SECS" | awk '{ printf "%.2f", $1 / $2 * 100 }')
 echo "screen at about $rows entries, all sockets sorted by port: $pct% of a core over $SECS s"
 st=0
 case $screen in

@@ -10,17 +10,9 @@ set -u
 . "$top_srcdir/tests/testlib.sh"
 . "$top_srcdir/tests/tmuxlib.sh"
 
-# start NAME [ARGS]: sockplay in a fresh 120x30 session
-start() {
-	S=$1
-	shift
-	T new-session -d -s "$S" -x 120 -y 30 \
-		"env LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$tmp/state $SOCKPLAY $*; echo EXIT=\$?; sleep 60"
-}
-
 # 1. On the machine's own table (loopback only): another program's listener.
 port=$(( 20000 + $$ % 20000 ))
-start host
+sp_start host 120 30
 expect "Welcome to sockplay"
 keys : "filter :$port" Enter
 expect "filter :$port"
@@ -49,7 +41,7 @@ if within "$took" 1.3; then ok; else bad "a closed foreign listener went after $
 keys q y
 
 # 2. A TIME_WAIT of the session's: its countdown goes down between reads.
-start tw --sandbox
+sp_start tw 120 30 --sandbox
 expect "Welcome to sockplay"
 for c in "tcp l" "bind l 127.0.0.1:8100" "listen l" "tcp c" "connect c 127.0.0.1:8100" \
 	"accept l a" "close c" "close a"; do

@@ -1,8 +1,9 @@
 # tmuxlib.sh: what the screen tests share.  Source it after testlib.sh: it
 # skips when tmux or the sandbox is missing, runs a private tmux server
 # (killed on exit), and gives T (tmux on that server), S (the session the
-# helpers look at), screen, wait_for, expect, never, keys and pid_of.  Each
-# test starts its sessions itself (what it runs differs from test to test).
+# helpers look at), screen, wait_for, expect, never, keys, pid_of and
+# sp_start (a session running sockplay); a test with needs of its own
+# starts its sessions itself.
 command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
 "$SOCKPLAY" --sandbox --batch - </dev/null >/dev/null 2>&1 || skip "no sandbox here"
 
@@ -31,3 +32,11 @@ never() { if screen | grep -qF -- "$1"; then bad "screen shows '$1'"; else ok; f
 keys() { T send-keys -t "$S" "$@"; }
 # the program in session NAME: the pane's child, found by its parent, never by a pattern
 pid_of() { pgrep -P "$(T list-panes -t "$1" -F '#{pane_pid}')" -x sockplay; }
+# sp_start NAME COLS ROWS [ARGS...]: sockplay ARGS in a fresh session (S=NAME), state
+# in $tmp/state-NAME; after it exits the pane shows EXIT=<status>
+sp_start() {
+	S=$1 sp_cols=$2 sp_rows=$3
+	shift 3
+	T new-session -d -s "$S" -x "$sp_cols" -y "$sp_rows" \
+		"env LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$tmp/state-$S $SOCKPLAY $*; echo EXIT=\$?; sleep 60"
+}
