@@ -1,8 +1,9 @@
 /*
  * pace: how soon after a full read of the kernel table the next may come.
  * The panel may take at most a tenth of a core: the wait is ten times what
- * a refresh (the look at the counts, read, join, and the draw that filters
- * and sorts) costs, never less than the interval asked for.  The cost is
+ * a refresh (the look at the counts, read, join, the draw that filters and
+ * sorts, and the draws until the next read) costs, never less than the
+ * interval asked for.  The cost is
  * the median of the last three, so one slow refresh (a table being built,
  * a busy machine) does not freeze the screen, the wait comes back as soon
  * as refreshes are cheap again, and costs that vary from one refresh to

@@ -512,8 +512,12 @@ static void refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		ui->stat_len = n;
 		kernel_refresh(ui);
 		session_note_timewait_ends(ui->s);	/* a countdown that reached 0 is told */
-		/* the look, the read and join now, the draw that last sorted the rows: a refresh's cost */
-		ui->cost = ev_time() - t0 + ui->draw_cost;
+		/*
+		 * the look, the read and join now, the draw that last sorted the
+		 * rows and the draws since (the countdowns' ticks): a refresh's cost
+		 */
+		ui->cost = ev_time() - t0 + ui->draw_cost + ui->between_cost;
+		ui->between_cost = 0;
 		ui->interval = pace_after(&ui->pace, ui->cost);
 	} else if (ui->kp.timers) {
 		ui->dirty = true;	/* the countdowns tick */
@@ -538,6 +542,8 @@ static void redraw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	doupdate();
 	if (ui->rows_rebuilt)
 		ui->draw_cost = ev_time() - t0;
+	else
+		ui->between_cost += ev_time() - t0;
 	ui->dirty = false;
 }
 

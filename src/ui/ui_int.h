@@ -117,6 +117,7 @@ struct ui {
 	ev_prepare redraw;
 	double interval, cost;	/* refresh interval in use, last refresh cost (read, join, draw) */
 	double draw_cost;	/* the last draw that built the kernel rows */
+	double between_cost;	/* the other draws since the last full read (countdowns, keys) */
 	double read_end;	/* when the last full read ended (ev_time) */
 	bool rows_rebuilt;	/* the last draw filtered and sorted the kernel rows */
 	char stat[1024];	/* /proc/net/sockstat{,6} at the last full read */
