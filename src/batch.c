@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "batch.h"
 #include "cmd.h"
 
@@ -58,13 +59,8 @@ static char **read_lines(FILE *in, size_t *count, size_t *nul_line)
 			line[--len] = '\0';
 		if (strlen(line) != (size_t)len && *nul_line == 0)
 			*nul_line = n + 1;
-		if (n == cap) {
-			char **nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
-
-			if (nv == NULL)
-				break;
-			v = nv;
-		}
+		if (!GROW(v, n, cap, 64))
+			break;
 		v[n] = strdup(line);
 		if (v[n] == NULL)
 			break;

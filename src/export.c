@@ -21,6 +21,7 @@
 
 #include "addr.h"
 #include "cmd_int.h"
+#include "grow.h"
 #include "export.h"
 #include "i18n.h"
 #include "sockets.h"
@@ -274,16 +275,9 @@ static const char *declare(struct export_ctx *x, const char *var)
 	for (size_t i = 0; i < x->ndeclared; i++)
 		if (strcmp(x->declared[i], var) == 0)
 			return "";
-	if (x->ndeclared == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 64;
-		char **v = realloc(x->declared, cap * sizeof *v);
-
-		if (v == NULL) {
-			x->oom = true;
-			return "int ";
-		}
-		x->declared = v;
-		x->cap = cap;
+	if (!GROW(x->declared, x->ndeclared, x->cap, 64)) {
+		x->oom = true;
+		return "int ";
 	}
 	copy = strdup(var);
 	if (copy == NULL) {

@@ -18,6 +18,7 @@
 
 #include "cmd.h"
 #include "errname.h"
+#include "grow.h"
 #include "lesson.h"
 #include "i18n.h"
 #include "xdg.h"
@@ -34,25 +35,9 @@ static char *trim(char *s)
 	return s;
 }
 
-static bool grow(void **v, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return true;
-	{
-		size_t c = *cap ? *cap * 2 : 8;
-		void *p = realloc(*v, c * size);
-
-		if (p == NULL)
-			return false;
-		*v = p;
-		*cap = c;
-	}
-	return true;
-}
-
 static struct litem *new_item(struct lstep *st, size_t *cap)
 {
-	if (!grow((void **)&st->items, st->n, cap, sizeof *st->items))
+	if (!GROW(st->items, st->n, *cap, 8))
 		return NULL;
 	memset(&st->items[st->n], 0, sizeof st->items[0]);
 	return &st->items[st->n++];
@@ -168,7 +153,7 @@ static int header_sysctl(struct loader *ld, const char *v)
 		return fail(ld, "'sysctl:' needs KEY VALUE");
 	if (cl.expect.kind != EXPECT_NONE)
 		return fail(ld, "'sysctl:' takes KEY VALUE, no expectation");
-	if (!grow((void **)&l->sysctls, l->nsysctl, &ld->sysctlcap, sizeof *l->sysctls))
+	if (!GROW(l->sysctls, l->nsysctl, ld->sysctlcap, 8))
 		return fail(ld, "out of memory");
 	l->sysctls[l->nsysctl] = strdup(v);
 	if (l->sysctls[l->nsysctl] == NULL)
@@ -216,7 +201,7 @@ static int step_line(struct loader *ld, char *t)
 		return fail(ld, "a 'predict:' must be followed by a command");
 	if (st && st->n == 0)
 		return fail(ld, "the step before this one is empty");
-	if (!grow((void **)&l->steps, l->nsteps, &ld->stepcap, sizeof *l->steps))
+	if (!GROW(l->steps, l->nsteps, ld->stepcap, 8))
 		return fail(ld, "out of memory");
 	st = &l->steps[l->nsteps++];
 	memset(st, 0, sizeof *st);
@@ -344,7 +329,7 @@ static int repeat_line(struct loader *ld, char *t)
 /* A command line inside a repeat: kept until `end`. */
 static int repeat_keep(struct loader *ld, const char *t)
 {
-	if (!grow((void **)&ld->repeat_text, ld->nrepeat, &ld->caprepeat, sizeof *ld->repeat_text))
+	if (!GROW(ld->repeat_text, ld->nrepeat, ld->caprepeat, 8))
 		return fail(ld, "out of memory");
 	ld->repeat_lineno = realloc(ld->repeat_lineno, ld->caprepeat * sizeof *ld->repeat_lineno);
 	if (ld->repeat_lineno == NULL || (ld->repeat_text[ld->nrepeat] = strdup(t)) == NULL)
@@ -601,7 +586,7 @@ char **lesson_paths(const char *dir, const char *lang)
 
 		if (nl < 8 || strcmp(de->d_name + nl - 7, ".lesson") != 0)
 			continue;
-		if (!grow((void **)&v, n + 1, &cap, sizeof *v))
+		if (!GROW(v, n + 1, cap, 8))
 			break;
 		v[n] = malloc(strlen(sub) + nl + 2);
 		if (v[n] == NULL)

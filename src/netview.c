@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "grow.h"
 #include "netview.h"
 #include "i18n.h"
 
@@ -168,15 +169,8 @@ bool netfilter_match(const struct netfilter *f, const struct netrow *r)
 static int nv_push(struct netview *nv, const struct pn_entry *e,
 		   const struct sock *own, bool was)
 {
-	if (nv->n == nv->cap) {
-		size_t cap = nv->cap ? nv->cap * 2 : 64;
-		struct netrow *v = realloc(nv->rows, cap * sizeof *v);
-
-		if (v == NULL)
-			return -1;
-		nv->rows = v;
-		nv->cap = cap;
-	}
+	if (!GROW(nv->rows, nv->n, nv->cap, 64))
+		return -1;
 	nv->rows[nv->n].e = e;
 	nv->rows[nv->n].own = own;
 	nv->rows[nv->n].was = was;

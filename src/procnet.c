@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "procnet.h"
 
 #define PN_CHUNK (1024 * 1024)
@@ -395,16 +396,7 @@ int procnet_parse_line(const char *line, size_t len, enum pn_file which,
 
 struct pn_entry *procnet_push(struct procnet *pn)
 {
-	if (pn->n == pn->cap) {
-		size_t cap = pn->cap ? pn->cap * 2 : 256;
-		struct pn_entry *v = realloc(pn->v, cap * sizeof *v);
-
-		if (v == NULL)
-			return NULL;
-		pn->v = v;
-		pn->cap = cap;
-	}
-	return &pn->v[pn->n];
+	return GROW(pn->v, pn->n, pn->cap, 256) ? &pn->v[pn->n] : NULL;
 }
 
 /* Parse the complete lines in buf[0..len); return how many bytes were used. */

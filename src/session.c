@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "errname.h"
 #include "errname.h"
+#include "grow.h"
 #include "session.h"
 #include "sockdiag.h"
 #include "sysctl.h"
@@ -530,15 +531,8 @@ void session_record(struct session *s, const struct cmd_line *cl, const struct o
 	char count[24] = "";
 	size_t need;
 
-	if (s->nrecords == s->caprecords) {
-		size_t cap = s->caprecords ? s->caprecords * 2 : 64;
-		struct record *v = realloc(s->records, cap * sizeof *v);
-
-		if (v == NULL)
-			return;
-		s->records = v;
-		s->caprecords = cap;
-	}
+	if (!GROW(s->records, s->nrecords, s->caprecords, 64))
+		return;
 	r = &s->records[s->nrecords];
 	memset(r, 0, sizeof *r);
 	need = cmd_line_text(cl, NULL, 0) + 1;

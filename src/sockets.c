@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "grow.h"
 #include "sockets.h"
 
 /* Linux 6.3; older C libraries do not name it */
@@ -87,17 +88,11 @@ static void touch(struct sock *s)
 		return;
 	if (t->ntouched && t->touched[t->ntouched - 1] == s->idx)
 		return;
-	if (t->ntouched == t->captouched) {
-		size_t cap = t->captouched ? t->captouched * 2 : 64;
-		size_t *v = cap <= TOUCHED_MAX ? realloc(t->touched, cap * sizeof *v) : NULL;
-
-		if (v == NULL) {
-			t->touched_lost = true;
-			t->ntouched = 0;
-			return;
-		}
-		t->touched = v;
-		t->captouched = cap;
+	if ((t->ntouched == t->captouched && t->captouched * 2 > TOUCHED_MAX) ||
+	    !GROW(t->touched, t->ntouched, t->captouched, 64)) {
+		t->touched_lost = true;
+		t->ntouched = 0;
+		return;
 	}
 	t->touched[t->ntouched++] = s->idx;
 }
@@ -205,15 +200,8 @@ static struct sock *socktab_add(struct socktab *t, const char *name, int fd,
 {
 	struct sock *s;
 
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct sock **v = realloc(t->v, cap * sizeof *v);
-
-		if (v == NULL)
-			return NULL;
-		t->v = v;
-		t->cap = cap;
-	}
+	if (!GROW(t->v, t->n, t->cap, 16))
+		return NULL;
 	s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return NULL;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "grow.h"
 #include "wire.h"
 
 #define FLOW_SLOTS 8192		/* a hash of the directions whose first sequence number is known */
@@ -278,15 +279,8 @@ static void ix_add(struct sockindex *ix, const struct socktab *t, size_t i)
 					     : s->local.port;
 	if (ix->key[i] == key)
 		return;		/* already there */
-	if (ix->nnodes == ix->capnodes) {
-		size_t cap = ix->capnodes ? ix->capnodes * 2 : 256;
-		struct inode_ *v = realloc(ix->nodes, cap * sizeof *v);
-
-		if (v == NULL)
-			return;
-		ix->nodes = v;
-		ix->capnodes = cap;
-	}
+	if (!GROW(ix->nodes, ix->nnodes, ix->capnodes, 256))
+		return;
 	head = key & 0x80000000u ? &ix->exact[key & (BUCKETS - 1)] : &ix->loose[key];
 	ix->nodes[ix->nnodes] = (struct inode_){ (int32_t)i, *head };
 	*head = (int32_t)ix->nnodes++;
@@ -564,15 +558,8 @@ static void keep(struct wire *w, const struct wire_pkt *pk, const unsigned char 
 		w->n -= drop;
 		w->first += drop;
 	}
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		struct wire_pkt *v = realloc(w->v, cap * sizeof *v);
-
-		if (v == NULL)
-			return;
-		w->v = v;
-		w->cap = cap;
-	}
+	if (!GROW(w->v, w->n, w->cap, 64))
+		return;
 	slot = &w->v[w->n];
 	*slot = *pk;
 	slot->raw = malloc(pk->caplen ? pk->caplen : 1);
