@@ -10,6 +10,7 @@
 
 #include "addr.h"
 #include "explain.h"
+#include "testlib.h"
 
 static struct endpoint ep(const char *text, int family)
 {
@@ -62,15 +63,9 @@ int main(void)
 {
 	Suite *s = suite_create("addr");
 	TCase *tc = tcase_create("addr");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, parse_and_format);
 	tcase_add_test(tc, overlap_rules);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return trun_suite(s) ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testlib.h"
 #include "wire.h"
 
 #define NFRAMES 16
@@ -178,17 +179,11 @@ int main(void)
 	Suite *s = suite_create("wire");
 	TCase *tc = tcase_create("parse");
 	const char *f = getenv("FIXTURES");
-	SRunner *sr;
-	int failed;
 
 	snprintf(fixdir, sizeof fixdir, "%s", f ? f : "tests/fixtures");
 	tcase_add_test(tc, fixture_fields);
 	tcase_add_test(tc, lines);
 	tcase_add_test(tc, every_prefix);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return trun_suite(s) ? EXIT_FAILURE : EXIT_SUCCESS;
 }
