@@ -222,11 +222,11 @@ static int index_build(struct netview *nv, const struct socktab *t)
 {
 	size_t want = 16;
 
-	if (nv->indexed == t && nv->indexed_gen == t->gen && nv->indexed_n == t->n && nv->seen) {
+	if (nv->indexed_gen == t->gen) {
 		memset(nv->seen, 0, (t->n ? t->n : 1) * sizeof *nv->seen);
 		return 0;
 	}
-	nv->indexed = NULL;
+	nv->indexed_gen = 0;
 	if (nv->ports == NULL && (nv->ports = malloc(65536 / 8)) == NULL)
 		return -1;
 	memset(nv->ports, 0, 65536 / 8);
@@ -266,9 +266,7 @@ static int index_build(struct netview *nv, const struct socktab *t)
 				break;	/* the newer socket takes the slot */
 		nv->by_tuple[k] = i + 1;
 	}
-	nv->indexed = t;
 	nv->indexed_gen = t->gen;
-	nv->indexed_n = t->n;
 	return 0;
 }
 

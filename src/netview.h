@@ -53,10 +53,8 @@ struct netview {
 	unsigned char *ports;		/* the sockets' local ports, by bit: most rows need no lookup */
 	size_t nslots;
 	bool *seen;
-	/* the socket table the index was built from, as it was: the same again needs no new index */
-	const struct socktab *indexed;
+	/* the socket table's gen the index was built from (no two tables share one; 0: none) */
 	unsigned long indexed_gen;
-	size_t indexed_n;
 	unsigned long gen;	/* counts builds: what points into rows is stale when it moves */
 };
 

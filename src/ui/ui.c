@@ -518,11 +518,11 @@ static void refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		 */
 		ui->cost = ev_time() - t0 + ui->draw_cost + ui->between_cost;
 		ui->between_cost = 0;
-		ui->interval = pace_after(&ui->pace, ui->cost);
+		pace_after(&ui->pace, ui->cost);
 	} else if (ui->kp.timers) {
 		ui->dirty = true;	/* the countdowns tick */
 	}
-	w->repeat = ui->base_interval;
+	w->repeat = ui->pace.base;
 	ev_timer_again(loop, w);
 }
 
@@ -613,7 +613,7 @@ static void watchers_start(struct ui *ui)
 	ev_signal_start(ui->loop, &ui->sigint);
 	ev_signal_start(ui->loop, &ui->sigterm);
 	ev_signal_start(ui->loop, &ui->sighup);
-	ev_timer_init(&ui->refresh, refresh_cb, 0., ui->base_interval);
+	ev_timer_init(&ui->refresh, refresh_cb, 0., ui->pace.base);
 	ev_timer_start(ui->loop, &ui->refresh);
 	ev_prepare_init(&ui->redraw, redraw_cb);
 	ev_prepare_start(ui->loop, &ui->redraw);
@@ -655,7 +655,6 @@ int ui_run(struct session *s, const struct ui_options *o)
 	}
 	ui->s = s;
 	ui->loop = s->loop;
-	ui->interval = ui->base_interval = o->interval;
 	pace_init(&ui->pace, o->interval);
 	s->sink = (struct sink){ ui_sink_line, ui };
 	prompt_load_history(&ui->pr);

@@ -161,12 +161,12 @@ static void draw_title(struct ui *ui)
 	snprintf(left, sizeof left, " sockplay%s  ", ui->s->sandboxed ? _(" [sandbox]") : "");
 	snprintf(left + strlen(left), sizeof left - strlen(left),
 		 ngettext("%zu socket open", "%zu sockets open", open), open);
-	if (ui->interval > ui->base_interval * 1.01)
+	if (ui->pace.wait > ui->pace.base * 1.01)
 		snprintf(right, sizeof right, _("%s every %.2fs at most (slowed: a refresh takes %.0f ms) "),
-			 ui->s->using_diag ? "sock_diag" : "/proc", ui->interval, ui->cost * 1000);
+			 ui->s->using_diag ? "sock_diag" : "/proc", ui->pace.wait, ui->cost * 1000);
 	else
 		snprintf(right, sizeof right, _("%s on change, looked at every %.2fs "),
-			 ui->s->using_diag ? "sock_diag" : "/proc", ui->interval);
+			 ui->s->using_diag ? "sock_diag" : "/proc", ui->pace.wait);
 	put_text(0, 0, ui->cols, left, theme_attr(R_TITLE));
 	if (text_width(right) + text_width(left) < ui->cols)
 		put_text(0, ui->cols - text_width(right), text_width(right), right, theme_attr(R_TITLE));

@@ -115,7 +115,7 @@ struct ui {
 	ev_signal winch, sigint, sigterm, sighup;
 	ev_timer refresh;
 	ev_prepare redraw;
-	double interval, cost;	/* refresh interval in use, last refresh cost (read, join, draw) */
+	double cost;		/* the last refresh's cost (read, join, draw); pace.wait the interval in use */
 	double draw_cost;	/* the last draw that built the kernel rows */
 	double between_cost;	/* the other draws since the last full read (countdowns, keys) */
 	double read_end;	/* when the last full read ended (ev_time) */
@@ -123,7 +123,6 @@ struct ui {
 	char stat[1024];	/* /proc/net/sockstat{,6} at the last full read */
 	size_t stat_len;
 	struct pace pace;
-	double base_interval;
 	bool dirty, quit;
 	const struct mode_ops *modes[MODE_MAX];	/* the stack, bottom first */
 	int nmodes;
