@@ -237,74 +237,6 @@ static inline uint64_t bytes_between(uint64_t x, uint64_t m, uint64_t n)
 	return ((ONES * (127 + n) - low) & ~x & (low + ONES * (127 - m))) & HIGH;
 }
 
-/* Eight upper-case hex digits in x, the first in the lowest byte: 0 and *out, or -1. */
-static inline int hex8w(uint64_t x, uint32_t *out)
-{
-	uint64_t v;
-
-	if ((x & HIGH) || (bytes_between(x, 0x2F, 0x3A) | bytes_between(x, 0x40, 0x47)) != HIGH)
-		return -1;
-	v = (x & (ONES * 15)) + ((x >> 6) & ONES) * 9;	/* each byte its digit's value */
-	v = ((v & 0x000F000F000F000FULL) << 4) | ((v & 0x0F000F000F000F00ULL) >> 8);
-	v = ((v & 0x000000FF000000FFULL) << 8) | ((v & 0x00FF000000FF0000ULL) >> 16);
-	*out = (uint32_t)(((v & 0xFFFF) << 16) | ((v >> 32) & 0xFFFF));
-	return 0;
-}
-
-/* Eight upper-case hex digits at p ("%08X"). */
-static inline int hex8(const char *p, uint32_t *out)
-{
-	uint64_t x;
-
-	memcpy(&x, p, 8);
-	return hex8w(x, out);
-}
-
-/* Four ("%04X", a port): the same, with four '0' after them. */
-static inline int hex4(const char *p, uint32_t *out)
-{
-	uint32_t x;
-
-	memcpy(&x, p, 4);
-	if (hex8w((uint64_t)x | (ONES * '0' << 32), out) < 0)
-		return -1;
-	*out >>= 16;
-	return 0;
-}
-
-/* n (2 or 4) upper-case hex digits. */
-static inline int hexn(const char *p, int n, uint32_t *out)
-{
-	uint32_t v = 0;
-
-	for (int i = 0; i < n; i++) {
-		unsigned t = hex1[(unsigned char)p[i]];
-
-		if (t == 0 || (p[i] >= 'a' && p[i] <= 'f'))
-			return -1;
-		v = (v << 4) | (t - 1);
-	}
-	*out = v;
-	return 0;
-}
-
-static inline int fixed_endpoint(const char *p, int words, int family, struct endpoint *ep)
-{
-	uint32_t w, port;
-
-	ep->family = family;
-	for (int i = 0; i < words; i++) {
-		if (hex8(p + 8 * i, &w) < 0)
-			return -1;
-		memcpy(ep->addr + 4 * i, &w, 4);
-	}
-	p += 8 * words;
-	if (p[0] != ':' || hex4(p + 1, &port) < 0)
-		return -1;
-	ep->port = (uint16_t)port;
-	return 0;
-}
-
 /*
  * Spaces, then 1 to 19 decimal digits (no overflow is possible): 0, *out
  * and *pp past the digits, or -1.  Spaces go eight at a time.
@@ -339,13 +271,169 @@ static inline int dec_field(const char **pp, const char *end, uint64_t *out)
 	return 0;
 }
 
-/* 0 and e filled, or -1: not the kernel's fixed layout (ask the general parser). */
-static int parse_fixed(const char *line, size_t len, enum pn_file which, struct pn_entry *e)
+/*
+ * Eight bytes x, the first in the lowest byte: spaces, then digits to the
+ * last byte (the kernel's "%5u" and "%8d", right-aligned).  0 and the
+ * number, or -1: a byte that is neither, a space after a digit, no digit.
+ */
+static inline int dec_digits8(uint64_t x, uint64_t *out)
+{
+	uint64_t digit = bytes_between(x, 0x2F, 0x3A), space = bytes_between(x, 0x1F, 0x21);
+
+	if ((x & HIGH) || (digit | space) != HIGH || digit == 0 ||
+	    (space >> __builtin_ctzll(digit)) != 0)
+		return -1;
+	x &= ONES * 15;	/* a leading space is a 0: 0x20 & 15 */
+	x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFULL;
+	x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFULL;
+	*out = (x * 10000 + (x >> 32)) & 0xFFFFFFFFULL;
+	return 0;
+}
+
+/* The right-aligned field of width (at most 8) bytes that ends at last. */
+static inline int dec_right(const char *last, int width, uint64_t *out)
+{
+	uint64_t x, keep = ~0ULL << (8 * (8 - width));
+
+	memcpy(&x, last - 7, 8);
+	return dec_digits8((x & keep) | (ONES * ' ' & ~keep), out);
+}
+
+/* The digits of x (high bit of each digit byte). */
+static inline uint64_t digits_of(uint64_t x)
+{
+	return bytes_between(x, 0x2F, 0x3A) & ~x;
+}
+
+/*
+ * 1 to 15 digits at *pp, then a byte that is not one (an inode: "%lu"):
+ * as dec_field reads them, which it is left to when the line is shorter.
+ */
+static inline int dec_left(const char **pp, const char *end, uint64_t *out)
+{
+	uint64_t x0, x1, d0, d1, hi, lo;
+	int n;
+
+	if (end - *pp < 16)
+		return dec_field(pp, end, out);
+	memcpy(&x0, *pp, 8);
+	memcpy(&x1, *pp + 8, 8);
+	d0 = digits_of(x0);
+	if (d0 != HIGH) {
+		n = __builtin_ctzll(~d0 & HIGH) / 8;
+		if (n == 0)
+			return dec_field(pp, end, out);	/* spaces first */
+		if (dec_digits8((x0 << (8 * (8 - n))) | (ONES * ' ' >> (8 * n)), out) < 0)
+			return -1;
+		*pp += n;
+		return 0;
+	}
+	d1 = digits_of(x1);
+	if (d1 == HIGH)
+		return dec_field(pp, end, out);	/* sixteen digits or more */
+	n = __builtin_ctzll(~d1 & HIGH) / 8;	/* digits past the first eight */
+	if (n == 0)
+		hi = 0, lo = x0;
+	else if (dec_digits8((x0 << (8 * (8 - n))) | (ONES * ' ' >> (8 * n)), &hi) < 0)
+		return -1;
+	else
+		lo = (x0 >> (8 * n)) | (x1 << (8 * (8 - n)));
+	if (dec_digits8(lo, &lo) < 0)
+		return -1;
+	*out = hi * 100000000 + lo;
+	*pp += 8 + n;
+	return 0;
+}
+
+/*
+ * The fixed part of a line, from the local address to the space after
+ * retrnsmt: 'H' where the kernel prints an upper-case hex digit, else the
+ * byte it prints.  A line is checked against it as a whole, and its fields
+ * then read without a check of their own.
+ */
+static const char layout4[] = "HHHHHHHH:HHHH HHHHHHHH:HHHH HH HHHHHHHH:HHHHHHHH HH:HHHHHHHH HHHHHHHH ";
+static const char layout6[] = "HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH:HHHH HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH:HHHH "
+			      "HH HHHHHHHH:HHHHHHHH HH:HHHHHHHH HHHHHHHH ";
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#define LANE 16
+
+/* The LANE bytes at p are as layout says. */
+static inline int laid_out_lane(const char *p, const char *layout)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)p), l = _mm_loadu_si128((const __m128i *)layout);
+	__m128i hex = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('/')),
+						 _mm_cmplt_epi8(v, _mm_set1_epi8(':'))),
+				   _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('@')),
+						 _mm_cmplt_epi8(v, _mm_set1_epi8('G'))));
+	__m128i at_hex = _mm_cmpeq_epi8(l, _mm_set1_epi8('H'));
+	__m128i ok = _mm_or_si128(_mm_and_si128(at_hex, hex), _mm_andnot_si128(at_hex, _mm_cmpeq_epi8(v, l)));
+
+	return _mm_movemask_epi8(ok) == 0xFFFF;
+}
+#else
+#define LANE 8
+
+/* Per byte: the high bit where x's byte is zero. */
+static inline uint64_t zero_bytes(uint64_t x)
+{
+	return ~(((x & (ONES * 127)) + ONES * 127) | x) & HIGH;
+}
+
+/* The same, eight bytes at a time in a plain register. */
+static inline int laid_out_lane(const char *p, const char *layout)
+{
+	uint64_t x, l, at_hex, hex;
+
+	memcpy(&x, p, 8);
+	memcpy(&l, layout, 8);
+	at_hex = zero_bytes(l ^ ONES * 'H');
+	hex = (bytes_between(x, 0x2F, 0x3A) | bytes_between(x, 0x40, 0x47)) & ~x;
+	return ((at_hex & hex) | (~at_hex & zero_bytes(x ^ l))) == HIGH;
+}
+#endif
+
+/* The n bytes at p (n >= LANE) are as layout says. */
+static int laid_out(const char *p, const char *layout, size_t n)
+{
+	size_t o;
+
+	for (o = 0; o + LANE < n; o += LANE)
+		if (!laid_out_lane(p + o, layout + o))
+			return 0;
+	return laid_out_lane(p + n - LANE, layout + n - LANE);
+}
+
+/* Eight hex digits at p, known good: their value. */
+static inline uint32_t hex8v(const char *p)
+{
+	uint64_t x, v;
+
+	memcpy(&x, p, 8);
+	v = (x & (ONES * 15)) + ((x >> 6) & ONES) * 9;
+	v = ((v & 0x000F000F000F000FULL) << 4) | ((v & 0x0F000F000F000F00ULL) >> 8);
+	v = ((v & 0x000000FF000000FFULL) << 8) | ((v & 0x00FF000000FF0000ULL) >> 16);
+	return (uint32_t)(((v & 0xFFFF) << 16) | ((v >> 32) & 0xFFFF));
+}
+
+/* Two and four hex digits, known good. */
+static inline unsigned hex2v(const char *p)
+{
+	return (unsigned)(hex1[(unsigned char)p[0]] - 1) << 4 | (unsigned)(hex1[(unsigned char)p[1]] - 1);
+}
+
+static inline unsigned hex4v(const char *p)
+{
+	return hex2v(p) << 8 | hex2v(p + 2);
+}
+
+int procnet_parse_line_fixed(const char *line, size_t len, enum pn_file which, struct pn_entry *e)
 {
 	const char *p = line, *end = line + len, *f;
 	int family = pn_files[which].family, words = family == AF_INET6 ? 4 : 1;
 	int a = 8 * words, digits = 0;
-	uint32_t st, tr;
+	unsigned st, tr;
 	uint64_t d;
 
 	while (p < end && *p == ' ')
@@ -353,23 +441,46 @@ static int parse_fixed(const char *line, size_t len, enum pn_file which, struct 
 	while (p < end && *p >= '0' && *p <= '9' && digits < 9)
 		p++, digits++;
 	/* ':' then the fixed part: 14 + 2a bytes of addresses, 42 of the rest */
-	if (digits == 0 || end - p < 14 + 2 * a + 42 || *p != ':' || p[1] != ' ')
+	if (digits == 0 || end - p < 14 + 2 * a + 42 || *p != ':' || p[1] != ' ' ||
+	    !laid_out(p + 2, words == 4 ? layout6 : layout4, (size_t)(54 + 2 * a)))
 		return -1;
 	memset(e, 0, sizeof *e);
 	e->proto = pn_files[which].proto;
-	if (fixed_endpoint(p + 2, words, family, &e->local) < 0 || p[7 + a] != ' ' ||
-	    fixed_endpoint(p + 8 + a, words, family, &e->remote) < 0 || p[13 + 2 * a] != ' ')
-		return -1;
+	e->local.family = e->remote.family = family;
+	for (int i = 0; i < words; i++) {
+		uint32_t l = hex8v(p + 2 + 8 * i), r = hex8v(p + 8 + a + 8 * i);
+
+		memcpy(e->local.addr + 4 * i, &l, 4);
+		memcpy(e->remote.addr + 4 * i, &r, 4);
+	}
+	e->local.port = (uint16_t)hex4v(p + 3 + a);
+	e->remote.port = (uint16_t)hex4v(p + 9 + 2 * a);
 	f = p + 14 + 2 * a;
-	if (hexn(f, 2, &st) < 0 || st == 0 || st > PN_NEW_SYN_RECV || f[2] != ' ' ||
-	    hex8(f + 3, &e->txq) < 0 || f[11] != ':' || hex8(f + 12, &e->rxq) < 0 || f[20] != ' ' ||
-	    hexn(f + 21, 2, &tr) < 0 || tr > PN_TIMER_PROBE || f[23] != ':' ||
-	    hex8(f + 24, &e->when) < 0 || f[32] != ' ' || hex8(f + 33, &e->retrnsmt) < 0 ||
-	    f[41] != ' ')
+	st = hex2v(f);
+	tr = hex2v(f + 21);
+	if (st == 0 || st > PN_NEW_SYN_RECV || tr > PN_TIMER_PROBE)
 		return -1;
+	e->txq = hex8v(f + 3);
+	e->rxq = hex8v(f + 12);
+	e->when = hex8v(f + 24);
+	e->retrnsmt = hex8v(f + 33);
 	e->state = (uint8_t)st;
 	e->timer = (uint8_t)tr;
-	/* uid, timeout, inode: decimal, right-aligned to varying widths */
+	/*
+	 * uid, timeout, inode: decimal.  The kernel prints " %5u %8d %lu", the
+	 * first two in place unless a number is wider than its field.
+	 */
+	if (end - f >= 58 && f[47] == ' ' && f[56] == ' ') {
+		if (dec_right(f + 46, 5, &d) < 0)
+			return -1;
+		e->uid = (uint32_t)d;
+		if (dec_right(f + 55, 8, &d) < 0)
+			return -1;
+		f += 57;
+		if (dec_left(&f, end, &e->inode) < 0 || (f < end && *f != ' '))
+			return -1;
+		return 0;
+	}
 	f += 41;
 	if (dec_field(&f, end, &d) < 0 || d > UINT32_MAX)
 		return -1;
@@ -379,7 +490,7 @@ static int parse_fixed(const char *line, size_t len, enum pn_file which, struct 
 	return 0;
 }
 #else
-static int parse_fixed(const char *line, size_t len, enum pn_file which, struct pn_entry *e)
+int procnet_parse_line_fixed(const char *line, size_t len, enum pn_file which, struct pn_entry *e)
 {
 	(void)line, (void)len, (void)which, (void)e;
 	return -1;
@@ -389,7 +500,7 @@ static int parse_fixed(const char *line, size_t len, enum pn_file which, struct 
 int procnet_parse_line(const char *line, size_t len, enum pn_file which,
 		       struct pn_entry *e)
 {
-	if (parse_fixed(line, len, which, e) == 0)
+	if (procnet_parse_line_fixed(line, len, which, e) == 0)
 		return 0;
 	return procnet_parse_line_general(line, len, which, e);
 }

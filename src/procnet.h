@@ -91,6 +91,14 @@ int procnet_parse_line_general(const char *line, size_t len, enum pn_file which,
 			       struct pn_entry *e);
 
 /*
+ * The fast path alone: 0 and e filled, or -1 when the line is not laid out
+ * exactly as the kernel prints it (procnet_parse_line then asks the general
+ * parser).  Every line the kernel prints takes it; the tests check that.
+ */
+int procnet_parse_line_fixed(const char *line, size_t len, enum pn_file which,
+			     struct pn_entry *e);
+
+/*
  * Room for one more entry at pn->v[pn->n] (the caller fills it and then
  * counts it with pn->n++), or NULL when memory ran out.  For the readers.
  */
