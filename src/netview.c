@@ -166,18 +166,6 @@ bool netfilter_match(const struct netfilter *f, const struct netrow *r)
 	return true;
 }
 
-static int nv_push(struct netview *nv, const struct pn_entry *e,
-		   const struct sock *own, bool was)
-{
-	if (!GROW(nv->rows, nv->n, nv->cap, 64))
-		return -1;
-	nv->rows[nv->n].e = e;
-	nv->rows[nv->n].own = own;
-	nv->rows[nv->n].was = was;
-	nv->n++;
-	return 0;
-}
-
 static size_t mix(uint64_t h)
 {
 	h ^= h >> 33;
@@ -229,14 +217,22 @@ static int index_build(struct netview *nv, const struct socktab *t)
 	nv->indexed_gen = 0;
 	if (nv->ports == NULL && (nv->ports = malloc(65536 / 8)) == NULL)
 		return -1;
+	if (nv->inodes == NULL && (nv->inodes = malloc(65536 / 8)) == NULL)
+		return -1;
 	memset(nv->ports, 0, 65536 / 8);
-	for (size_t i = 0; i < t->n; i++)
-		nv->ports[t->v[i]->local.port / 8] |= (unsigned char)(1u << (t->v[i]->local.port % 8));
+	memset(nv->inodes, 0, 65536 / 8);
+	for (size_t i = 0; i < t->n; i++) {
+		unsigned port = t->v[i]->local.port, low = (unsigned)(t->v[i]->inode & 0xFFFF);
+
+		nv->ports[port / 8] |= (unsigned char)(1u << (port % 8));
+		if (t->v[i]->fd >= 0 && t->v[i]->inode)
+			nv->inodes[low / 8] |= (unsigned char)(1u << (low % 8));
+	}
 
 	while (want < t->n * 2)
 		want *= 2;
 	if (want != nv->nslots) {
-		size_t *a = realloc(nv->by_inode, want * sizeof *a);
+		struct nv_islot *a = realloc(nv->by_inode, want * sizeof *a);
 		size_t *b = a ? realloc(nv->by_tuple, want * sizeof *b) : NULL;
 
 		if (a)
@@ -257,9 +253,10 @@ static int index_build(struct netview *nv, const struct socktab *t)
 		size_t m = nv->nslots - 1, k;
 
 		if (s->fd >= 0 && s->inode) {
-			for (k = mix(s->inode) & m; nv->by_inode[k]; k = (k + 1) & m)
+			for (k = mix(s->inode) & m; nv->by_inode[k].inode; k = (k + 1) & m)
 				;
-			nv->by_inode[k] = i + 1;
+			nv->by_inode[k].inode = s->inode;
+			nv->by_inode[k].own = i + 1;
 		}
 		for (k = tuple_hash(s->type, &s->local, &s->peer) & m; nv->by_tuple[k]; k = (k + 1) & m)
 			if (tuple_is(t->v[nv->by_tuple[k] - 1], s->type, &s->local, &s->peer))
@@ -271,13 +268,15 @@ static int index_build(struct netview *nv, const struct socktab *t)
 }
 
 /* The open socket with this inode: its index + 1, or 0. */
-static size_t find_by_inode(const struct netview *nv, const struct socktab *t, uint64_t inode)
+static inline size_t find_by_inode(const struct netview *nv, uint64_t inode)
 {
-	size_t m = nv->nslots - 1;
+	size_t m = nv->nslots - 1, low = inode & 0xFFFF;
 
-	for (size_t k = mix(inode) & m; nv->by_inode[k]; k = (k + 1) & m)
-		if (t->v[nv->by_inode[k] - 1]->inode == inode)
-			return nv->by_inode[k];
+	if (!(nv->inodes[low / 8] & (1u << (low % 8))))
+		return 0;	/* no open socket of ours has an inode ending so */
+	for (size_t k = mix(inode) & m; nv->by_inode[k].inode; k = (k + 1) & m)
+		if (nv->by_inode[k].inode == inode)
+			return nv->by_inode[k].own;
 	return 0;
 }
 
@@ -304,16 +303,31 @@ static size_t find_by_tuple(const struct netview *nv, const struct socktab *t,
 int netview_build(struct netview *nv, const struct procnet *pn,
 		  const struct socktab *t)
 {
+	size_t need = pn->n + t->n;
+
 	nv->n = 0;
 	nv->gen++;
 	if (index_build(nv, t) < 0)
 		return -1;
+	if (need > nv->cap) {
+		/* room for every row at once: the loop below never checks */
+		size_t cap = nv->cap ? nv->cap : 64;
+		struct netrow *rows;
+
+		while (cap < need)
+			cap *= 2;
+		rows = realloc(nv->rows, cap * sizeof *rows);
+		if (rows == NULL)
+			return -1;
+		nv->rows = rows;
+		nv->cap = cap;
+	}
 	for (size_t i = 0; i < pn->n; i++) {
 		const struct pn_entry *e = &pn->v[i];
 		const struct sock *own = NULL;
 
 		if (t->n > 0) {
-			size_t k = e->inode ? find_by_inode(nv, t, e->inode) : find_by_tuple(nv, t, e);
+			size_t k = e->inode ? find_by_inode(nv, e->inode) : find_by_tuple(nv, t, e);
 
 			/*
 			 * A closed socket's 4-tuple names only what its connection can
@@ -327,14 +341,12 @@ int netview_build(struct netview *nv, const struct procnet *pn,
 				nv->seen[k - 1] = true;
 			}
 		}
-		if (nv_push(nv, e, own, own && own->state == SOCK_CLOSED) < 0)
-			return -1;
+		nv->rows[nv->n++] = (struct netrow){ e, own, own && own->state == SOCK_CLOSED };
 	}
 	for (size_t k = 0; k < t->n; k++) {
 		if (t->v[k]->state == SOCK_CLOSED || nv->seen[k])
 			continue;
-		if (nv_push(nv, NULL, t->v[k], false) < 0)
-			return -1;
+		nv->rows[nv->n++] = (struct netrow){ NULL, t->v[k], false };
 	}
 	return 0;
 }
@@ -346,6 +358,7 @@ void netview_free(struct netview *nv)
 	free(nv->by_tuple);
 	free(nv->seen);
 	free(nv->ports);
+	free(nv->inodes);
 	memset(nv, 0, sizeof *nv);
 }
 

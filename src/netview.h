@@ -49,8 +49,13 @@ struct netview {
 	struct netrow *rows;
 	size_t n, cap;
 	/* the join's scratch: hash indexes of the socket table, kept between builds */
-	size_t *by_inode, *by_tuple;	/* slot -> socket index + 1; 0 empty */
+	struct nv_islot {
+		uint64_t inode;		/* 0: an empty slot */
+		size_t own;		/* the socket's index + 1 */
+	} *by_inode;			/* open sockets by inode: a row's lookup reads no socket */
+	size_t *by_tuple;		/* slot -> socket index + 1; 0 empty */
 	unsigned char *ports;		/* the sockets' local ports, by bit: most rows need no lookup */
+	unsigned char *inodes;		/* the open sockets' inodes' low 16 bits, by bit: the same */
 	size_t nslots;
 	bool *seen;
 	/* the socket table's gen the index was built from (no two tables share one; 0: none) */
