@@ -9,19 +9,36 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "i18n.h"
 #include "sink.h"
 
 /*
- * Control bytes (below 0x20, and 0x7f) become '?' in place.  Eight bytes
- * at a time: a word with none is passed at once (every row of a 200,000-row
- * `net` comes through here); a word that may have one is done by byte.
+ * Control bytes (below 0x20, and 0x7f) become '?' in place.  Sixteen bytes
+ * at a time with SSE2, else eight in a register: a block with none is
+ * passed at once (every row of a 200,000-row `net` comes through here); a
+ * block with one is done by byte.
  */
 static void clean(char *text)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
 	unsigned char *p = (unsigned char *)text, *end = p + strlen(text);
+
+#ifdef __SSE2__
+	for (; end - p >= 16; p += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)p);
+		__m128i printable = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x20)), x);
+		__m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
+
+		if (_mm_movemask_epi8(_mm_andnot_si128(del, printable)) != 0xFFFF)
+			for (int i = 0; i < 16; i++)
+				if (p[i] < 0x20 || p[i] == 0x7f)
+					p[i] = '?';
+	}
+#else
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
 
 	for (; end - p >= 8; p += 8) {
 		uint64_t x, del;
@@ -29,8 +46,11 @@ static void clean(char *text)
 		memcpy(&x, p, 8);
 		del = x ^ (ones * 0x7f);
 		if ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & high)
-			break;	/* maybe one here: look at each byte from here on */
+			for (int i = 0; i < 8; i++)
+				if (p[i] < 0x20 || p[i] == 0x7f)
+					p[i] = '?';
 	}
+#endif
 	for (; p < end; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			*p = '?';

@@ -299,9 +299,9 @@ END_TEST
 
 /*
  * No control byte reaches a sink: each one, at each place in a line
- * (before, inside and after the eight-byte words the cleaner skips), is
- * made '?', and nothing else changes (UTF-8 text, DEL's neighbours 0x7e
- * and 0x80 stay).
+ * (before, inside and after the blocks the cleaner passes at once), and a
+ * second one a block later, is made '?', and nothing else changes (UTF-8
+ * text, DEL's neighbours 0x7e and 0x80 stay).
  */
 START_TEST(sink_cleans_control_bytes)
 {
@@ -310,16 +310,21 @@ START_TEST(sink_cleans_control_bytes)
 	struct sink sk = strsink_sink(&ss);
 
 	for (size_t len = 1; len <= 40; len++) {
-		for (size_t at = 0; at < len; at++) {
+		for (size_t at = 0; at < len * 2; at++) {
 			for (size_t b = 0; b < sizeof bad; b++) {
 				char line[64], want[80];
+				size_t one = at % len, two = one + 17;	/* the second time round: two */
 
 				for (size_t i = 0; i < len; i++)
 					line[i] = (char)("ab~\x80" "cd" "\xe4\xbd\xa0")[i % 9];
 				line[len] = '\0';
-				line[at] = (char)bad[b];
+				line[one] = (char)bad[b];
+				if (at >= len && two < len)
+					line[two] = (char)bad[sizeof bad - 1 - b];
 				snprintf(want, sizeof want, "  %s\n", line);
-				want[2 + at] = '?';
+				want[2 + one] = '?';
+				if (at >= len && two < len)
+					want[2 + two] = '?';
 				strsink_clear(&ss);
 				sink_text(&sk, SINK_INFO, line);
 				ck_assert_str_eq(ss.buf, want);

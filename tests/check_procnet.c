@@ -650,6 +650,34 @@ START_TEST(join_many_own_sockets)
 }
 END_TEST
 
+/* A row's IPv4 addresses, every byte value in every place, as inet_ntop writes them. */
+START_TEST(rows_write_every_octet)
+{
+	for (unsigned v = 0; v < 256; v++) {
+		struct pn_entry e = { .proto = IPPROTO_TCP, .state = PN_ESTABLISHED, .inode = 0 };
+		struct netrow r = { .e = &e };
+		char row[NETROW_MIN], want[64], host[INET_ADDRSTRLEN];
+		unsigned char a[4] = { (unsigned char)v, (unsigned char)(255 - v), (unsigned char)(v / 2),
+				       (unsigned char)(v * 7) };
+
+		e.local.family = e.remote.family = AF_INET;
+		memcpy(e.local.addr, a, 4);
+		e.local.port = (uint16_t)(v * 257);
+		e.remote.addr[0] = 127;
+		e.remote.addr[3] = (unsigned char)v;
+		e.remote.port = 1;
+		netrow_format(&r, row, sizeof row);
+		inet_ntop(AF_INET, a, host, sizeof host);
+		snprintf(want, sizeof want, " %s:%u ", host, v * 257);
+		ck_assert_msg(strstr(row, want) != NULL, "\"%s\" lacks \"%s\"", row, want);
+		snprintf(want, sizeof want, " 127.0.0.%u:1 ", v);
+		ck_assert_msg(strstr(row, want) != NULL, "\"%s\" lacks \"%s\"", row, want);
+		for (const char *c = row; *c; c++)
+			ck_assert_msg((unsigned char)*c >= 0x20, "a control byte in \"%s\"", row);
+	}
+}
+END_TEST
+
 START_TEST(agrees_with_ss)
 {
 	struct tsess t;
@@ -832,6 +860,7 @@ int main(void)
 	tcase_add_test(tc, repeated_net_is_bounded);
 	tcase_add_test(tc, join_many_own_sockets);
 	tcase_add_test(tc, agrees_with_ss);
+	tcase_add_test(tc, rows_write_every_octet);
 	tcase_add_test(tc, proc_and_diag_agree);
 	suite_add_tcase(s, tc);
 	return trun_suite(s) ? EXIT_FAILURE : EXIT_SUCCESS;
