@@ -28,7 +28,14 @@ void i18n_init(void)
 	char dir[PATH_MAX + 32];
 	const char *found = NULL;
 
-	setlocale(LC_ALL, "");
+	/*
+	 * The language and the character set, nothing else: the command
+	 * language's numbers have a decimal point in every locale (a German
+	 * LC_NUMERIC made strtod refuse "wait 0.05"), and the other categories
+	 * were files to open at every start for nothing.
+	 */
+	setlocale(LC_CTYPE, "");
+	setlocale(LC_MESSAGES, "");
 	if (has_catalogue(LOCALEDIR))
 		found = LOCALEDIR;
 	else if (beside_exe(rel, has_catalogue, dir, sizeof dir) == 0)

@@ -39,4 +39,14 @@ if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
 else
 	skip "no zh_CN.UTF-8 locale here (./bootstrap makes it)"
 fi
+# a comma-decimal locale (German, built here: the machine's own are not
+# touched) changes neither how numbers are read nor how they are written
+if localedef -i de_DE -f UTF-8 "$tmp/de_DE.UTF-8" >/dev/null 2>&1; then
+	printf 'wait 0.05\n' >"$tmp/wait"
+	LOCPATH="$tmp" LC_ALL=de_DE.UTF-8 "$SOCKPLAY" --interval 0.5 --batch "$tmp/wait" >"$tmp/out" 2>&1
+	if grep -q "^wait(0.05 s) = 0$" "$tmp/out"; then ok; else
+		bad "in de_DE.UTF-8, 'wait 0.05' and --interval 0.5 are not read as numbers"; cat "$tmp/out"; fi
+else
+	skip "localedef cannot build de_DE.UTF-8 here (./bootstrap installs locales)"
+fi
 finish
