@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "bindrule.h"
+#include "procnet.h"
+#include "sockdiag.h"
 #include "sysctl.h"
 #include "testlib.h"
 
@@ -101,10 +103,29 @@ static void make_timewait(int lfd, const struct br_sock *h)
 	a = accept(lfd, NULL, NULL);
 	ck_assert_int_ge(a, 0);
 	close(a);		/* the server side closes first: its end keeps TIME_WAIT */
-	usleep(2000);
 	close(c);
 	close(lfd);
-	usleep(2000);
+	/*
+	 * Until the kernel lists the holder's port in TIME_WAIT: the closing
+	 * handshake runs in softirq context, later than close() returns when
+	 * the machine is busy (a fixed 2 ms was too short under make -j2).
+	 */
+	for (int tries = 0; tries < 400; tries++) {
+		struct procnet pn;
+		bool tw = false;
+
+		procnet_init(&pn, NULL);
+		if (sockdiag_read(&pn, PN_TCPS, h->ep.port) < 0)
+			ck_assert_int_eq(procnet_read(&pn, PN_TCPS), 0);
+		for (size_t i = 0; i < pn.n; i++)
+			if (pn.v[i].local.port == h->ep.port && pn.v[i].state == PN_TIME_WAIT)
+				tw = true;
+		procnet_free(&pn);
+		if (tw)
+			return;
+		usleep(5000);
+	}
+	ck_abort_msg("port %u never went to TIME_WAIT", h->ep.port);
 }
 
 static const char *verdict_name(enum br_verdict v)
