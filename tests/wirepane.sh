@@ -55,7 +55,7 @@ expect "connect c 127.0.0.1:8888"
 keys End
 # W hides the pane, and shows it again
 keys W
-never "WIRE  packets"
+gone "WIRE  packets"
 keys W
 expect "WIRE  packets"
 # a small screen: the pane still draws, nothing crashes
