@@ -421,7 +421,7 @@ static void refresh_blocks(struct procnet *pn, struct netview *nv, const struct 
 	procnet_init(&dpn, NULL);
 	procnet_read(pn, PN_ALL);
 	/* floors and refreshes alternate, a floor on each side of every refresh: 2 reads a round */
-	rounds = rounds_for(pn->n, 46, 22, 16);
+	rounds = rounds_for(pn->n, 46, 22, 10);
 	for (int b = 0; b < BLOCKS; b++) {
 		double ratio[MAXROUNDS], t0 = now(), f1, f2;
 
