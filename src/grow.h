@@ -2,7 +2,8 @@
  * grow: room for one more element in an array that doubles as it fills.
  * The caller keeps the count and the capacity; GROW(arr, n, cap, first)
  * makes arr hold at least n + 1 elements (the first allocation holds
- * `first`) and is false, arr and cap unchanged, when memory ran out.
+ * `first`, and it doubles as often as that takes) and is false, arr and
+ * cap unchanged, when memory ran out.
  * One idiom for the socket table, the records, the rows, the packets...
  */
 #ifndef SOCKPLAY_GROW_H
@@ -20,7 +21,8 @@ static inline bool grow_array(void *arrayp, size_t n, size_t *cap, size_t first,
 
 	if (n < *cap)
 		return true;
-	c = *cap ? *cap * 2 : first;
+	for (c = *cap ? *cap * 2 : first; c <= n; c *= 2)
+		;
 	memcpy(&old, arrayp, sizeof old);
 	p = realloc(old, c * size);
 	if (p == NULL)

@@ -309,19 +309,9 @@ int netview_build(struct netview *nv, const struct procnet *pn,
 	nv->gen++;
 	if (index_build(nv, t) < 0)
 		return -1;
-	if (need > nv->cap) {
-		/* room for every row at once: the loop below never checks */
-		size_t cap = nv->cap ? nv->cap : 64;
-		struct netrow *rows;
-
-		while (cap < need)
-			cap *= 2;
-		rows = realloc(nv->rows, cap * sizeof *rows);
-		if (rows == NULL)
-			return -1;
-		nv->rows = rows;
-		nv->cap = cap;
-	}
+	/* room for every row at once: the loop below never checks */
+	if (!GROW(nv->rows, need, nv->cap, 64))
+		return -1;
 	for (size_t i = 0; i < pn->n; i++) {
 		const struct pn_entry *e = &pn->v[i];
 		const struct sock *own = NULL;
