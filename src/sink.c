@@ -16,6 +16,14 @@
 #include "i18n.h"
 #include "sink.h"
 
+/* The control bytes of p[0..n) become '?'. */
+static void clean_bytes(unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			p[i] = '?';
+}
+
 /*
  * Control bytes (below 0x20, and 0x7f) become '?' in place.  Sixteen bytes
  * at a time with SSE2, else eight in a register: a block with none is
@@ -33,9 +41,7 @@ static void clean(char *text)
 		__m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
 
 		if (_mm_movemask_epi8(_mm_andnot_si128(del, printable)) != 0xFFFF)
-			for (int i = 0; i < 16; i++)
-				if (p[i] < 0x20 || p[i] == 0x7f)
-					p[i] = '?';
+			clean_bytes(p, 16);
 	}
 #else
 	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
@@ -46,14 +52,10 @@ static void clean(char *text)
 		memcpy(&x, p, 8);
 		del = x ^ (ones * 0x7f);
 		if ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & high)
-			for (int i = 0; i < 8; i++)
-				if (p[i] < 0x20 || p[i] == 0x7f)
-					p[i] = '?';
+			clean_bytes(p, 8);
 	}
 #endif
-	for (; p < end; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	clean_bytes(p, (size_t)(end - p));
 }
 
 void sink_text(const struct sink *s, enum sink_kind kind, char *text)
