@@ -219,13 +219,14 @@ int procnet_parse_line_general(const char *line, size_t len, enum pn_file which,
 /*
  * The fast path.  The kernel prints every field after "sl:" at a fixed
  * width ("%08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X", IPv6 with
- * four address words), upper-case, one space apart.  A line laid out so is
- * read at fixed offsets, eight hex digits at a time; any other line goes
- * to the general parser above, which takes any spacing and case and says
- * what is malformed.  The two agree on every line (check_procnet, and
- * fuzz_procnet compares them).
+ * four address words), upper-case, one space apart, then " %5u %8d %lu".
+ * A line is checked against that layout as a whole and its fields read at
+ * fixed offsets, eight digits at a time; any other line goes to the
+ * general parser above, which takes any spacing and case and says what is
+ * malformed.  The two agree on every line (check_procnet, and fuzz_procnet
+ * compares them).
  */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if PROCNET_FAST_PATH
 #define ONES 0x0101010101010101ULL
 #define HIGH 0x8080808080808080ULL
 
@@ -305,6 +306,12 @@ static inline uint64_t digits_of(uint64_t x)
 	return bytes_between(x, 0x2F, 0x3A) & ~x;
 }
 
+/* The first n (1 to 7) bytes of x moved to its end, spaces before them: right-aligned. */
+static inline uint64_t right_aligned(uint64_t x, int n)
+{
+	return (x << (8 * (8 - n))) | (ONES * ' ' >> (8 * n));
+}
+
 /*
  * 1 to 15 digits at *pp, then a byte that is not one (an inode: "%lu"):
  * as dec_field reads them, which it is left to when the line is shorter.
@@ -323,7 +330,7 @@ static inline int dec_left(const char **pp, const char *end, uint64_t *out)
 		n = __builtin_ctzll(~d0 & HIGH) / 8;
 		if (n == 0)
 			return dec_field(pp, end, out);	/* spaces first */
-		if (dec_digits8((x0 << (8 * (8 - n))) | (ONES * ' ' >> (8 * n)), out) < 0)
+		if (dec_digits8(right_aligned(x0, n), out) < 0)
 			return -1;
 		*pp += n;
 		return 0;
@@ -334,7 +341,7 @@ static inline int dec_left(const char **pp, const char *end, uint64_t *out)
 	n = __builtin_ctzll(~d1 & HIGH) / 8;	/* digits past the first eight */
 	if (n == 0)
 		hi = 0, lo = x0;
-	else if (dec_digits8((x0 << (8 * (8 - n))) | (ONES * ' ' >> (8 * n)), &hi) < 0)
+	else if (dec_digits8(right_aligned(x0, n), &hi) < 0)
 		return -1;
 	else
 		lo = (x0 >> (8 * n)) | (x1 << (8 * (8 - n)));
@@ -389,7 +396,7 @@ static inline int laid_out_lane(const char *p, const char *layout)
 	memcpy(&x, p, 8);
 	memcpy(&l, layout, 8);
 	at_hex = zero_bytes(l ^ ONES * 'H');
-	hex = (bytes_between(x, 0x2F, 0x3A) | bytes_between(x, 0x40, 0x47)) & ~x;
+	hex = digits_of(x) | (bytes_between(x, 0x40, 0x47) & ~x);
 	return ((at_hex & hex) | (~at_hex & zero_bytes(x ^ l))) == HIGH;
 }
 #endif
