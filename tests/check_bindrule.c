@@ -94,7 +94,9 @@ static void make_timewait(int lfd, const struct br_sock *h)
 {
 	struct endpoint dst = h->ep;
 	struct sockaddr_storage ss;
+	struct procnet pn;
 	socklen_t len;
+	bool tw = false;
 	int c, a;
 
 	c = socket(dst.family, SOCK_STREAM, 0);
@@ -110,22 +112,18 @@ static void make_timewait(int lfd, const struct br_sock *h)
 	 * handshake runs in softirq context, later than close() returns when
 	 * the machine is busy (a fixed 2 ms was too short under make -j2).
 	 */
-	for (int tries = 0; tries < 400; tries++) {
-		struct procnet pn;
-		bool tw = false;
-
-		procnet_init(&pn, NULL);
+	procnet_init(&pn, NULL);
+	for (int tries = 0; tries < 400 && !tw; tries++) {
+		if (tries)
+			usleep(5000);
 		if (sockdiag_read(&pn, PN_TCPS, h->ep.port) < 0)
 			ck_assert_int_eq(procnet_read(&pn, PN_TCPS), 0);
 		for (size_t i = 0; i < pn.n; i++)
 			if (pn.v[i].local.port == h->ep.port && pn.v[i].state == PN_TIME_WAIT)
 				tw = true;
-		procnet_free(&pn);
-		if (tw)
-			return;
-		usleep(5000);
 	}
-	ck_abort_msg("port %u never went to TIME_WAIT", h->ep.port);
+	procnet_free(&pn);
+	ck_assert_msg(tw, "port %u never went to TIME_WAIT", h->ep.port);
 }
 
 static const char *verdict_name(enum br_verdict v)
