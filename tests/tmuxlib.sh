@@ -1,7 +1,7 @@
 # tmuxlib.sh: what the screen tests share.  Source it after testlib.sh: it
 # skips when tmux or the sandbox is missing, runs a private tmux server
 # (killed on exit), and gives T (tmux on that server), S (the session the
-# helpers look at), screen, wait_for, expect, never, gone, keys, pid_of and
+# helpers look at), screen, on_screen, poll, wait_for, expect, never, gone, keys, pid_of and
 # sp_start (a session running sockplay); a test with needs of its own
 # starts its sessions itself.
 command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
@@ -17,29 +17,26 @@ S=
 # bad() also shows the screen it saw
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; [ -n "$S" ] && T capture-pane -t "$S" -p | sed 's/^/    | /'; }
 screen() { T capture-pane -t "$S" -p; }
-# wait_for TEXT [SECONDS]: poll the pane until it contains TEXT (never a bare sleep)
-wait_for() {
-	i=0 limit=$(( ${2:-5} * 20 ))
+on_screen() { screen | grep -qF -- "$1"; }
+# poll SECONDS CMD...: run CMD every 0.05 s until it succeeds (never a bare sleep)
+poll() {
+	i=0 limit=$(( $1 * 20 ))
+	shift
 	while [ $i -lt $limit ]; do
-		screen | grep -qF -- "$1" && return 0
+		"$@" && return 0
 		sleep 0.05
 		i=$((i + 1))
 	done
 	return 1
 }
+off_screen() { ! on_screen "$1"; }
+# wait_for TEXT [SECONDS]: poll the pane until it contains TEXT
+wait_for() { poll "${2:-5}" on_screen "$1"; }
 expect() { if wait_for "$1" "${2:-5}"; then ok; else bad "screen never showed '$1'"; fi; }
 # never TEXT: not on the screen now (after an expect that waited for the screen to settle)
-never() { if screen | grep -qF -- "$1"; then bad "screen shows '$1'"; else ok; fi; }
+never() { if on_screen "$1"; then bad "screen shows '$1'"; else ok; fi; }
 # gone TEXT [SECONDS]: a key took TEXT away: poll until it is off the screen
-gone() {
-	i=0 limit=$(( ${2:-5} * 20 ))
-	while [ $i -lt $limit ]; do
-		screen | grep -qF -- "$1" || { ok; return; }
-		sleep 0.05
-		i=$((i + 1))
-	done
-	bad "screen still shows '$1'"
-}
+gone() { if poll "${2:-5}" off_screen "$1"; then ok; else bad "screen still shows '$1'"; fi; }
 keys() { T send-keys -t "$S" "$@"; }
 # the program in session NAME: the pane's child, found by its parent, never by a pattern
 pid_of() { pgrep -P "$(T list-panes -t "$1" -F '#{pane_pid}')" -x sockplay; }
