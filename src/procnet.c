@@ -220,8 +220,9 @@ int procnet_parse_line_general(const char *line, size_t len, enum pn_file which,
  * The fast path.  The kernel prints every field after "sl:" at a fixed
  * width ("%08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X", IPv6 with
  * four address words), upper-case, one space apart, then " %5u %8d %lu".
- * A line is checked against that layout as a whole and its fields read at
- * fixed offsets, eight digits at a time; any other line goes to the
+ * A line is checked against that layout as a whole (with SSE2, sixteen
+ * bytes an instruction) and its fields read at fixed offsets, two fields
+ * at a time; any other line goes to the
  * general parser above, which takes any spacing and case and says what is
  * malformed.  The two agree on every line (check_procnet, and fuzz_procnet
  * compares them).
@@ -354,33 +355,90 @@ static inline int dec_left(const char **pp, const char *end, uint64_t *out)
 
 /*
  * The fixed part of a line, from the local address to the space after
- * retrnsmt: 'H' where the kernel prints an upper-case hex digit, else the
- * byte it prints.  A line is checked against it as a whole, and its fields
- * then read without a check of their own.
+ * retrnsmt (70 bytes for IPv4, 118 for IPv6), written once as H() (where the
+ * kernel prints an upper-case hex digit) and C(byte) (where it prints that
+ * byte), and made into tables below.  A line is checked against it as a
+ * whole, and its fields then read without a check of their own.
  */
-static const char layout4[] = "HHHHHHHH:HHHH HHHHHHHH:HHHH HH HHHHHHHH:HHHHHHHH HH:HHHHHHHH HHHHHHHH ";
-static const char layout6[] = "HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH:HHHH HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH:HHHH "
-			      "HH HHHHHHHH:HHHHHHHH HH:HHHHHHHH HHHHHHHH ";
+#define HEX4(H) H() H() H() H()
+#define HEX8(H) HEX4(H) HEX4(H)
+#define HEX32(H) HEX8(H) HEX8(H) HEX8(H) HEX8(H)
+#define LAYOUT_REST(H, C) \
+	H() H() C(' ') HEX8(H) C(':') HEX8(H) C(' ') H() H() C(':') HEX8(H) C(' ') HEX8(H) C(' ')
+#define LAYOUT4(H, C) HEX8(H) C(':') HEX4(H) C(' ') HEX8(H) C(':') HEX4(H) C(' ') LAYOUT_REST(H, C)
+#define LAYOUT6(H, C) HEX32(H) C(':') HEX4(H) C(' ') HEX32(H) C(':') HEX4(H) C(' ') LAYOUT_REST(H, C)
+#define TAIL10(A) A() A() A() A() A() A() A() A() A() A()
+/* ... and as text: 'H' where a hex digit goes */
+#define T_H() 'H',
+#define T_C(c) c,
+_Static_assert(sizeof((const char[]){ LAYOUT4(T_H, T_C) }) == 70, "the IPv4 layout is 70 bytes");
+_Static_assert(sizeof((const char[]){ LAYOUT6(T_H, T_C) }) == 118, "the IPv6 layout is 118 bytes");
+/* What the fast path reads of it: the layout and ten bytes more (a line has the decimal fields after) */
+#define LAYOUT_SPAN(words) ((words) == 4 ? 128 : 80)
 
 #ifdef __SSE2__
 #include <emmintrin.h>
-#define LANE 16
 
-/* The LANE bytes at p are as layout says. */
-static inline int laid_out_lane(const char *p, const char *layout)
+/*
+ * As tables a line is checked against sixteen bytes at a time: a byte is
+ * good when it lies in [lo, lo + w] or in [lo2, lo2 + w2] (a hex digit is
+ * '0' + 0..9 or 'A' + 0..5, any other byte exactly itself).  Ten bytes of
+ * anything pad each table to whole lanes: 80 bytes for IPv4, 128 for IPv6,
+ * all of them inside a line that has the decimal fields after.
+ */
+struct layout {
+	unsigned char lo[128], w[128], lo2[128], w2[128];
+};
+
+#define R_LO_H() '0',
+#define R_W_H() 9,
+#define R_LO2_H() 'A',
+#define R_W2_H() 5,
+#define R_SAME(c) c,
+#define R_ZERO(c) 0,
+#define R_ANY_LO() 0,
+#define R_ANY_W() 255,
+static const struct layout layout4 __attribute__((aligned(16))) = {
+	{ LAYOUT4(R_LO_H, R_SAME) TAIL10(R_ANY_LO) }, { LAYOUT4(R_W_H, R_ZERO) TAIL10(R_ANY_W) },
+	{ LAYOUT4(R_LO2_H, R_SAME) TAIL10(R_ANY_LO) }, { LAYOUT4(R_W2_H, R_ZERO) TAIL10(R_ANY_W) },
+};
+static const struct layout layout6 __attribute__((aligned(16))) = {
+	{ LAYOUT6(R_LO_H, R_SAME) TAIL10(R_ANY_LO) }, { LAYOUT6(R_W_H, R_ZERO) TAIL10(R_ANY_W) },
+	{ LAYOUT6(R_LO2_H, R_SAME) TAIL10(R_ANY_LO) }, { LAYOUT6(R_W2_H, R_ZERO) TAIL10(R_ANY_W) },
+};
+
+/* Lane k (16 bytes at p + 16k): zero bytes where good. */
+static inline __m128i lane_bad(const char *p, const struct layout *l, int k)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)p), l = _mm_loadu_si128((const __m128i *)layout);
-	__m128i hex = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('/')),
-						 _mm_cmplt_epi8(v, _mm_set1_epi8(':'))),
-				   _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('@')),
-						 _mm_cmplt_epi8(v, _mm_set1_epi8('G'))));
-	__m128i at_hex = _mm_cmpeq_epi8(l, _mm_set1_epi8('H'));
-	__m128i ok = _mm_or_si128(_mm_and_si128(at_hex, hex), _mm_andnot_si128(at_hex, _mm_cmpeq_epi8(v, l)));
+	__m128i v = _mm_loadu_si128((const __m128i *)p + k);
+	__m128i one = _mm_subs_epu8(_mm_sub_epi8(v, _mm_load_si128((const __m128i *)l->lo + k)),
+				    _mm_load_si128((const __m128i *)l->w + k));
+	__m128i two = _mm_subs_epu8(_mm_sub_epi8(v, _mm_load_si128((const __m128i *)l->lo2 + k)),
+				    _mm_load_si128((const __m128i *)l->w2 + k));
 
-	return _mm_movemask_epi8(ok) == 0xFFFF;
+	return _mm_min_epu8(one, two);
+}
+
+/* The 16 * lanes bytes at p are as l says: five lanes, or eight. */
+static inline __attribute__((always_inline)) int laid_out_lanes(const char *p, const struct layout *l, int lanes)
+{
+	__m128i bad = _mm_or_si128(_mm_or_si128(lane_bad(p, l, 0), lane_bad(p, l, 1)),
+				   _mm_or_si128(lane_bad(p, l, 2), _mm_or_si128(lane_bad(p, l, 3), lane_bad(p, l, 4))));
+
+	if (lanes == 8)
+		bad = _mm_or_si128(bad, _mm_or_si128(lane_bad(p, l, 5), _mm_or_si128(lane_bad(p, l, 6), lane_bad(p, l, 7))));
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(bad, _mm_setzero_si128())) == 0xFFFF;
+}
+
+/* The LAYOUT_SPAN bytes at p are as the layout says. */
+static inline int laid_out(const char *p, int words)
+{
+	return words == 4 ? laid_out_lanes(p, &layout6, 8) : laid_out_lanes(p, &layout4, 5);
 }
 #else
-#define LANE 8
+/* Without SSE2: the layout as text, checked eight bytes at a time in a register. */
+static const char layout4[] = { LAYOUT4(T_H, T_C) };
+static const char layout6[] = { LAYOUT6(T_H, T_C) };
 
 /* Per byte: the high bit where x's byte is zero. */
 static inline uint64_t zero_bytes(uint64_t x)
@@ -388,7 +446,7 @@ static inline uint64_t zero_bytes(uint64_t x)
 	return ~(((x & (ONES * 127)) + ONES * 127) | x) & HIGH;
 }
 
-/* The same, eight bytes at a time in a plain register. */
+/* The eight bytes at p are as layout says. */
 static inline int laid_out_lane(const char *p, const char *layout)
 {
 	uint64_t x, l, at_hex, hex;
@@ -399,78 +457,154 @@ static inline int laid_out_lane(const char *p, const char *layout)
 	hex = digits_of(x) | (bytes_between(x, 0x40, 0x47) & ~x);
 	return ((at_hex & hex) | (~at_hex & zero_bytes(x ^ l))) == HIGH;
 }
-#endif
 
-/* The n bytes at p (n >= LANE) are as layout says. */
-static int laid_out(const char *p, const char *layout, size_t n)
+/* The layout's bytes at p are as it says. */
+static int laid_out(const char *p, int words)
 {
-	size_t o;
+	const char *layout = words == 4 ? layout6 : layout4;
+	size_t n = words == 4 ? sizeof layout6 : sizeof layout4, o;
 
-	for (o = 0; o + LANE < n; o += LANE)
+	for (o = 0; o + 8 < n; o += 8)
 		if (!laid_out_lane(p + o, layout + o))
 			return 0;
-	return laid_out_lane(p + n - LANE, layout + n - LANE);
+	return laid_out_lane(p + n - 8, layout + n - 8);
 }
+#endif
 
+/*
+ * Hex digits known good (the layout said so), as a register: each byte's
+ * value, 0 to 15 ('A' is 0x41: its low bits are 1, and bit 6 adds 9).
+ */
+#define NIBBLES(x, ones) (((x) & (ones) * 15) + (((x) >> 6) & (ones)) * 9)
+
+#ifndef __SSE2__
 /* Eight hex digits at p, known good: their value. */
 static inline uint32_t hex8v(const char *p)
 {
 	uint64_t x, v;
 
 	memcpy(&x, p, 8);
-	v = (x & (ONES * 15)) + ((x >> 6) & ONES) * 9;
-	v = ((v & 0x000F000F000F000FULL) << 4) | ((v & 0x0F000F000F000F00ULL) >> 8);
-	v = ((v & 0x000000FF000000FFULL) << 8) | ((v & 0x00FF000000FF0000ULL) >> 16);
-	return (uint32_t)(((v & 0xFFFF) << 16) | ((v >> 32) & 0xFFFF));
+	v = NIBBLES(x, ONES);
+	/* pairs of digits to bytes, then the four bytes together, first digit's byte lowest */
+	v = ((v << 4) | (v >> 8)) & 0x00FF00FF00FF00FFULL;
+	v = (v | (v >> 8)) & 0x0000FFFF0000FFFFULL;
+	return __builtin_bswap32((uint32_t)(v | (v >> 16)));
+}
+#endif
+
+/* Two runs of eight hex digits, at p and at q, known good: their values. */
+static inline void hex8x2(const char *p, const char *q, uint32_t *a, uint32_t *b)
+{
+#ifdef __SSE2__
+	__m128i x = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)p), _mm_loadl_epi64((const __m128i *)q));
+	__m128i v = _mm_add_epi8(_mm_and_si128(x, _mm_set1_epi8(15)),
+				 _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('9')), _mm_set1_epi8(9)));
+	uint64_t pairs;
+
+	/* two digits to the low byte of each 16 bits, then those bytes side by side */
+	v = _mm_and_si128(_mm_or_si128(_mm_slli_epi16(v, 4), _mm_srli_epi16(v, 8)), _mm_set1_epi16(0xFF));
+	_mm_storel_epi64((__m128i *)(void *)&pairs, _mm_packus_epi16(v, v));
+	*a = __builtin_bswap32((uint32_t)pairs);
+	*b = __builtin_bswap32((uint32_t)(pairs >> 32));
+#else
+	*a = hex8v(p);
+	*b = hex8v(q);
+#endif
 }
 
-/* Two and four hex digits, known good. */
-static inline unsigned hex2v(const char *p)
+/* Two runs of four hex digits, at p and at q, known good: their values. */
+static inline void hex4x2(const char *p, const char *q, unsigned *a, unsigned *b)
 {
-	return (unsigned)(hex1[(unsigned char)p[0]] - 1) << 4 | (unsigned)(hex1[(unsigned char)p[1]] - 1);
+	uint32_t x0, x1;
+	uint64_t v;
+
+	memcpy(&x0, p, 4);
+	memcpy(&x1, q, 4);
+	v = x0 | (uint64_t)x1 << 32;
+	v = NIBBLES(v, ONES);
+	v = ((v << 4) | (v >> 8)) & 0x00FF00FF00FF00FFULL;
+	*a = (unsigned)((v & 0xFF) << 8 | ((v >> 16) & 0xFF));
+	*b = (unsigned)(((v >> 32) & 0xFF) << 8 | ((v >> 48) & 0xFF));
 }
 
-static inline unsigned hex4v(const char *p)
+/* Two pairs of hex digits, at p and at q, known good: their values. */
+static inline void hex2x2(const char *p, const char *q, unsigned *a, unsigned *b)
 {
-	return hex2v(p) << 8 | hex2v(p + 2);
+	uint16_t x0, x1;
+	uint32_t v;
+
+	memcpy(&x0, p, 2);
+	memcpy(&x1, q, 2);
+	v = x0 | (uint32_t)x1 << 16;
+	v = NIBBLES(v, 0x01010101U);
+	v = ((v << 4) | (v >> 8)) & 0x00FF00FFU;
+	*a = v & 0xFF;
+	*b = v >> 16;
+}
+
+/*
+ * The start of a line, "%4d: " ("%5d: " for UDP): spaces, then digits,
+ * then ':', all in its first eight bytes.  The offset of the ':', or -1
+ * (a wider slot number, or not that at all: the general parser decides).
+ */
+static inline int slot_colon(const char *line)
+{
+	uint64_t x, space, digit, other;
+	int c;
+
+	memcpy(&x, line, 8);
+	space = bytes_between(x, 0x1F, 0x21) & ~x;
+	digit = digits_of(x);
+	other = ~(space | digit) & HIGH;
+	if (other == 0 || digit == 0)
+		return -1;
+	c = __builtin_ctzll(other) / 8;
+	/* a ':' after at least one digit, and no space after the first digit */
+	if (((x >> (8 * c)) & 0xFF) != ':' || (digit & ((1ULL << (8 * c)) - 1)) == 0 ||
+	    ((space & ((1ULL << (8 * c)) - 1)) >> __builtin_ctzll(digit)) != 0)
+		return -1;
+	return c;
 }
 
 int procnet_parse_line_fixed(const char *line, size_t len, enum pn_file which, struct pn_entry *e)
 {
-	const char *p = line, *end = line + len, *f;
+	const char *p, *end = line + len, *f;
 	int family = pn_files[which].family, words = family == AF_INET6 ? 4 : 1;
-	int a = 8 * words, digits = 0;
-	unsigned st, tr;
+	int a = 8 * words, c;
+	unsigned st, tr, lp, rp;
+	uint32_t w[2];
 	uint64_t d;
 
-	while (p < end && *p == ' ')
-		p++;
-	while (p < end && *p >= '0' && *p <= '9' && digits < 9)
-		p++, digits++;
-	/* ':' then the fixed part: 14 + 2a bytes of addresses, 42 of the rest */
-	if (digits == 0 || end - p < 14 + 2 * a + 42 || *p != ':' || p[1] != ' ' ||
-	    !laid_out(p + 2, words == 4 ? layout6 : layout4, (size_t)(54 + 2 * a)))
+	if (len < 8 || (c = slot_colon(line)) < 0)
+		return -1;
+	p = line + c;
+	/* ": " then the fixed part: 14 + 2a bytes of addresses, 42 of the rest */
+	if (end - p < 2 + LAYOUT_SPAN(words) || p[1] != ' ' || !laid_out(p + 2, words))
 		return -1;
 	memset(e, 0, sizeof *e);
 	e->proto = pn_files[which].proto;
 	e->local.family = e->remote.family = family;
-	for (int i = 0; i < words; i++) {
-		uint32_t l = hex8v(p + 2 + 8 * i), r = hex8v(p + 8 + a + 8 * i);
-
-		memcpy(e->local.addr + 4 * i, &l, 4);
-		memcpy(e->remote.addr + 4 * i, &r, 4);
-	}
-	e->local.port = (uint16_t)hex4v(p + 3 + a);
-	e->remote.port = (uint16_t)hex4v(p + 9 + 2 * a);
+	/* the addresses' words, two at a time */
+	if (words == 1) {
+		hex8x2(p + 2, p + 8 + a, &w[0], &w[1]);
+		memcpy(e->local.addr, &w[0], 4);
+		memcpy(e->remote.addr, &w[1], 4);
+	} else
+		for (int i = 0; i < 4; i += 2) {
+			hex8x2(p + 2 + 8 * i, p + 10 + 8 * i, &w[0], &w[1]);
+			memcpy(e->local.addr + 4 * i, w, 8);
+			hex8x2(p + 8 + a + 8 * i, p + 16 + a + 8 * i, &w[0], &w[1]);
+			memcpy(e->remote.addr + 4 * i, w, 8);
+		}
+	hex4x2(p + 3 + a, p + 9 + 2 * a, &lp, &rp);
+	e->local.port = (uint16_t)lp;
+	e->remote.port = (uint16_t)rp;
 	f = p + 14 + 2 * a;
-	st = hex2v(f);
-	tr = hex2v(f + 21);
+	hex2x2(f, f + 21, &st, &tr);
 	if (st == 0 || st > PN_NEW_SYN_RECV || tr > PN_TIMER_PROBE)
 		return -1;
-	e->txq = hex8v(f + 3);
-	e->rxq = hex8v(f + 12);
-	e->when = hex8v(f + 24);
-	e->retrnsmt = hex8v(f + 33);
+	hex8x2(f + 3, f + 12, &e->txq, &e->rxq);
+	hex8x2(f + 24, f + 33, &e->when, &e->retrnsmt);
 	e->state = (uint8_t)st;
 	e->timer = (uint8_t)tr;
 	/*
@@ -481,7 +615,8 @@ int procnet_parse_line_fixed(const char *line, size_t len, enum pn_file which, s
 		if (dec_right(f + 46, 5, &d) < 0)
 			return -1;
 		e->uid = (uint32_t)d;
-		if (dec_right(f + 55, 8, &d) < 0)
+		/* timeout (probes in flight, not kept): nearly always "       0" */
+		if (memcmp(f + 48, "       0", 8) != 0 && dec_right(f + 55, 8, &d) < 0)
 			return -1;
 		f += 57;
 		if (dec_left(&f, end, &e->inode) < 0 || (f < end && *f != ' '))

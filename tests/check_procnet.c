@@ -214,6 +214,54 @@ START_TEST(decimal_widths_agree)
 END_TEST
 
 /*
+ * The slot number before ':' at every width the kernel prints it ("%4d: ",
+ * "%5d: " for UDP, wider past 9,999 sockets): both parsers agree and read
+ * the same line, and the fast path takes every slot that, spaces and all,
+ * fits in the line's first eight bytes with its ':'.  Slots that are not
+ * numbers are refused by both.
+ */
+START_TEST(slot_widths_agree)
+{
+	static const char *const slots[] = { "0", "7", "10", "9999", "10000", "99999", "1234567", "12345678",
+					      "123456789" };
+	static const char *const odd[] = { " 1 2:", "12a:", ":", "  :", "-1:", "1:", "\x80" "1:" };
+	static const char rest[] = " 0100007F:1F41 0100007F:9C40 01 00000000:00000000 00:00000000 00000000"
+				   "  1000        0 12345 1 0000000000000000 100 0 0 10 0";
+	size_t accepted = 0, fast = 0;
+
+	for (size_t i = 0; i < sizeof slots / sizeof *slots; i++)
+		for (int width = 4; width <= 5; width++) {
+			char line[300];
+			struct pn_entry e;
+			int len = snprintf(line, sizeof line, "%*s:%s", width, slots[i], rest);
+			int before = (int)accepted, prefix = (int)strcspn(line, ":");
+
+			agree(line, (size_t)len, PN_TCP, &accepted);
+			ck_assert_msg(accepted == (size_t)before + 1, "refused slot \"%s\"", slots[i]);
+			if (prefix <= 7) {
+				ck_assert_msg(!PROCNET_FAST_PATH ||
+					      procnet_parse_line_fixed(line, (size_t)len, PN_TCP, &e) == 0,
+					      "fast path refused slot \"%.*s\"", prefix, line);
+				fast++;
+			}
+			procnet_parse_line(line, (size_t)len, PN_TCP, &e);
+			ck_assert_uint_eq(e.uid, 1000);
+			ck_assert_uint_eq(e.inode, 12345);
+		}
+	ck_assert_uint_eq(fast, 14);
+	for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+		char line[300];
+		int len = snprintf(line, sizeof line, "%s%s", odd[i], rest);
+		size_t before = accepted;
+
+		agree(line, (size_t)len, PN_TCP, &accepted);
+		/* only "1:" is a slot number */
+		ck_assert_uint_eq(accepted - before, strcmp(odd[i], "1:") == 0);
+	}
+}
+END_TEST
+
+/*
  * The fixed-layout fast path and the general parser agree: on the fixtures,
  * on the kernel's own lines as they are now, on every prefix of each line,
  * and on each line with any one byte changed to one of a few that matter
@@ -855,6 +903,7 @@ int main(void)
 	tcase_add_test(tc, parse_line_edges);
 	tcase_add_test(tc, fast_path_agrees);
 	tcase_add_test(tc, decimal_widths_agree);
+	tcase_add_test(tc, slot_widths_agree);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("join");
 	tcase_add_test(tc, join_real_sockets);
