@@ -414,15 +414,23 @@ static inline void rb_pad(struct rowbuf *b, const char *start, size_t width)
 	}
 }
 
-/* Decimal, two digits a step from a table of "00" to "99". */
-static void rb_uint(struct rowbuf *b, unsigned long v)
+/*
+ * v in decimal at p, two digits a step from a table of "00" to "99", from
+ * the last digit back; p has room for 20.  Past the digits.
+ */
+static inline char *put_uint(char *p, unsigned long v)
 {
 	static const char pairs[201] =
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
-	char d[24], *q = d + sizeof d;
+	size_t n = 1 + (v >= 10) + (v >= 100) + (v >= 1000) + (v >= 10000);
+	char *q;
 
+	if (v >= 100000)
+		for (unsigned long t = v / 100000; t; t /= 10)
+			n++;
+	q = p + n;
 	while (v >= 100) {
 		unsigned k = (unsigned)(v % 100) * 2;
 
@@ -436,7 +444,18 @@ static void rb_uint(struct rowbuf *b, unsigned long v)
 	} else {
 		*--q = (char)('0' + v);
 	}
-	rb_mem(b, q, (size_t)(d + sizeof d - q));
+	return p + n;
+}
+
+/* Decimal, as much as fits. */
+static void rb_uint(struct rowbuf *b, unsigned long v)
+{
+	char d[24];
+
+	if (b->end - b->p >= 20)
+		b->p = put_uint(b->p, v);
+	else
+		rb_mem(b, d, (size_t)(put_uint(d, v) - d));
 }
 
 /* Who a row is, as netrow_owner says it. */
@@ -509,6 +528,25 @@ static inline void rb_octet(struct rowbuf *b, unsigned v)
 /* "127.0.0.1:8888", "[::1]:80", "0.0.0.0:*" */
 static void rb_addr(struct rowbuf *b, const struct endpoint *ep)
 {
+	if (ep->family == AF_INET && b->end - b->p >= 36) {
+		/* room for the longest, "255.255.255.255:" and 20 digits: no check a byte */
+		char *p = b->p;
+
+		for (int i = 0; i < 4; i++) {
+			unsigned v = ep->addr[i];
+
+			memcpy(p, octets[v], 4);
+			p += 1 + (v >= 10) + (v >= 100);
+			*p++ = '.';
+		}
+		p[-1] = ':';
+		if (ep->port == 0 && addr_is_wildcard(ep))
+			*p++ = '*';
+		else
+			p = put_uint(p, ep->port);
+		b->p = p;
+		return;
+	}
 	if (ep->family == AF_INET) {
 		for (int i = 0; i < 4; i++) {
 			if (i && b->p < b->end)

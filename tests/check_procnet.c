@@ -701,11 +701,13 @@ START_TEST(join_many_own_sockets)
 }
 END_TEST
 
-/* A row's IPv4 addresses, every byte value in every place, as inet_ntop writes them. */
+/* A row's IPv4 addresses, every byte value in every place, as inet_ntop writes them; its numbers at every width. */
 START_TEST(rows_write_every_octet)
 {
 	for (unsigned v = 0; v < 256; v++) {
-		struct pn_entry e = { .proto = IPPROTO_TCP, .state = PN_ESTABLISHED, .inode = 0 };
+		/* an inode: the owner is "uid N"; the queues of every width, 1 to 10 digits */
+		struct pn_entry e = { .proto = IPPROTO_TCP, .state = PN_ESTABLISHED, .inode = 1,
+				      .uid = v * 16843009u, .rxq = v, .txq = v * v * v * 255u };
 		struct netrow r = { .e = &e };
 		char row[NETROW_MIN], want[64], host[INET_ADDRSTRLEN];
 		unsigned char a[4] = { (unsigned char)v, (unsigned char)(255 - v), (unsigned char)(v / 2),
@@ -723,6 +725,12 @@ START_TEST(rows_write_every_octet)
 		ck_assert_msg(strstr(row, want) != NULL, "\"%s\" lacks \"%s\"", row, want);
 		snprintf(want, sizeof want, " 127.0.0.%u:1 ", v);
 		ck_assert_msg(strstr(row, want) != NULL, "\"%s\" lacks \"%s\"", row, want);
+		snprintf(want, sizeof want, "uid %u", e.uid);
+		ck_assert_msg(strstr(row, want) != NULL, "\"%s\" lacks \"%s\"", row, want);
+		if (v) {
+			snprintf(want, sizeof want, "  rx %u tx %u", e.rxq, e.txq);
+			ck_assert_msg(strstr(row, want) != NULL, "\"%s\" lacks \"%s\"", row, want);
+		}
 		for (const char *c = row; *c; c++)
 			ck_assert_msg((unsigned char)*c >= 0x20, "a control byte in \"%s\"", row);
 	}
