@@ -333,19 +333,19 @@ struct tee {
 	size_t dropped;		/* bulk: lines not kept */
 };
 
-static void tee_line(void *ctx, enum sink_kind kind, const char *text)
+static void tee_line(void *ctx, enum sink_kind kind, const char *text, size_t len)
 {
 	struct tee *t = ctx;
 	struct sink s = strsink_sink(&t->out);
 
 	if (!t->stream || t->out.len < SESSION_OUTPUT_KEEP)
-		s.line(s.ctx, kind, text);
+		s.line(s.ctx, kind, text, len);
 	else
 		t->dropped++;
 	if (t->stream)
 		session_transcript_output(t->stream, kind, text);
 	if (t->next.line)
-		t->next.line(t->next.ctx, kind, text);
+		t->next.line(t->next.ctx, kind, text, len);
 }
 
 /* The socket a record is about, as it is after the call (created, or argv[1]). */

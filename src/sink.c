@@ -25,23 +25,34 @@ static void clean_bytes(unsigned char *p, size_t n)
 }
 
 /*
- * Control bytes (below 0x20, and 0x7f) become '?' in place.  Sixteen bytes
- * at a time with SSE2, else eight in a register: a block with none is
- * passed at once (every row of a 200,000-row `net` comes through here); a
- * block with one is done by byte.
+ * Control bytes (below 0x20, and 0x7f) become '?' in place; the text's
+ * length.  Sixteen bytes at a time with SSE2, else eight in a register: a
+ * block with none is passed at once (every row of a 200,000-row `net`
+ * comes through here); a block with one is done by byte.  The last block
+ * ends at the text's end, over bytes already seen if it must.
  */
-static void clean(char *text)
+static size_t clean(char *text)
 {
 	unsigned char *p = (unsigned char *)text, *end = p + strlen(text);
+	size_t len = (size_t)(end - p);
 
 #ifdef __SSE2__
-	for (; end - p >= 16; p += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)p);
-		__m128i printable = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x20)), x);
-		__m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
+	if (len < 16) {
+		clean_bytes(p, len);
+		return len;
+	}
+	for (;; p += 16) {
+		__m128i x, printable, del;
 
+		if (end - p < 16)
+			p = end - 16;	/* the tail, as a whole block */
+		x = _mm_loadu_si128((const __m128i *)p);
+		printable = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x20)), x);
+		del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
 		if (_mm_movemask_epi8(_mm_andnot_si128(del, printable)) != 0xFFFF)
 			clean_bytes(p, 16);
+		if (end - p == 16)
+			return len;
 	}
 #else
 	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
@@ -54,16 +65,16 @@ static void clean(char *text)
 		if ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & high)
 			clean_bytes(p, 8);
 	}
-#endif
 	clean_bytes(p, (size_t)(end - p));
+	return len;
+#endif
 }
 
 void sink_text(const struct sink *s, enum sink_kind kind, char *text)
 {
 	if (s == NULL || s->line == NULL)
 		return;
-	clean(text);
-	s->line(s->ctx, kind, text);
+	s->line(s->ctx, kind, text, clean(text));
 }
 
 void sink_printf(const struct sink *s, enum sink_kind kind, const char *fmt, ...)
@@ -78,8 +89,7 @@ void sink_printf(const struct sink *s, enum sink_kind kind, const char *fmt, ...
 		memcpy(line + sizeof line - 5, " ...", 5);	/* cut, and say so */
 	va_end(ap);
 	/* whatever a script or a lesson carried, no control byte reaches a terminal */
-	clean(line);
-	s->line(s->ctx, kind, line);
+	s->line(s->ctx, kind, line, clean(line));
 }
 
 const char *sink_prefix(enum sink_kind kind)
@@ -103,11 +113,11 @@ const char *sink_prefix(enum sink_kind kind)
 	return "";
 }
 
-static void strsink_line(void *ctx, enum sink_kind kind, const char *text)
+static void strsink_line(void *ctx, enum sink_kind kind, const char *text, size_t nt)
 {
 	struct strsink *ss = ctx;
 	const char *pre = sink_prefix(kind);
-	size_t np = strlen(pre), nt = strlen(text), need = np + nt + 2;
+	size_t np = strlen(pre), need = np + nt + 2;
 
 	if (ss->len + need > ss->cap) {
 		size_t cap = ss->cap ? ss->cap : 256;

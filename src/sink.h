@@ -22,8 +22,9 @@ enum sink_kind {
 	SINK_WIRE,	/* a packet on the wire: s2 -> s1 [S] seq 0 */
 };
 
+/* text is len bytes and a NUL: a sink passing a line on need not measure it again */
 struct sink {
-	void (*line)(void *ctx, enum sink_kind kind, const char *text);
+	void (*line)(void *ctx, enum sink_kind kind, const char *text, size_t len);
 	void *ctx;
 };
 

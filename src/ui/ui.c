@@ -49,11 +49,12 @@ static enum role role_of(enum sink_kind kind, const char *text)
 	return R_INFO;
 }
 
-static void ui_sink_line(void *ctx, enum sink_kind kind, const char *text)
+static void ui_sink_line(void *ctx, enum sink_kind kind, const char *text, size_t len)
 {
 	struct ui *ui = ctx;
 	char line[1200];
 
+	(void)len;
 	snprintf(line, sizeof line, "%s%s", sink_prefix(kind), text);
 	ui_log(ui, role_of(kind, text), line);
 }
