@@ -42,6 +42,6 @@ double pace_after(struct pace *p, double seconds)
 		known[k] = p->cost[i];
 	}
 	mid = known[(n - 1) / 2];	/* of two, the smaller */
-	p->wait = mid * 10 > p->base ? mid * 10 : p->base;
+	p->wait = mid * PACE_TIMES > p->base ? mid * PACE_TIMES : p->base;
 	return p->wait;
 }

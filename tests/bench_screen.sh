@@ -17,7 +17,7 @@ sleep 2
 tmux -S "$sock" send-keys -t b A
 sleep 1
 tmux -S "$sock" send-keys -t b S
-sleep 5	# the interval settles: ten times what a refresh costs
+sleep 5	# the interval settles: twelve times what a refresh costs
 used=$(screen_cpu b "$SECS")
 screen=$(tmux -S "$sock" capture-pane -p -t b)
 tmux -S "$sock" kill-session -t b

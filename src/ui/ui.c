@@ -496,7 +496,7 @@ static void quit_cb(struct ev_loop *loop, ev_signal *w, int revents)
  * few lines).  The table is read in full when they changed (a socket came
  * or went, data moved) and at least once a second (a foreign socket's
  * state may change without changing a count), but never sooner after the
- * last read than the pace allows (a tenth of a core): pace_due().  Between
+ * last read than the pace allows (a twelfth of a core): pace_due().  Between
  * reads the countdowns tick from the last read.
  */
 static void refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
