@@ -530,7 +530,7 @@ static void whole_processes(size_t rows)
 	char *autom[] = { (char *)sockplay, "--batch", "-", NULL };
 	const struct cmd cmds[] = { { cat, NULL }, { proc, script_net }, { ss, NULL }, { diag, script_net } };
 	double t[4][MAXROUNDS], *c = t[0], *p = t[1], *s = t[2], *d = t[3], pc[MAXROUNDS], sd[MAXROUNDS];
-	int rounds = rounds_for(rows, 21, 15, 11);
+	int rounds = rounds_for(rows, 31, 19, 11);
 	long peak = 0;
 
 	for (int i = 0; i < rounds; i++) {
