@@ -512,34 +512,25 @@ static inline void hex8x2(const char *p, const char *q, uint32_t *a, uint32_t *b
 #endif
 }
 
-/* Two runs of four hex digits, at p and at q, known good: their values. */
-static inline void hex4x2(const char *p, const char *q, unsigned *a, unsigned *b)
+/* Two runs of n (two or four) hex digits, at p and at q, known good: their values. */
+static inline void hex_short2(const char *p, const char *q, size_t n, unsigned *a, unsigned *b)
 {
-	uint32_t x0, x1;
+	uint32_t x0 = 0, x1 = 0;
 	uint64_t v;
 
-	memcpy(&x0, p, 4);
-	memcpy(&x1, q, 4);
+	memcpy(&x0, p, n);
+	memcpy(&x1, q, n);
 	v = x0 | (uint64_t)x1 << 32;
 	v = NIBBLES(v, ONES);
+	/* pairs of digits to bytes: p's at bytes 0 and 2, q's at 4 and 6 */
 	v = ((v << 4) | (v >> 8)) & 0x00FF00FF00FF00FFULL;
-	*a = (unsigned)((v & 0xFF) << 8 | ((v >> 16) & 0xFF));
-	*b = (unsigned)(((v >> 32) & 0xFF) << 8 | ((v >> 48) & 0xFF));
-}
-
-/* Two pairs of hex digits, at p and at q, known good: their values. */
-static inline void hex2x2(const char *p, const char *q, unsigned *a, unsigned *b)
-{
-	uint16_t x0, x1;
-	uint32_t v;
-
-	memcpy(&x0, p, 2);
-	memcpy(&x1, q, 2);
-	v = x0 | (uint32_t)x1 << 16;
-	v = NIBBLES(v, 0x01010101U);
-	v = ((v << 4) | (v >> 8)) & 0x00FF00FFU;
-	*a = v & 0xFF;
-	*b = v >> 16;
+	if (n == 2) {
+		*a = (unsigned)(v & 0xFF);
+		*b = (unsigned)((v >> 32) & 0xFF);
+	} else {
+		*a = (unsigned)((v & 0xFF) << 8 | ((v >> 16) & 0xFF));
+		*b = (unsigned)(((v >> 32) & 0xFF) << 8 | ((v >> 48) & 0xFF));
+	}
 }
 
 /*
@@ -596,11 +587,11 @@ int procnet_parse_line_fixed(const char *line, size_t len, enum pn_file which, s
 			hex8x2(p + 8 + a + 8 * i, p + 16 + a + 8 * i, &w[0], &w[1]);
 			memcpy(e->remote.addr + 4 * i, w, 8);
 		}
-	hex4x2(p + 3 + a, p + 9 + 2 * a, &lp, &rp);
+	hex_short2(p + 3 + a, p + 9 + 2 * a, 4, &lp, &rp);
 	e->local.port = (uint16_t)lp;
 	e->remote.port = (uint16_t)rp;
 	f = p + 14 + 2 * a;
-	hex2x2(f, f + 21, &st, &tr);
+	hex_short2(f, f + 21, 2, &st, &tr);
 	if (st == 0 || st > PN_NEW_SYN_RECV || tr > PN_TIMER_PROBE)
 		return -1;
 	hex8x2(f + 3, f + 12, &e->txq, &e->rxq);
