@@ -510,49 +510,44 @@ static const char octets[256][5] = {
 	"252 ", "253 ", "254 ", "255 ",
 };
 
-/*
- * An IPv4 address's byte, from the table: four bytes copied (past the
- * digits only blanks, under the cursor's next write or in the column's
- * blanks), the cursor moved by its digits.
- */
-static inline void rb_octet(struct rowbuf *b, unsigned v)
+/* ":8888", or ":*" for port 0 on the wildcard address, at p (room for 21): past it. */
+static inline char *put_port(char *p, const struct endpoint *ep)
 {
-	if (b->end - b->p < 4) {
-		rb_uint(b, v);
-		return;
+	*p++ = ':';
+	if (ep->port == 0 && addr_is_wildcard(ep)) {
+		*p++ = '*';
+		return p;
 	}
-	memcpy(b->p, octets[v], 4);
-	b->p += 1 + (v >= 10) + (v >= 100);
+	return put_uint(p, ep->port);
 }
 
-/* "127.0.0.1:8888", "[::1]:80", "0.0.0.0:*" */
+/*
+ * "127.0.0.1:8888" at p, with room for the longest ("255.255.255.255"
+ * and a port's 20 digits: 36 bytes): past it.  Each byte is four copied
+ * from the table, blanks past its digits, which the next write covers.
+ */
+static inline char *put_ipv4(char *p, const struct endpoint *ep)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = ep->addr[i];
+
+		memcpy(p, octets[v], 4);
+		p += 1 + (v >= 10) + (v >= 100);
+		*p++ = '.';
+	}
+	return put_port(p - 1, ep);	/* the last '.' becomes the ':' */
+}
+
+/* "127.0.0.1:8888", "[::1]:80", "0.0.0.0:*": in place when the longest fits, else as much as does. */
 static void rb_addr(struct rowbuf *b, const struct endpoint *ep)
 {
-	if (ep->family == AF_INET && b->end - b->p >= 36) {
-		/* room for the longest, "255.255.255.255:" and 20 digits: no check a byte */
-		char *p = b->p;
+	char d[40];
 
-		for (int i = 0; i < 4; i++) {
-			unsigned v = ep->addr[i];
-
-			memcpy(p, octets[v], 4);
-			p += 1 + (v >= 10) + (v >= 100);
-			*p++ = '.';
-		}
-		p[-1] = ':';
-		if (ep->port == 0 && addr_is_wildcard(ep))
-			*p++ = '*';
-		else
-			p = put_uint(p, ep->port);
-		b->p = p;
-		return;
-	}
 	if (ep->family == AF_INET) {
-		for (int i = 0; i < 4; i++) {
-			if (i && b->p < b->end)
-				*b->p++ = '.';
-			rb_octet(b, ep->addr[i]);
-		}
+		if (b->end - b->p >= 36)
+			b->p = put_ipv4(b->p, ep);
+		else
+			rb_mem(b, d, (size_t)(put_ipv4(d, ep) - d));
 	} else if (ep->family == AF_INET6) {
 		char host[64];
 
@@ -560,15 +555,10 @@ static void rb_addr(struct rowbuf *b, const struct endpoint *ep)
 		rb_str(b, "[");
 		rb_str(b, host);
 		rb_str(b, "]");
+		rb_mem(b, d, (size_t)(put_port(d, ep) - d));
 	} else {
 		rb_str(b, "-");
-		return;
 	}
-	rb_str(b, ":");
-	if (ep->port == 0 && addr_is_wildcard(ep))
-		rb_str(b, "*");
-	else
-		rb_uint(b, ep->port);
 }
 
 /*
