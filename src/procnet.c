@@ -222,10 +222,9 @@ int procnet_parse_line_general(const char *line, size_t len, enum pn_file which,
  * four address words), upper-case, one space apart, then " %5u %8d %lu".
  * A line is checked against that layout as a whole (with SSE2, sixteen
  * bytes an instruction) and its fields read at fixed offsets, two fields
- * at a time; any other line goes to the
- * general parser above, which takes any spacing and case and says what is
- * malformed.  The two agree on every line (check_procnet, and fuzz_procnet
- * compares them).
+ * at a time; any other line goes to the general parser above, which takes
+ * any spacing and case and says what is malformed.  The two agree on every
+ * line (check_procnet, and fuzz_procnet compares them).
  */
 #if PROCNET_FAST_PATH
 #define ONES 0x0101010101010101ULL
@@ -569,7 +568,7 @@ int procnet_parse_line_fixed(const char *line, size_t len, enum pn_file which, s
 	if (len < 8 || (c = slot_colon(line)) < 0)
 		return -1;
 	p = line + c;
-	/* ": " then the fixed part: 14 + 2a bytes of addresses, 42 of the rest */
+	/* ": ", then the layout and the ten bytes after it that the check reads */
 	if (end - p < 2 + LAYOUT_SPAN(words) || p[1] != ' ' || !laid_out(p + 2, words))
 		return -1;
 	memset(e, 0, sizeof *e);
