@@ -1,8 +1,9 @@
 /*
  * sockplay: options and the choice of front end (screen, --batch,
- * --check-lessons).  Everything else lives in the engine library (cmd and
- * its families, session, sockets, procnet, sockdiag, netview, explain,
- * export, lesson, lesson_check, sysctl, sandbox, batch) and in ui/.
+ * --check-lessons).  main makes the one session (kernel/) and the one
+ * runner over it (run/); every front end runs its lines through that
+ * runner.  Everything else lives in the engine library, in folders by
+ * layer (util, kernel, lang, run; HACKING.md draws them), and in ui/.
  */
 #include "config.h"
 
@@ -18,15 +19,16 @@
 
 #include <ev.h>
 
-#include "batch.h"
-#include "export.h"
-#include "i18n.h"
-#include "lesson.h"
-#include "lesson_check.h"
-#include "sandbox.h"
-#include "session.h"
+#include "lang/export.h"
+#include "run/batch.h"
+#include "run/runner.h"
+#include "util/i18n.h"
+#include "run/lesson.h"
+#include "run/lesson_check.h"
+#include "kernel/sandbox.h"
+#include "kernel/session.h"
 #include "ui/ui.h"
-#include "xdg.h"
+#include "util/xdg.h"
 
 static void usage(FILE *f)
 {
@@ -73,7 +75,7 @@ static void usage(FILE *f)
  * YYYY-MM-DD-HHMMSS-PID.spl, made new (two screens never share one).
  * Losing it costs only the transcript: warn goes to the screen.
  */
-static void default_transcript(struct session *s, char *warn, size_t warnlen)
+static void default_transcript(struct runner *run, char *warn, size_t warnlen)
 {
 	char name[80], path[700], why[600];
 	time_t now = time(NULL);
@@ -85,7 +87,7 @@ static void default_transcript(struct session *s, char *warn, size_t warnlen)
 	snprintf(name + n, sizeof name - n, "-%ld.spl", (long)getpid());
 	if (state_path_err(path, sizeof path, name, why, sizeof why) == NULL)
 		snprintf(warn, warnlen, "no transcript this time: %s", why);
-	else if (session_transcript_create(s, path) < 0)
+	else if (runner_transcript_create(run, path) < 0)
 		snprintf(warn, warnlen, "no transcript this time: %s: %s", path, strerror(errno));
 }
 
@@ -175,7 +177,10 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case 'L': o->list_lessons = true; break;
 		case 'K': o->list_keys = true; break;
 		case 'C': o->check_lessons = true; break;
-		case 'g': o->lang = parse_lang(optarg); break;
+		case 'g':
+			o->lang = parse_lang(optarg);
+			i18n_set_lang(o->lang);	/* the whole program speaks it, not only the lessons */
+			break;
 		case 'b': o->batch = optarg; break;
 		case 's': o->want_sandbox = true; break;
 		case 'i': o->interval = parse_interval(optarg); break;
@@ -277,7 +282,7 @@ static int enter_sandbox(const struct opts *o, const struct lesson *les)
 }
 
 /* --batch FILE [--export-c FILE]: the exit status. */
-static int run_batch(struct session *s, const struct opts *o)
+static int run_batch(struct runner *run, const struct opts *o)
 {
 	struct batch_stats st;
 	FILE *in = stdin;
@@ -297,11 +302,11 @@ static int run_batch(struct session *s, const struct opts *o)
 
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	}
-	status = batch_run(s, o->batch, in, stdout, stderr, &st);
+	status = batch_run(run, o->batch, in, stdout, stderr, &st);
 	if (o->export) {
 		char err[600];
 
-		if (export_c(s, o->export, true, err, sizeof err) < 0) {
+		if (export_c(&run->hist, o->export, true, err, sizeof err) < 0) {
 			fprintf(stderr, _("sockplay: --export-c: %s\n"), err);
 			status = 2;
 		}
@@ -315,22 +320,22 @@ static int run_batch(struct session *s, const struct opts *o)
 }
 
 /* The chosen front end on a ready session: the exit status. */
-static int run(struct session *s, const struct opts *o, int argc, char **argv, struct lesson *les)
+static int front_end(struct runner *run, const struct opts *o, int argc, char **argv, struct lesson *les)
 {
 	struct ui_options uo;
 
 	if (o->check_lessons)
-		return lessons_check(s, o->lang, argv + optind, argc - optind, stdout, stderr);
+		return lessons_check(run, o->lang, argv + optind, argc - optind, stdout, stderr);
 	if (o->batch)
-		return run_batch(s, o);
+		return run_batch(run, o);
 	memset(&uo, 0, sizeof uo);
 	if (!o->transcript && isatty(STDIN_FILENO))
-		default_transcript(s, uo.warning, sizeof uo.warning);
+		default_transcript(run, uo.warning, sizeof uo.warning);
 	uo.interval = o->interval;
 	uo.projector = o->projector;
 	uo.lesson = les;
-	uo.lesson_zh = strcmp(lesson_lang(o->lang), "zh_CN") == 0;
-	return ui_run(s, &uo);
+	uo.lang = lesson_lang(o->lang);
+	return ui_run(run, &uo);
 }
 
 int main(int argc, char **argv)
@@ -338,6 +343,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	struct lesson les;
 	struct session s;
+	struct runner run;
 	int in_sandbox, status;
 
 	i18n_init();
@@ -358,18 +364,19 @@ int main(int argc, char **argv)
 			lesson_free(&les);
 		return 2;
 	}
-	session_init(&s, EV_DEFAULT, (struct sink){ NULL, NULL });
+	session_init(&s, EV_DEFAULT);
+	runner_init(&run, &s);
 	s.sandboxed = in_sandbox;
 	s.source = o.source;
 	if (o.no_wire)
 		snprintf(s.wire_why, sizeof s.wire_why, "the capture is off (--no-wire)");
 	else
 		session_wire_want(&s);	/* opened with the first socket; without the right, wire_why says how */
-	if (o.transcript && session_transcript_open(&s, o.transcript) < 0) {
+	if (o.transcript && runner_transcript_open(&run, o.transcript) < 0) {
 		fprintf(stderr, "sockplay: %s: %s\n", o.transcript, strerror(errno));
 		status = 2;
 	} else {
-		status = run(&s, &o, argc, argv, o.lesson ? &les : NULL);
+		status = front_end(&run, &o, argc, argv, o.lesson ? &les : NULL);
 	}
 	if (status > 128) {
 		/* a signal ended it: the transcript says so, after the last call it holds */
@@ -378,14 +385,15 @@ int main(int argc, char **argv)
 		snprintf(end, sizeof end, "sockplay ended by %s; every call above ran",
 			 status == 128 + SIGHUP ? "SIGHUP (the terminal went away)" :
 			 status == 128 + SIGINT ? "SIGINT" : status == 128 + SIGTERM ? "SIGTERM" : "a signal");
-		session_transcript_comment(&s, end);
+		runner_transcript_comment(&run, end);
 	}
-	if (session_transcript_close(&s) < 0) {
+	if (runner_transcript_close(&run) < 0) {
 		fprintf(stderr, "sockplay: %s: %s\n", o.transcript ? o.transcript : "transcript",
-			s.transcript_error);
+			run.tr.error);
 		if (status == 0)
 			status = 2;
 	}
+	runner_free(&run);
 	session_free(&s);
 	if (o.lesson)
 		lesson_free(&les);

@@ -53,12 +53,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "netview.h"
-#include "procnet.h"
-#include "sandbox.h"
-#include "sockdiag.h"
-#include "sockets.h"
-#include "sysctl.h"
+#include "kernel/netview.h"
+#include "kernel/procnet.h"
+#include "kernel/sandbox.h"
+#include "kernel/sockdiag.h"
+#include "kernel/sockets.h"
+#include "kernel/sysctl.h"
 
 #define BLOCKS 5	/* the refresh's rounds, in blocks shown apart: how far a short measure strays */
 #define OWN 1000	/* the session's own sockets, joined with the table */

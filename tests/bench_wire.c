@@ -23,9 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sandbox.h"
-#include "sockets.h"
-#include "wire.h"
+#include "kernel/sandbox.h"
+#include "kernel/sockets.h"
+#include "kernel/wire.h"
 
 static double now(void)
 {

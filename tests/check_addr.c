@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "addr.h"
-#include "explain.h"
+#include "kernel/addr.h"
+#include "lang/explain.h"
 #include "testlib.h"
 
 static struct endpoint ep(const char *text, int family)

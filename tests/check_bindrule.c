@@ -16,10 +16,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "bindrule.h"
-#include "procnet.h"
-#include "sockdiag.h"
-#include "sysctl.h"
+#include "kernel/bindrule.h"
+#include "kernel/procnet.h"
+#include "kernel/sockdiag.h"
+#include "kernel/sysctl.h"
 #include "testlib.h"
 
 struct addrcase {

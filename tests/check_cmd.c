@@ -12,7 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "errname.h"
+#include "util/errname.h"
 #include "testlib.h"
 
 static struct tsess T;
@@ -179,14 +179,14 @@ START_TEST(wrong_errno_is_a_miss)
 	ck_assert_ptr_nonnull(r);
 	RUN_OK(&T, "tcp x");
 	/* 192.0.2.1 (TEST-NET-1) is no address of this machine: bind says EADDRNOTAVAIL, sends nothing */
-	ck_assert_int_eq(cmd_run_line(&T.s, "bind x 192.0.2.1:0 => EADDRINUSE", r), CMD_RAN);
+	ck_assert_int_eq(runner_line(&T.run, "bind x 192.0.2.1:0 => EADDRINUSE", r), CMD_RAN);
 	ck_assert_int_eq(r->o.err, EADDRNOTAVAIL);
 	ck_assert(r->expected);
 	ck_assert(!r->met);
 	ck_assert_str_eq(r->want, "EADDRINUSE");
 	ck_assert_str_eq(r->got, "EADDRNOTAVAIL");
 	SAYS(&T, "FAILED: expected EADDRINUSE, got EADDRNOTAVAIL");
-	ck_assert_int_eq(cmd_run_line(&T.s, "bind x 192.0.2.1:0 => EADDRNOTAVAIL", r), CMD_RAN);
+	ck_assert_int_eq(runner_line(&T.run, "bind x 192.0.2.1:0 => EADDRNOTAVAIL", r), CMD_RAN);
 	ck_assert(r->met);
 	free(r);
 }
@@ -210,11 +210,11 @@ START_TEST(port_references_and_port_expectations)
 	SAYS(&T, "why: pa is bound (not listed by the kernel) on 127.0.0.1:");
 	/* the port bind(0) chose, as an expectation: met, then missed with what was got */
 	snprintf(line, sizeof line, "bind pb 127.0.0.2:$pa => ok %d", port);
-	ck_assert_int_eq(cmd_run_line(&T.s, line, r), CMD_RAN);
+	ck_assert_int_eq(runner_line(&T.run, line, r), CMD_RAN);
 	ck_assert(r->met);
 	RUN_OK(&T, "tcp pc");
 	snprintf(line, sizeof line, "bind pc 127.0.0.3:0 => ok %d", port == 65535 ? 1 : port + 1);
-	ck_assert_int_eq(cmd_run_line(&T.s, line, r), CMD_RAN);
+	ck_assert_int_eq(runner_line(&T.run, line, r), CMD_RAN);
 	ck_assert(!r->met);
 	ck_assert_str_ne(r->got, "ok");
 	ck_assert(strncmp(r->got, "ok ", 3) == 0);
@@ -222,7 +222,7 @@ START_TEST(port_references_and_port_expectations)
 	RUN_OK(&T, "close pa");
 	RUN_OK(&T, "tcp pd");
 	RUN_OK(&T, "bind pd 127.0.0.4:$pa");
-	ck_assert_int_eq(cmd_run_line(&T.s, "bind pd 127.0.0.1:$nobody", r), CMD_REFUSED);
+	ck_assert_int_eq(runner_line(&T.run, "bind pd 127.0.0.1:$nobody", r), CMD_REFUSED);
 	ck_assert(strstr(r->err, "$nobody: no socket of that name"));
 	free(r);
 }

@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 
-#include "sysctl.h"
+#include "kernel/sysctl.h"
 #include "testlib.h"
 
 static struct tsess T;

@@ -15,10 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "netview.h"
-#include "pace.h"
-#include "procnet.h"
-#include "sockdiag.h"
+#include "kernel/netview.h"
+#include "util/pace.h"
+#include "kernel/procnet.h"
+#include "kernel/sockdiag.h"
 #include "testlib.h"
 
 static char fixdir[512];
@@ -618,10 +618,10 @@ START_TEST(repeated_net_is_bounded)
 	snprintf(t.s.pn.root, sizeof t.s.pn.root, "%s", root);
 	for (int i = 0; i < 10; i++)
 		RUN_COUNT(&t, 20000, "net");
-	ck_assert_uint_eq(t.s.nrecords, 10);
-	for (size_t i = 0; i < t.s.nrecords; i++) {
-		kept += strlen(t.s.records[i].output);
-		ck_assert_ptr_nonnull(strstr(t.s.records[i].output, "more lines: in the transcript"));
+	ck_assert_uint_eq(t.run.hist.n, 10);
+	for (size_t i = 0; i < t.run.hist.n; i++) {
+		kept += strlen(t.run.hist.v[i].output);
+		ck_assert_ptr_nonnull(strstr(t.run.hist.v[i].output, "more lines: in the transcript"));
 	}
 	/* 20,000 rows of ~90 bytes printed ten times; kept: a few KiB each */
 	ck_assert_uint_lt(kept, 10 * 5000);

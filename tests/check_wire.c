@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "testlib.h"
-#include "wire.h"
+#include "kernel/wire.h"
 
 #define NFRAMES 16
 

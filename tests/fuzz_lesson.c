@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lesson.h"
+#include "run/lesson.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

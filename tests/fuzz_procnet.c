@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "procnet.h"
+#include "kernel/procnet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -35,17 +35,17 @@ mutant() {
 	touch "$file"
 }
 
-mutant "any errno meets => ERRNO" src/cmd.c \
+mutant "any errno meets => ERRNO" src/lang/cmd.c \
 	's/met = !o->usage \&\& o->err == e->value;/met = !o->usage \&\& o->err != 0;/'
 mutant "r and p keys swapped" src/ui/ui_keys.c \
 	's/"toggle reuseaddr"/"toggle XX"/; s/"toggle reuseport"/"toggle reuseaddr"/; s/"toggle XX"/"toggle reuseport"/'
 mutant "the kernel pane never refreshes on its own" src/ui/ui.c \
 	'/static void refresh_cb/,/^}/s/^\tkernel_refresh(ui);$/\t(void)0;/'
-mutant "export inverts a setsockopt value" src/export.c \
+mutant "export inverts a setsockopt value" src/lang/export.c \
 	's/strcmp(r->argv\[3\], "on") == 0 || strcmp(r->argv\[3\], "1") == 0);/strcmp(r->argv[3], "off") == 0);/'
-mutant "export listens with another backlog" src/export.c \
+mutant "export listens with another backlog" src/lang/export.c \
 	'/void export_listen/,/^}/s/ : 128);/ : 5);/'
-mutant "the TIME_WAIT rule line gives the old socket's SO_REUSEADDR as the new one's" src/explain_bind.c \
+mutant "the TIME_WAIT rule line gives the old socket's SO_REUSEADDR as the new one's" src/lang/explain_bind.c \
 	'/a bind over TIME_WAIT passes only/,/SOPT_REUSEPORT));/s/explain_has(sk->opts, SOPT_REUSEADDR)/explain_has(h->reuseaddr, 1)/'
 mutant "no SIGHUP handler" src/ui/ui.c \
 	's/^\tev_signal_start(ui->loop, &ui->sighup);$//'

@@ -25,10 +25,9 @@ start() {	# NAME COLS ROWS ARGS...
 # small screen may have scrolled it away); sets $predictions
 play() {
 	lang=$1 quick=${2:-} predictions=0 n=0
-	# a prediction waits: the key bar offers only the answers (every size, every language)
-	ask="1-9 answer"
-	if [ "$lang" = zh_CN ]; then stepdone="本步完成" done_="课程结束"; else
-		stepdone="Step done" done_="Lesson done"; fi
+	# a prediction waits: the key bar offers only the answers (every size, in the lesson's language)
+	if [ "$lang" = zh_CN ]; then stepdone="本步完成" done_="课程结束" ask="1-9 回答"; else
+		stepdone="Step done" done_="Lesson done" ask="1-9 answer"; fi
 	while [ $n -lt 200 ]; do
 		n=$((n + 1))
 		s=$(screen)
@@ -79,7 +78,7 @@ start skip 100 30 --lesson 3
 expect "Step 1 of 6"
 keys ']'; expect "Step 2 of 6"
 keys ']'; expect "Step 3 of 6"
-expect "the steps before it were run again"
+expect "the commands skipped were run first"
 keys Enter; expect "Predict first"
 keys 1; expect "[x] \$ bind srv2 127.0.0.1:8888 => EADDRINUSE"
 expect "Not quite: you said ok, the kernel said EADDRINUSE"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sandbox.h"
+#include "kernel/sandbox.h"
 #include "testlib.h"
 
 char tlast_cmd[CMD_LINEMAX];
@@ -43,13 +43,16 @@ int tport(int n)
 void tsess_init(struct tsess *t)
 {
 	memset(t, 0, sizeof *t);
-	session_init(&t->s, EV_DEFAULT, strsink_sink(&t->out));
+	session_init(&t->s, EV_DEFAULT);
+	runner_init(&t->run, &t->s);
+	runner_push_sink(&t->run, strsink_sink(&t->out));
 	t->s.sandboxed = isolated == 1;
 	t->s.connect_timeout = 2.0;
 }
 
 void tsess_free(struct tsess *t)
 {
+	runner_free(&t->run);
 	session_free(&t->s);
 	strsink_free(&t->out);
 }
@@ -64,7 +67,7 @@ struct outcome trun(struct tsess *t, const char *fmt, ...)
 	va_end(ap);
 	/* keep the command in the transcript, as a reader of a failure wants it */
 	sink_printf(&t->s.sink, SINK_INFO, "> %s", tlast_cmd);
-	cmd_run(&t->s, tlast_cmd, &o);
+	runner_run(&t->run, tlast_cmd, &o);
 	return o;
 }
 

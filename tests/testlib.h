@@ -1,16 +1,17 @@
 /*
  * testlib: what the Check suites share.  A test session runs command lines
- * through the same parser and executor as the program and keeps the
- * transcript in a string, so a test asserts what a user would read.
+ * through the same runner as the program and keeps the transcript in a
+ * string, so a test asserts what a user would read.
  */
 #ifndef SOCKPLAY_TESTLIB_H
 #define SOCKPLAY_TESTLIB_H
 
 #include <check.h>
 
-#include "cmd.h"
-#include "session.h"
-#include "sink.h"
+#include "kernel/session.h"
+#include "lang/cmd.h"
+#include "run/runner.h"
+#include "util/sink.h"
 
 /*
  * Move the test process into a private network namespace (the sandbox), so
@@ -25,6 +26,7 @@ int tport(int n);
 
 struct tsess {
 	struct session s;
+	struct runner run;	/* the one path every line takes; out is pushed on it */
 	struct strsink out;
 };
 

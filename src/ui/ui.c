@@ -5,7 +5,9 @@
  * io watcher per socket reports connections, data, FIN and RST as they
  * come; everything only marks the screen dirty, and one ev_prepare
  * watcher redraws once per loop pass.  SIGINT, SIGTERM and SIGHUP end the
- * loop, and the terminal is restored on every way out.
+ * loop, and the terminal is restored on every way out.  The screen's sink
+ * and hooks sit on the runner while it runs; the hooks keep the rule "no
+ * watcher outlives its fd" in one place for every path a line takes.
  */
 #include "config.h"
 
@@ -21,19 +23,22 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "errname.h"
-#include "lesson.h"
-#include "pace.h"
-#include "sysctl.h"
-#include "i18n.h"
+#include "kernel/sysctl.h"
+#include "lang/cmd.h"
+#include "run/lesson.h"
 #include "ui/ui_int.h"
+#include "util/errname.h"
+#include "util/i18n.h"
+#include "util/pace.h"
 
-static enum role role_of(enum sink_kind kind, const char *text)
+/* A line's colour, from what it is (a failed call is its own kind), never from its text. */
+static enum role role_of(enum sink_kind kind)
 {
 	switch (kind) {
 	case SINK_CALL:
-		return strstr(text, " = -1 ") ? R_ERROR : R_CALL;
+		return R_CALL;
+	case SINK_CALL_FAILED:
+		return R_ERROR;
 	case SINK_WHY:
 		return R_WHY;
 	case SINK_ERROR:
@@ -56,7 +61,7 @@ static void ui_sink_line(void *ctx, enum sink_kind kind, const char *text, size_
 
 	(void)len;
 	snprintf(line, sizeof line, "%s%s", sink_prefix(kind), text);
-	ui_log(ui, role_of(kind, text), line);
+	ui_log(ui, role_of(kind), line);
 }
 
 void ui_message(struct ui *ui, const char *fmt, ...)
@@ -231,8 +236,16 @@ static void before_command(void *ctx, const struct cmd_line *cl)
 	 * must not eat the keys typed ahead of it
 	 */
 	if ((cl->cmd->flags & CMDF_WAITS) && cl->argc > 1 && strtod(cl->argv[1], NULL) >= 1.0 &&
-	    !ui->lp.running)	/* a lesson's wait is part of what it shows: never cut short */
+	    !ui->run->from_lesson)	/* a lesson's wait is part of what it shows: never cut short */
 		ev_io_start(ui->loop, &ui->interrupt);
+	if (ui->run->from_lesson) {
+		/* a lesson's line shows in the log as a typed one does */
+		char echo[CMD_TEXTMAX + 2];
+
+		echo[0] = ':';
+		cmd_line_text(cl, echo + 1, sizeof echo - 1);
+		ui_log(ui, R_DIM, echo);
+	}
 	for (size_t i = 0; i < ui->nwatch; i++)
 		if (ui->watch[i].armed) {
 			ev_io_stop(ui->loop, &ui->watch[i].io);
@@ -250,15 +263,13 @@ static void after_command(void *ctx, const struct cmd_result *r)
 	/* a refused line is told once, in the log, as "error: ..." (batch: FILE:LINE: ...) */
 	if (r->interrupted && !ui->quit)
 		ui_message(ui, "%s", _("wait interrupted by a key"));
-	/* a new socket becomes the selected one */
-	if (r->created[0])
-		ui->sel = (int)socktab_count_open(&ui->s->socks) - 1;
-	if (ui->s->transcript_failed && !ui->told_transcript) {
-		ui->told_transcript = true;
-		ui_message(ui, "%s", ui->s->transcript_error);
-	}
+	if (ui->run->tr.failed && ui->run->tr.error[0] && !ui->msg[0])
+		ui_message(ui, "%s", ui->run->tr.error);
 	kernel_refresh(ui);
-	wire_note_states(ui);
+	/* each pane hears of the command (a new socket selected, the wire's states noted) */
+	for (int p = 0; p < P_N; p++)
+		if (ui->panes[p].ops->after)
+			ui->panes[p].ops->after(ui, ui->panes[p].data, r);
 	watch_sync(ui, cl->argc > 1 ? cl->argv[1] : NULL);
 	wire_watch(ui, true);
 	if (!ui->quit)
@@ -298,7 +309,7 @@ void ui_run_command(struct ui *ui, const char *text, struct cmd_result *out)
 	char echo[CMD_TEXTMAX + 2];
 
 	if (r == NULL) {
-		ui_message(ui, "out of memory");
+		ui_message(ui, "%s", _("out of memory"));
 		return;
 	}
 	memset(r, 0, sizeof *r);
@@ -307,7 +318,7 @@ void ui_run_command(struct ui *ui, const char *text, struct cmd_result *out)
 		snprintf(echo, sizeof echo, ":%s", text);
 		ui_log(ui, R_DIM, echo);
 		ui->msg[0] = '\0';
-		cmd_run_line(ui->s, text, r);
+		runner_line(ui->run, text, r);
 	}
 	if (r != out)
 		free(r);
@@ -520,7 +531,7 @@ static void refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		ui->cost = ev_time() - t0 + ui->draw_cost + ui->between_cost;
 		ui->between_cost = 0;
 		pace_after(&ui->pace, ui->cost);
-	} else if (ui->kp.timers) {
+	} else if (kernel_pane_ticking(ui)) {
 		ui->dirty = true;	/* the countdowns tick */
 	}
 	w->repeat = ui->pace.base;
@@ -541,7 +552,7 @@ static void redraw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	ui_draw(ui);
 	wnoutrefresh(stdscr);
 	doupdate();
-	if (ui->rows_rebuilt)
+	if (kernel_pane_rebuilt(ui))
 		ui->draw_cost = ev_time() - t0;
 	else
 		ui->between_cost += ev_time() - t0;
@@ -604,7 +615,7 @@ static void watchers_start(struct ui *ui)
 	ev_io_init(&ui->input, input_cb, STDIN_FILENO, EV_READ);
 	ev_io_start(ui->loop, &ui->input);
 	ev_io_init(&ui->interrupt, interrupt_cb, STDIN_FILENO, EV_READ);
-	ui->s->hooks = (struct session_hooks){ before_command, after_command, ui };
+	ui->run->hooks = (struct runner_hooks){ before_command, after_command, ui };
 	ev_signal_init(&ui->winch, winch_cb, SIGWINCH);
 	ev_signal_start(ui->loop, &ui->winch);
 	ev_signal_init(&ui->sigint, quit_cb, SIGINT);
@@ -623,7 +634,7 @@ static void watchers_start(struct ui *ui)
 
 static void watchers_stop(struct ui *ui)
 {
-	ui->s->hooks = (struct session_hooks){ NULL, NULL, NULL };
+	ui->run->hooks = (struct runner_hooks){ NULL, NULL, NULL };
 	ev_io_stop(ui->loop, &ui->interrupt);
 	watch_stop_all(ui);
 	wire_watch(ui, false);
@@ -636,8 +647,40 @@ static void watchers_stop(struct ui *ui)
 	ev_prepare_stop(ui->loop, &ui->redraw);
 }
 
-int ui_run(struct session *s, const struct ui_options *o)
+void *pane_data(struct ui *ui, enum pane_id id)
 {
+	return ui->panes[id].data;
+}
+
+static const struct pane_ops *const pane_table[P_N] = {
+	[P_SOCKETS] = &pane_sockets, [P_KERNEL] = &pane_kernel, [P_LOG] = &pane_log, [P_WIRE] = &pane_wire,
+	[P_LESSON] = &pane_lesson, [P_HELP] = &pane_help, [P_PROMPT] = &pane_prompt,
+};
+
+/* Every pane's state, made: 0, or -1 (out of memory) with what was made freed. */
+static int panes_init(struct ui *ui)
+{
+	for (int p = 0; p < P_N; p++) {
+		ui->panes[p].ops = pane_table[p];
+		ui->panes[p].data = pane_table[p]->init(ui);
+		if (ui->panes[p].data == NULL) {
+			while (p-- > 0)
+				ui->panes[p].ops->free(ui->panes[p].data);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void panes_free(struct ui *ui)
+{
+	for (int p = 0; p < P_N; p++)
+		ui->panes[p].ops->free(ui->panes[p].data);
+}
+
+int ui_run(struct runner *run, const struct ui_options *o)
+{
+	struct session *s = run->s;
 	struct ui *ui;
 	int saved_err, status;
 
@@ -650,15 +693,15 @@ int ui_run(struct session *s, const struct ui_options *o)
 	if (!terminal_usable())
 		return 2;
 	ui = calloc(1, sizeof *ui);
-	if (ui == NULL) {
+	if (ui == NULL || (ui->run = run, panes_init(ui) < 0)) {
 		fprintf(stderr, "sockplay: out of memory\n");
+		free(ui);
 		return 2;
 	}
 	ui->s = s;
 	ui->loop = s->loop;
 	pace_init(&ui->pace, o->interval);
-	s->sink = (struct sink){ ui_sink_line, ui };
-	prompt_load_history(&ui->pr);
+	runner_push_sink(run, (struct sink){ ui_sink_line, ui });
 	saved_err = screen_start(ui, o->projector);
 
 	ui_log(ui, R_INFO, _("Welcome to sockplay. Press t for a TCP socket, ? for help, : to type a command."));
@@ -670,12 +713,11 @@ int ui_run(struct session *s, const struct ui_options *o)
 	}
 	watchers_start(ui);
 	ui->dirty = true;
-	/* after the watchers: opening may replay steps through ui_run_command */
+	/* after the watchers: opening may replay steps through the runner */
 	if (o->lesson) {
-		ui_log(ui, R_HEADER, o->lesson->title);
 		if (o->lesson->summary)
 			ui_log(ui, R_INFO, o->lesson->summary);
-		lesson_open(ui, o->lesson, o->lesson_zh);
+		lesson_pane_open(ui, o->lesson, false, o->lang);
 	}
 
 	ev_run(ui->loop, 0);
@@ -683,12 +725,8 @@ int ui_run(struct session *s, const struct ui_options *o)
 	watchers_stop(ui);
 	screen_end(saved_err);
 	status = ui->status;
-	for (int i = 0; i < ui->lg.n; i++)
-		free(ui->lg.lines[(ui->lg.head + i) % LOG_MAX].text);
-	prompt_free(&ui->pr);
-	free(ui->kp.rows);
-	lesson_close(ui);
+	panes_free(ui);
 	free(ui);
-	s->sink = (struct sink){ NULL, NULL };
+	runner_pop_sink(run);
 	return status;
 }

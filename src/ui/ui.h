@@ -8,20 +8,24 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "session.h"
+#include "run/runner.h"
 
 struct lesson;
 
 struct ui_options {
 	double interval;	/* kernel pane refresh, seconds */
-	const struct lesson *lesson;	/* open on this lesson, or NULL */
-	int lesson_zh;			/* its language is Chinese */
+	struct lesson *lesson;		/* open on this lesson (the caller keeps it), or NULL */
+	const char *lang;		/* the lesson's language: "en" or "zh_CN" */
 	char warning[800];		/* shown in the log at the start when not "" */
 	bool projector;			/* --theme projector */
 };
 
-/* Run the screen until the user quits (the locale set, i18n_init); returns the exit status. */
-int ui_run(struct session *s, const struct ui_options *o);
+/*
+ * Run the screen over run (and its session) until the user quits (the
+ * locale set, i18n_init); returns the exit status.  The screen pushes its
+ * sink and hooks on the runner for the while.
+ */
+int ui_run(struct runner *run, const struct ui_options *o);
 
 /* Can the screen draw here?  When not, one line on stderr says why (ui_run then exits 2). */
 bool terminal_usable(void);

@@ -1,10 +1,14 @@
 /*
  * ui_int: what the parts of the screen share.  The screen is a handful of
- * panes behind one vtable (sockets, kernel, log, lesson, wire, help), a prompt,
- * a key bar and a theme; ui.c owns the loop and the watchers.  Every key is
- * a row of ui_keys.c's table and runs a command line: of the language
- * (through cmd_run_line) or of the screen (ui_scmd.c).  Only src/ui/
- * includes curses.
+ * panes behind one ops table (sockets, kernel, log, wire, lesson, help,
+ * prompt), each owning its state behind its ops (tmux's window_mode with
+ * its private data): no other file writes a pane's fields; the rest of the
+ * screen reaches a pane through its ops, its screen commands, or the few
+ * functions its file exports below.  ui.c owns the loop, the watchers and
+ * the runner's hooks; ui_layout.c places the panes.  Every key is a row of
+ * ui_keys.c's table and runs a command line: of the language (through the
+ * runner) or of the screen (ui_scmd.c, and each pane's own commands).
+ * Only src/ui/ includes curses.
  */
 #ifndef SOCKPLAY_UI_INT_H
 #define SOCKPLAY_UI_INT_H
@@ -14,11 +18,11 @@
 
 #include <ev.h>
 
-#include "cmd.h"
-#include "netview.h"
-#include "pace.h"
-#include "session.h"
+#include "kernel/netview.h"
+#include "kernel/session.h"
+#include "run/runner.h"
 #include "ui/ui.h"
+#include "util/pace.h"
 
 struct ui;
 
@@ -37,15 +41,46 @@ struct rect {
 };
 
 /*
- * A pane: what draws one part of the screen (tmux's window_mode, in
- * small).  Keys never reach a pane directly: they run the binding table's
- * lines, or go to the mode on top (help, prompt, a question).
+ * A screen command: a line of the screen's own (filter, view, scroll,
+ * lesson ...), never a socket's.  A pane lists the ones that act on it;
+ * exec gets that pane's data (NULL for the screen's own).
+ */
+struct screen_cmd {
+	const char *name;
+	const char *arg1;	/* not NULL: the row is "NAME ARG1 ...", exec gets what follows ARG1 */
+	const char *usage;
+	const char *help;
+	bool echo;		/* shown in the log as typed (it changes what is shown) */
+	void (*exec)(struct ui *ui, void *data, const char *arg);
+};
+
+enum pane_id { P_SOCKETS, P_KERNEL, P_LOG, P_WIRE, P_LESSON, P_HELP, P_PROMPT, P_N };
+
+/*
+ * A pane: one part of the screen and its state.  init makes the state
+ * (the pane's data), free frees it, draw draws it into r; the rest may be
+ * NULL: after is told each command the runner ran, rows says how many
+ * rows it would fill (the layout gives what it can), cmds are its screen
+ * commands (NULL-terminated).
  */
 struct pane_ops {
 	const char *name;
-	void (*draw)(struct ui *ui, const struct rect *r);
+	void *(*init)(struct ui *ui);
+	void (*free)(void *data);
+	void (*draw)(struct ui *ui, void *data, const struct rect *r);
+	void (*after)(struct ui *ui, void *data, const struct cmd_result *r);
+	int (*rows)(struct ui *ui, void *data);
+	const struct screen_cmd *cmds;
 };
-extern const struct pane_ops pane_sockets, pane_kernel, pane_log, pane_help, pane_lesson, pane_wire;
+extern const struct pane_ops pane_sockets, pane_kernel, pane_log, pane_wire, pane_lesson, pane_help,
+	pane_prompt;
+
+struct pane {
+	const struct pane_ops *ops;
+	void *data;
+};
+/* The pane's data, for its own file's exported functions. */
+void *pane_data(struct ui *ui, enum pane_id id);
 
 /*
  * A mode takes every key while it is up: the help screen, the prompt, a
@@ -63,39 +98,7 @@ void mode_push(struct ui *ui, const struct mode_ops *m);
 void mode_pop(struct ui *ui, const struct mode_ops *m);
 bool mode_up(const struct ui *ui, const struct mode_ops *m);
 
-/* The log pane's lines: a ring of transcript lines. */
-#define LOG_MAX 2000
-struct logline {
-	enum role role;
-	char *text;
-};
-
-/* The prompt: a small line editor over wide characters. */
-#define PROMPT_MAX 512
-#define HIST_MAX 200
-struct prompt {
-	wchar_t buf[PROMPT_MAX];
-	int len, cur;
-	/*
-	 * A guessed address after the command's fixed words, selected as in a
-	 * dialog box: the first character typed replaces it, and a port typed
-	 * alone there takes the guessed host (bind s1 [::1]: then 80).
-	 */
-	int sel;		/* where the selection starts (it runs to the end), -1 none */
-	int fixed;		/* where the replacement began, -1: nothing replaced */
-	char guess_host[64];	/* "127.0.0.1", "[::1]" */
-	char *hist[HIST_MAX];
-	int nhist, hpos;
-	char histfile[600];
-	bool hist_failed;	/* saving it failed once: said, not again */
-};
-
 #define HITS_MAX 256
-#define WSTATES 64		/* calls whose states the wire pane keeps */
-#define WSTATE_COLS 6
-
-/* Kernel pane view settings. */
-enum ksort { KSORT_KERNEL, KSORT_PORT, KSORT_STATE, KSORT_OWNER, KSORT_N };
 
 struct sockwatch {
 	ev_io io;
@@ -106,11 +109,11 @@ struct sockwatch {
 };
 
 struct ui {
-	struct session *s;
+	struct runner *run;
+	struct session *s;	/* run->s */
 	struct ev_loop *loop;
 	ev_io input;
 	ev_io interrupt;	/* while a command waits: a key cuts it short */
-	bool told_transcript;	/* a failed transcript write was shown */
 	int empty_wakes;	/* input ready but no key: the terminal may be gone */
 	ev_signal winch, sigint, sigterm, sighup;
 	ev_timer refresh;
@@ -119,78 +122,25 @@ struct ui {
 	double draw_cost;	/* the last draw that built the kernel rows */
 	double between_cost;	/* the other draws since the last full read (countdowns, keys) */
 	double read_end;	/* when the last full read ended (ev_time) */
-	bool rows_rebuilt;	/* the last draw filtered and sorted the kernel rows */
 	char stat[1024];	/* /proc/net/sockstat{,6} at the last full read */
 	size_t stat_len;
 	struct pace pace;
 	bool dirty, quit;
 	const struct mode_ops *modes[MODE_MAX];	/* the stack, bottom first */
 	int nmodes;
-	int help_scroll;		/* the help mode's first line shown */
 	void (*on_yes)(struct ui *ui);	/* what y does to the question asked */
 	int rows, cols;
 	int status;
-
 	/* status row: the port range gauge and the knobs that matter */
 	struct port_gauge gauge;
 	bool have_gauge;
 	char statusline[256];
-	/* sockets pane */
-	int sel;
-	/* kernel pane */
-	struct kernel_pane {
-		bool all, own;
-		int proto;		/* 0 all, 1 tcp, 2 udp */
-		enum ksort sort;
-		int scroll;
-		struct netfilter filter;	/* `filter ...`: the words of `net` */
-		char filter_text[120];		/* as typed, "" for none */
-		const struct netrow **rows;
-		size_t nrows, caprows;
-		size_t timers;			/* rows shown with a countdown */
-		unsigned char touched[65536 / 8];	/* ports the session touched, by bit */
-		/* what rows were built from: the same again means no filter and no sort */
-		struct kview {
-			unsigned long gen;	/* the netview's build */
-			size_t nsocks;
-			bool all, own;
-			int proto;
-			enum ksort sort;
-			char filter_text[120];
-		} built;
-	} kp;
-	/* log pane: a ring of transcript lines */
-	struct log_pane {
-		struct logline lines[LOG_MAX];
-		int n, head, scroll;
-	} lg;
-	/* prompt and message line */
-	struct prompt pr;
-	char msg[256];
-	/* lesson pane */
-	struct lesson_pane {
-		const struct lesson *les;	/* NULL: no lesson open */
-		bool zh;		/* the lesson's language is Chinese */
-		size_t step, item;	/* current step; next item not yet run */
-		int choice;		/* the prediction chosen, or -1 */
-		char result[300];
-		/* what each item of the step did: marks[i] for items[i] */
-		bool running;		/* a lesson command runs: its waits are not cut short */
-		int asked, right;	/* predictions answered, and right, since the start */
-		struct lesson *owned;	/* a lesson the screen loaded itself (:lesson open) */
-		struct lmark {
-			unsigned char state;	/* LM_NOT_RUN, LM_MET, LM_MISMATCH */
-			char want[32], got[48];
-		} *marks;
-		size_t nmarks;
-	} lp;
-	/* live events */
-	struct sockwatch *watch;
+	char msg[256];		/* the message line */
+	struct sockwatch *watch;	/* live events: one watcher per open socket with news */
 	size_t nwatch;
 	/*
 	 * The mouse: what each part of the screen does when clicked, made
-	 * afresh by every draw (a command line, or a key of the key bar), and
-	 * which pane the wheel scrolls where.
+	 * afresh by every draw (a command line, or a key of the key bar).
 	 */
 	struct hit {
 		short y, x0, x1;	/* a row, columns x0 <= x < x1 */
@@ -199,20 +149,8 @@ struct ui {
 		char cmd[48];		/* else a command line */
 	} hits[HITS_MAX];
 	int nhits;
-	struct rect wheel_kernel, wheel_log, wheel_wire;
-	/* the wire: its pane, and the capture's watcher */
-	bool wire_on;
-	/*
-	 * What the kernel said of each socket of a call's packets once the
-	 * call was over, drawn under its arrows: the state changes they caused.
-	 */
-	struct wstate {
-		unsigned serial;
-		int n;
-		char name[WSTATE_COLS][SOCK_NAMELEN];
-		char state[WSTATE_COLS][12];
-	} wstates[WSTATES];
-	int wstate_next;
+	struct pane panes[P_N];
+	struct rect at[P_N];	/* where each pane was drawn last (h 0: not shown): the wheel's target */
 	bool use_colour;	/* the terminal has colour and NO_COLOR is not set */
 	ev_io wire_io;
 	bool wire_armed;
@@ -220,14 +158,12 @@ struct ui {
 
 /* ui.c */
 /*
- * Run a line as if typed: the screen's own commands (filter, quit) here,
- * the language through the runner (cmd_run_line), whose hooks keep the
- * watchers right.  r (may be NULL) gets what happened.
+ * Run a line as if typed: the screen's own commands here (ui_scmd.c), the
+ * language through the runner, whose hooks keep the watchers right.  r (may
+ * be NULL) gets what happened.
  */
 void ui_run_command(struct ui *ui, const char *line, struct cmd_result *r);
 void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-const struct sock *ui_selected(struct ui *ui);
-void ui_log(struct ui *ui, enum role role, const char *text);
 /* End the loop: the program quits. */
 void ui_quit(struct ui *ui);
 /* Ask a yes/no question on the message line: y calls yes(ui), any other key does nothing. */
@@ -252,53 +188,54 @@ char *pad_cell(const char *text, int w, char *out, size_t len);
  * blank lies beyond min_brk columns; at least one character.
  */
 size_t text_fit(const char *text, int w, int min_brk);
-void ui_draw(struct ui *ui);
 /* A pane that cannot show all its rows says so at the right of its title row: "▲ 2 ▼ 5 more". */
 void pane_more(const struct rect *r, int above, int below);
-/* The kernel pane's rows, filtered and sorted: true when built anew (a new table or view). */
-bool kernel_rows_build(struct ui *ui);
-/* Seconds left on a row's timer now, counted down from the read; -1 when none runs. */
-double krow_left(const struct ui *ui, const struct netrow *r);
 
-/* ui_wire.c: after a call and the kernel table's refresh, note its sockets' states for the ladder */
-void wire_note_states(struct ui *ui);
+/* ui_layout.c: the whole screen, from the model, into stdscr */
+void ui_draw(struct ui *ui);
+
+/* ui_sockets.c: the sockets pane */
+const struct sock *ui_selected(struct ui *ui);
+
+/* ui_kernel.c: the kernel pane */
+/* Filter and sort the rows, when the table or the view changed: once per draw, before the layout. */
+void kernel_pane_build(struct ui *ui);
+/* The last draw filtered and sorted the rows anew (a refresh's cost includes it). */
+bool kernel_pane_rebuilt(struct ui *ui);
+/* Rows with a countdown are shown: the screen ticks between reads. */
+bool kernel_pane_ticking(struct ui *ui);
+
+/* ui_log.c: the log pane */
+void ui_log(struct ui *ui, enum role role, const char *text);
+
+/* ui_wire.c: the wire pane */
+bool wire_pane_shown(struct ui *ui);
 
 /* ui_mouse.c: clicks and the wheel */
 /* Row y, columns x0..x1-1, run cmd when clicked (printf-style). */
 void hit_cmd(struct ui *ui, int y, int x0, int x1, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Row y, columns x0..x1-1, press the key ch when clicked. */
 void hit_key(struct ui *ui, int y, int x0, int x1, wint_t ch, bool is_key);
-/* Clickable choices of a prediction: each " N) " on rows y0..y1-1 of the pane answers N. */
-void hit_choices(struct ui *ui, const struct rect *r, int nchoices);
 void mouse_start(void);
 void mouse_event(struct ui *ui);
 
-/* ui_prompt.c */
+/* ui_prompt.c: the prompt (a mode) and the message line */
 void prompt_open(struct ui *ui, const char *prefill);
-/* Open it with fixed words, then a guessed address host:port selected (see struct prompt). */
+/*
+ * Open it with fixed words, then a guessed address host:port selected: the
+ * first character typed replaces it, and a port typed alone there takes
+ * the guessed host (bind s1 [::1]: then 80).
+ */
 void prompt_open_guess(struct ui *ui, const char *fixed, const char *host, int port);
 void prompt_draw(struct ui *ui, int y);
-void prompt_load_history(struct prompt *p);
-void prompt_free(struct prompt *p);
 
-/* ui_panes.c */
-const char *ksort_name(enum ksort k);
-
-/* ui_lesson.c: the lesson player; the screen commands `lesson ...` call these */
+/* ui_lesson.c: the lesson pane over the stepper (run/stepper.h) */
 struct lesson;
-void lesson_open(struct ui *ui, const struct lesson *l, bool zh);
-bool lesson_asking(const struct ui *ui);	/* a prediction waits for its answer */
-int lesson_nchoices(const struct ui *ui);
-void lesson_next(struct ui *ui);		/* run the next command of the step */
-void lesson_answer(struct ui *ui, int choice);	/* 1-based; then run the command */
-void lesson_rest(struct ui *ui);		/* run the step's commands up to a prediction */
-/* Move to the next or previous step; the table is made what the lesson says it is there. */
-void lesson_step(struct ui *ui, int delta);
-void lesson_ask_restart(struct ui *ui);		/* asks first: progress is thrown away */
-void lesson_list(struct ui *ui);		/* the lessons and their progress, into the log */
-void lesson_open_named(struct ui *ui, const char *which);	/* number, name or path */
-void lesson_close(struct ui *ui);		/* free what the screen loaded */
-void lesson_restart(struct ui *ui);
+/* Open l (owned: the pane frees it) in its language: resumes where it got. */
+void lesson_pane_open(struct ui *ui, struct lesson *l, bool owned, const char *lang);
+bool lesson_pane_open_now(struct ui *ui);	/* a lesson is open */
+bool lesson_asking(struct ui *ui);		/* a prediction waits for its answer */
+int lesson_nchoices(struct ui *ui);
 
 /* ui_keys.c: the binding rows */
 /* Run the key's row for the current mode; false when no row has the key. */
@@ -307,7 +244,7 @@ void keys_draw_bar(struct ui *ui, int y);
 /* Line i of the keys part of help (a heading sets *heading); NULL past the end. */
 const char *keys_help_line(size_t i, char *buf, size_t len, bool *heading);
 
-/* ui_scmd.c: the screen's own commands */
+/* ui_scmd.c: the screen's own commands, and each pane's */
 /* Run text if it is one (true), else false: it is a line of the language. */
 bool scmd_run(struct ui *ui, const char *text);
 /* Line i of the screen commands part of help; NULL past the end. */

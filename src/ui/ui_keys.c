@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
+#include "util/i18n.h"
 #include "ui/ui_int.h"
 
 /* Where a row acts. */
@@ -93,8 +93,8 @@ static const struct binding bindings[] = {
 
 	{ N_("Screen"), K(':'), ":", M_PLAY, "prompt", N_("command line (Tab completes, Up/Down history, Esc leaves)"),
 	  N_("command"), 9, false },
-	{ NULL, KEY(KEY_PPAGE), "PgUp", M_ALL, "scroll log up", N_("scroll the log back"), NULL, 0, false },
-	{ NULL, KEY(KEY_NPAGE), "PgDn", M_ALL, "scroll log down", N_("scroll the log forward"), NULL, 0, false },
+	{ NULL, KEY(KEY_PPAGE), "PgUp", M_ALL, "scroll log pgup", N_("scroll the log back a page"), NULL, 0, false },
+	{ NULL, KEY(KEY_NPAGE), "PgDn", M_ALL, "scroll log pgdn", N_("scroll the log forward a page"), NULL, 0, false },
 	{ NULL, KEY(KEY_END), "End", M_ALL, "scroll log end", N_("the log's newest line"), NULL, 0, false },
 	{ NULL, K(12), "Ctrl-L", M_ALL, "redraw", N_("redraw the screen"), NULL, 0, false },
 	{ NULL, K('?'), "?", M_ALL, "help-screen", N_("this help"), N_("help"), 0, false },
@@ -108,11 +108,11 @@ static const struct binding bindings[] = {
 };
 
 /* The mode the screen is in, for the table: what a key may do now. */
-static unsigned mode_now(const struct ui *ui)
+static unsigned mode_now(struct ui *ui)
 {
-	if (ui->lp.les && lesson_asking(ui))
+	if (lesson_asking(ui))
 		return M_ASK;
-	return ui->lp.les ? M_PLAY | M_LESSON : M_PLAY;
+	return lesson_pane_open_now(ui) ? M_PLAY | M_LESSON : M_PLAY;
 }
 
 static bool row_matches(const struct binding *b, wint_t ch, bool is_key)
@@ -158,14 +158,14 @@ bool keys_handle(struct ui *ui, wint_t ch, bool is_key)
 		if (!(b->modes & mode))
 			continue;
 		if (!row_line(ui, b, ch, line, sizeof line)) {
-			ui_message(ui, "no socket selected: press t or u to make one");
+			ui_message(ui, "%s", _("no socket selected: press t or u to make one"));
 			return true;
 		}
 		ui_run_command(ui, line, NULL);
 		return true;
 	}
 	if (mode == M_ASK && !(is_key && ch == KEY_RESIZE)) {
-		ui_message(ui, "answer the prediction first: press the number of your answer (1-%d)",
+		ui_message(ui, _("answer the prediction first: press the number of your answer (1-%d)"),
 			   lesson_nchoices(ui));
 		return true;
 	}

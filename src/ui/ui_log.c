@@ -1,7 +1,7 @@
 /*
- * ui_log: the log pane (the transcript and why-lines, wrapped to the
- * width, newest at the bottom, scrollable) and the help screen (every key
- * and every command of the language).
+ * ui_log: the log pane: the transcript and why-lines, wrapped to the width,
+ * newest at the bottom, scrollable by a page.  The pane owns its lines (a
+ * ring of LOG_MAX) and its scroll; ui_log() appends, `scroll log` moves.
  */
 #include "config.h"
 
@@ -11,29 +11,40 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "cmd.h"
-#include "i18n.h"
+#include "util/i18n.h"
 #include "ui/ui_int.h"
 
 #define WRAP_INDENT 8
+#define LOG_MAX 2000
+
+struct log_pane {
+	struct logline {
+		enum role role;
+		char *text;
+	} lines[LOG_MAX];	/* a ring: the oldest at head */
+	int n, head;
+	int scroll;		/* rows scrolled back from the newest */
+	int body;		/* rows of text the last draw had: a page */
+};
 
 void ui_log(struct ui *ui, enum role role, const char *text)
 {
-	int slot = (ui->lg.head + ui->lg.n) % LOG_MAX;
+	struct log_pane *lg = pane_data(ui, P_LOG);
+	int slot = (lg->head + lg->n) % LOG_MAX;
 	char *copy = strdup(text);
 
 	if (copy == NULL)
 		return;
-	if (ui->lg.n == LOG_MAX) {
-		free(ui->lg.lines[ui->lg.head].text);
-		slot = ui->lg.head;
-		ui->lg.head = (ui->lg.head + 1) % LOG_MAX;
+	if (lg->n == LOG_MAX) {
+		free(lg->lines[lg->head].text);
+		slot = lg->head;
+		lg->head = (lg->head + 1) % LOG_MAX;
 	} else {
-		ui->lg.n++;
+		lg->n++;
 	}
-	ui->lg.lines[slot].role = role;
-	ui->lg.lines[slot].text = copy;
-	ui->lg.scroll = 0;	/* new output brings the view back to the end */
+	lg->lines[slot].role = role;
+	lg->lines[slot].text = copy;
+	lg->scroll = 0;	/* new output brings the view back to the end */
 	ui->dirty = true;
 }
 
@@ -57,16 +68,36 @@ static int wrap(const char *text, int w, size_t *starts, int max)
 	return n;
 }
 
-static void log_draw(struct ui *ui, const struct rect *r)
+/* Rows the ring holds, wrapped to width w: how far back a scroll can go. */
+static int wrapped_rows(const struct log_pane *lg, int w)
 {
-	int y = r->y + r->h - 1, skip = ui->lg.scroll;
+	int rows = 0;
+
+	for (int i = 0; i < lg->n; i++) {
+		size_t starts[32];
+
+		rows += wrap(lg->lines[(lg->head + i) % LOG_MAX].text, w, starts, 32);
+	}
+	return rows;
+}
+
+static void log_draw(struct ui *ui, void *data, const struct rect *r)
+{
+	struct log_pane *lg = data;
+	int y = r->y + r->h - 1, skip, most;
 	char head[80];
 
-	snprintf(head, sizeof head, "%s%s", _("LOG"), ui->lg.scroll ? _("  (scrolled: End returns)") : "");
+	(void)ui;
+	lg->body = r->h - 1;
+	most = wrapped_rows(lg, r->w) - lg->body;
+	if (lg->scroll > most)
+		lg->scroll = most > 0 ? most : 0;
+	skip = lg->scroll;
+	snprintf(head, sizeof head, "%s%s", _("LOG"), lg->scroll ? _("  (scrolled: End returns)") : "");
 	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
 	put_text(r->y, r->x, r->w, head, theme_attr(R_HEADER));
-	for (int i = ui->lg.n - 1; i >= 0 && y > r->y; i--) {
-		const struct logline *ll = &ui->lg.lines[(ui->lg.head + i) % LOG_MAX];
+	for (int i = lg->n - 1; i >= 0 && y > r->y; i--) {
+		const struct logline *ll = &lg->lines[(lg->head + i) % LOG_MAX];
 		size_t starts[32];
 		int n = wrap(ll->text, r->w, starts, 32);
 
@@ -89,106 +120,51 @@ static void log_draw(struct ui *ui, const struct rect *r)
 		}
 	}
 	/* scrolled back: the newer rows below the pane */
-	pane_more(r, 0, ui->lg.scroll);
+	pane_more(r, 0, lg->scroll);
 }
 
-const struct pane_ops pane_log = { "log", log_draw };
-
-/*
- * The help screen, generated: the key rows (ui_keys.c), the legend of the
- * sockets pane, the language's commands (cmd_table) and the screen's own
- * (ui_scmd.c).  Line i of it, or NULL past the end.
- */
-
-
-static const char *help_line(size_t i, char *buf, size_t len, bool *heading)
+/* `scroll log up|down|pgup|pgdn|end`: a row (the wheel: three), a page, or back to the newest. */
+static void do_scroll(struct ui *ui, void *data, const char *dir)
 {
-	static const char *const legend[] = {
-		N_("Options in the sockets pane"),
-		N_("  RA reuseaddr, RP reuseport, V6 v6only, ND nodelay, KA keepalive, L<n> linger n seconds,"),
-		N_("  NP bind_address_no_port, PR local_port_range"),
-		N_("Commands of the language (type them after ':'; any may end with => ok, => ERRNO or => COUNT)"),
-	};
-	size_t n;
-	const char *t;
+	struct log_pane *lg = data;
+	int page = lg->body > 1 ? lg->body - 1 : 1;
 
-	for (n = 0; keys_help_line(n, buf, len, heading); n++)
-		if (n == i)
-			return buf;
-	i -= n;
-	if (i < sizeof legend / sizeof legend[0]) {
-		*heading = legend[i][0] != ' ';
-		snprintf(buf, len, "%s", _(legend[i]));
-		return buf;
-	}
-	i -= sizeof legend / sizeof legend[0];
-	*heading = false;
-	for (const struct cmd_entry *c = cmd_table; c->name; c++)
-		if (i-- == 0) {
-			snprintf(buf, len, "  %-28s %s", c->usage, _(c->help));
-			return buf;
-		}
-	if (i-- == 0) {
-		*heading = true;
-		snprintf(buf, len, "%s", _("Commands of the screen (after ':'; they change what is shown, no socket)"));
-		return buf;
-	}
-	t = scmd_help_line(i, buf, len);
-	return t;
+	(void)ui;
+	if (strcmp(dir, "up") == 0)
+		lg->scroll += 3;
+	else if (strcmp(dir, "down") == 0)
+		lg->scroll -= 3;
+	else if (strcmp(dir, "pgup") == 0)
+		lg->scroll += page;
+	else if (strcmp(dir, "pgdn") == 0)
+		lg->scroll -= page;
+	else
+		lg->scroll = 0;
+	if (lg->scroll < 0)
+		lg->scroll = 0;	/* the draw keeps it from going past the oldest */
 }
 
-static void help_draw(struct ui *ui, const struct rect *r)
+static void *log_init(struct ui *ui)
 {
-	char line[300];
-	bool heading;
-	int y = 1, n;
-
-	fill_line(0, 0, r->w, theme_attr(R_TITLE));
-	put_text(0, 0, r->w, _(" Help: Up/Down PgUp/PgDn scroll; Esc ? q close"),
-		 theme_attr(R_TITLE));
-	/* each line wrapped to the width at a blank, the rest indented: no word is cut */
-	n = 0;
-	for (size_t i = 0; help_line(i, line, sizeof line, &heading); i++) {
-		const char *p = line;
-		int indent = 0, w = r->w - 1;
-
-		while (*p) {
-			size_t k = text_fit(p, w - indent, (w - indent) / 2);
-			char piece[300];
-
-			memcpy(piece, p, k);
-			piece[k] = '\0';
-			if (n >= ui->help_scroll && y < r->h)
-				put_text(y++, 1 + indent, w - indent, piece, theme_attr(heading ? R_HEADER : R_NORMAL));
-			n++;
-			p += k;
-			p += strspn(p, " ");
-			indent = 12;
-		}
-	}
-	if (ui->help_scroll > n - 3)
-		ui->help_scroll = n - 3 > 0 ? n - 3 : 0;
+	(void)ui;
+	return calloc(1, sizeof(struct log_pane));
 }
 
-static void help_key(struct ui *ui, wint_t ch, bool is_key)
+static void log_free(void *data)
 {
-	if (is_key && (ch == KEY_DOWN || ch == KEY_NPAGE)) {
-		ui->help_scroll += ch == KEY_DOWN ? 1 : ui->rows - 2;
-		return;
-	}
-	if (is_key && (ch == KEY_UP || ch == KEY_PPAGE)) {
-		ui->help_scroll -= ch == KEY_UP ? 1 : ui->rows - 2;
-		if (ui->help_scroll < 0)
-			ui->help_scroll = 0;
-		return;
-	}
-	if ((!is_key && (ch == 27 || ch == L'?' || ch == L'q')) || (is_key && ch == KEY_F(1))) {
-		mode_pop(ui, &mode_help);
-		ui->help_scroll = 0;
-		return;
-	}
-	/* the help screen takes every key */
+	struct log_pane *lg = data;
+
+	for (int i = 0; lg && i < lg->n; i++)
+		free(lg->lines[(lg->head + i) % LOG_MAX].text);
+	free(lg);
 }
 
-const struct pane_ops pane_help = { "help", help_draw };
-const struct mode_ops mode_help = { "help", help_key };
+static const struct screen_cmd log_cmds[] = {
+	{ "scroll", "log", NULL, NULL, false, do_scroll },
+	{ NULL, NULL, NULL, NULL, false, NULL },
+};
+
+const struct pane_ops pane_log = {
+	.name = "log", .init = log_init, .free = log_free, .draw = log_draw, .cmds = log_cmds,
+};
+

@@ -2,7 +2,9 @@
  * ui_mouse: the mouse, as htop and mc have it.  Every draw says what its
  * parts do when clicked (hit_cmd, hit_key): a socket's row selects it, a
  * kernel row filters to its port, a key of the key bar presses it, a
- * prediction's choice answers it; the wheel scrolls the pane under it.  A
+ * prediction's choice answers it (each registered by the draw that put it
+ * there, never read back from the screen); the wheel scrolls the pane
+ * under it.  A
  * click runs the same command line a key or a typed line would, so the
  * keyboard stays complete and the log shows the same trace.
  */
@@ -14,7 +16,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "i18n.h"
+#include "util/i18n.h"
 #include "ui/ui_int.h"
 
 static struct hit *hit_new(struct ui *ui, int y, int x0, int x1)
@@ -53,26 +55,6 @@ void hit_key(struct ui *ui, int y, int x0, int x1, wint_t ch, bool is_key)
 	}
 }
 
-void hit_choices(struct ui *ui, const struct rect *r, int nchoices)
-{
-	for (int y = r->y; y < r->y + r->h; y++) {
-		wchar_t row[512];
-		int n = mvinnwstr(y, r->x, row, r->w < 511 ? r->w : 511);
-		int at[10] = { 0 }, found = 0;
-
-		if (n <= 0)
-			continue;
-		/* " N) " marks a choice: it reaches to the next one or the row's end */
-		for (int x = 0; x + 3 < n; x++)
-			if (row[x] == L' ' && row[x + 1] >= L'1' && row[x + 1] <= L'9' && row[x + 2] == L')' &&
-			    row[x + 3] == L' ' && row[x + 1] - L'0' <= nchoices && found < 10)
-				at[found++] = x;
-		for (int k = 0; k < found; k++)
-			hit_cmd(ui, y, r->x + at[k] + 1, r->x + (k + 1 < found ? at[k + 1] : n), "lesson answer %d",
-				(int)(row[at[k] + 1] - L'0'));
-	}
-}
-
 void mouse_start(void)
 {
 	/* press events at once (no click timing); the wheel is buttons 4 and 5 */
@@ -85,24 +67,21 @@ static bool inside(const struct rect *r, int y, int x)
 	return r->h > 0 && y >= r->y && y < r->y + r->h && x >= r->x && x < r->x + r->w;
 }
 
+/* The wheel scrolls the pane under it (help, over everything, when it is up) by three rows. */
 static void wheel(struct ui *ui, int y, int x, bool up)
 {
-	const char *dir = up ? "up" : "down";
+	static const struct {
+		enum pane_id id;
+		const char *name;
+	} scrolls[] = { { P_HELP, "help" }, { P_KERNEL, "kernel" }, { P_WIRE, "wire" }, { P_LOG, "log" } };
 	char line[32];
 
-	if (mode_up(ui, &mode_help)) {
-		ui->help_scroll += up ? -3 : 3;
-		if (ui->help_scroll < 0)
-			ui->help_scroll = 0;
-		return;
-	}
-	if (inside(&ui->wheel_kernel, y, x))
-		snprintf(line, sizeof line, "scroll kernel %s", dir);
-	else if (inside(&ui->wheel_log, y, x) || inside(&ui->wheel_wire, y, x))
-		snprintf(line, sizeof line, "scroll log %s", dir);
-	else
-		return;
-	ui_run_command(ui, line, NULL);
+	for (size_t i = 0; i < sizeof scrolls / sizeof scrolls[0]; i++)
+		if (inside(&ui->at[scrolls[i].id], y, x)) {
+			snprintf(line, sizeof line, "scroll %s %s", scrolls[i].name, up ? "up" : "down");
+			ui_run_command(ui, line, NULL);
+			return;
+		}
 }
 
 void mouse_event(struct ui *ui)
@@ -131,7 +110,7 @@ void mouse_event(struct ui *ui)
 			continue;
 		if (h->ch) {
 			keys_handle(ui, h->ch, h->is_key);	/* the key's own row: its modes apply */
-		} else if (ui->lp.les && lesson_asking(ui) && strncmp(h->cmd, "lesson answer ", 14) != 0) {
+		} else if (lesson_asking(ui) && strncmp(h->cmd, "lesson answer ", 14) != 0) {
 			ui_message(ui, "%s", _("answer the prediction first: click a choice or press its number"));
 		} else {
 			ui_run_command(ui, h->cmd, NULL);

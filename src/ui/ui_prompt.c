@@ -3,8 +3,10 @@
  * characters (so a student may send Chinese text): cursor keys, Home/End,
  * Backspace/Delete, ^A ^E ^U ^K ^W, history with Up/Down kept across runs
  * in $XDG_STATE_HOME/sockplay/history, and Tab completion of verbs,
- * socket names and options.  Enter hands the line to the same executor
- * keys and lessons use.
+ * socket names and options.  Enter hands the line to the same runner keys
+ * and lessons use.  The pane owns the line, its history and its guess;
+ * its screen commands (prompt, guess) open it.  When it is closed, its row
+ * is the message line.
  *
  * Why not readline: it is GPL-3 (this project is MIT) and its callback
  * interface wants to own the terminal, which fights curses; libedit's
@@ -16,6 +18,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +26,32 @@
 #include <wctype.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "sockets.h"
-#include "i18n.h"
+#include "kernel/sockets.h"
+#include "lang/cmd.h"
+#include "lang/history.h"
 #include "ui/ui_int.h"
-#include "xdg.h"
+#include "util/i18n.h"
+#include "util/xdg.h"
+
+#define PROMPT_MAX 512
+#define HIST_MAX 200
+
+struct prompt {
+	wchar_t buf[PROMPT_MAX];
+	int len, cur;
+	/*
+	 * A guessed address after the command's fixed words, selected as in a
+	 * dialog box: the first character typed replaces it, and a port typed
+	 * alone there takes the guessed host (bind s1 [::1]: then 80).
+	 */
+	int sel;		/* where the selection starts (it runs to the end), -1 none */
+	int fixed;		/* where the replacement began, -1: nothing replaced */
+	char guess_host[64];	/* "127.0.0.1", "[::1]" */
+	char *hist[HIST_MAX];
+	int nhist, hpos;
+	char histfile[600];
+	bool hist_failed;	/* saving it failed once: said, not again */
+};
 
 static void hist_add(struct prompt *p, const char *line)
 {
@@ -43,7 +67,7 @@ static void hist_add(struct prompt *p, const char *line)
 		p->nhist++;
 }
 
-void prompt_load_history(struct prompt *p)
+static void load_history(struct prompt *p)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -102,11 +126,13 @@ static int hist_save(struct prompt *p, const char *line)
 	return r;
 }
 
-void prompt_free(struct prompt *p)
+static void prompt_free(void *data)
 {
-	for (int i = 0; i < p->nhist; i++)
+	struct prompt *p = data;
+
+	for (int i = 0; p && i < p->nhist; i++)
 		free(p->hist[i]);
-	p->nhist = 0;
+	free(p);
 }
 
 static void set_text(struct prompt *p, const char *text)
@@ -121,30 +147,33 @@ static void set_text(struct prompt *p, const char *text)
 
 void prompt_open(struct ui *ui, const char *prefill)
 {
+	struct prompt *p = pane_data(ui, P_PROMPT);
+
 	mode_push(ui, &mode_prompt);
-	ui->pr.hpos = ui->pr.nhist;
-	set_text(&ui->pr, prefill ? prefill : "");
-	ui->pr.sel = ui->pr.fixed = -1;
-	ui->pr.guess_host[0] = '\0';
+	p->hpos = p->nhist;
+	set_text(p, prefill ? prefill : "");
+	p->sel = p->fixed = -1;
+	p->guess_host[0] = '\0';
 	ui->msg[0] = '\0';
 	curs_set(1);
 }
 
 void prompt_open_guess(struct ui *ui, const char *fixed, const char *host, int port)
 {
+	struct prompt *pr = pane_data(ui, P_PROMPT);
 	char line[PROMPT_MAX];
 	int k;
 
 	snprintf(line, sizeof line, "%s", fixed);
 	prompt_open(ui, line);
-	k = ui->pr.len;
+	k = pr->len;
 	if (port)
 		snprintf(line, sizeof line, "%s%s:%d", fixed, host, port);
 	else
 		snprintf(line, sizeof line, "%s%s:", fixed, host);
-	set_text(&ui->pr, line);
-	ui->pr.sel = k;
-	snprintf(ui->pr.guess_host, sizeof ui->pr.guess_host, "%s", host);
+	set_text(pr, line);
+	pr->sel = k;
+	snprintf(pr->guess_host, sizeof pr->guess_host, "%s", host);
 }
 
 /* Whatever the key, the selection ends; a typed character first takes its place. */
@@ -191,8 +220,8 @@ static int candidates(struct ui *ui, int word, const char *first, const char *pr
 
 #define ADD(s) do { if (n < max && strncmp((s), prefix, pl) == 0) out[n++] = (s); } while (0)
 	if (word == 0) {
-		for (c = cmd_table; c->name; c++)
-			ADD(c->name);
+		for (const struct cmd_entry *const *e = cmd_table; *e; e++)
+			ADD((*e)->name);
 		for (int i = 0; ui_verbs[i]; i++)
 			ADD(ui_verbs[i]);
 		return n;
@@ -221,7 +250,7 @@ static int candidates(struct ui *ui, int word, const char *first, const char *pr
 
 static void complete(struct ui *ui)
 {
-	struct prompt *p = &ui->pr;
+	struct prompt *p = pane_data(ui, P_PROMPT);
 	char line[PROMPT_MAX * 4], first[64] = "", *words[32];
 	const char *cand[64];
 	int start = p->cur, word = 0, n;
@@ -282,7 +311,7 @@ static void complete(struct ui *ui)
 static void submit(struct ui *ui)
 {
 	char line[PROMPT_MAX * 4];
-	struct prompt *p = &ui->pr;
+	struct prompt *p = pane_data(ui, P_PROMPT);
 
 	mode_pop(ui, &mode_prompt);
 	curs_set(0);
@@ -296,15 +325,15 @@ static void submit(struct ui *ui)
 					    p->guess_host, port);
 	}
 	p->sel = p->fixed = -1;
-	if (wcstombs(line, ui->pr.buf, sizeof line) == (size_t)-1) {
+	if (wcstombs(line, p->buf, sizeof line) == (size_t)-1) {
 		ui_message(ui, "%s", _("the line is not valid text in this locale"));
 		return;
 	}
 	if (line[strspn(line, " \t")] == '\0')
 		return;
-	hist_add(&ui->pr, line);
-	if (hist_save(&ui->pr, line) < 0 && !ui->pr.hist_failed) {
-		ui->pr.hist_failed = true;	/* said once; the prompt goes on without it */
+	hist_add(p, line);
+	if (hist_save(p, line) < 0 && !p->hist_failed) {
+		p->hist_failed = true;	/* said once; the prompt goes on without it */
 		ui_log(ui, R_ERROR, _("the command history could not be saved"));
 	}
 	ui_run_command(ui, line, NULL);
@@ -312,7 +341,7 @@ static void submit(struct ui *ui)
 
 static void prompt_key(struct ui *ui, wint_t ch, bool is_key)
 {
-	struct prompt *p = &ui->pr;
+	struct prompt *p = pane_data(ui, P_PROMPT);
 
 	if (p->sel >= 0) {
 		/* a selected guess: a character typed replaces it, Backspace and Delete remove it */
@@ -403,7 +432,7 @@ const struct mode_ops mode_prompt = { "prompt", prompt_key };
 
 void prompt_draw(struct ui *ui, int y)
 {
-	struct prompt *p = &ui->pr;
+	struct prompt *p = pane_data(ui, P_PROMPT);
 	int w = ui->cols - 2, col = 0, start = 0, curcol = 0;
 
 	if (!mode_up(ui, &mode_prompt)) {
@@ -450,3 +479,142 @@ void prompt_draw(struct ui *ui, int y)
 		move(y, cx < ui->cols ? cx : ui->cols - 1);
 	}
 }
+
+static void prompt_pane_draw(struct ui *ui, void *data, const struct rect *r)
+{
+	(void)data;
+	prompt_draw(ui, r->y);
+}
+
+static void *prompt_init(struct ui *ui)
+{
+	struct prompt *p = calloc(1, sizeof *p);
+
+	(void)ui;
+	if (p) {
+		p->sel = p->fixed = -1;
+		load_history(p);
+	}
+	return p;
+}
+
+static void do_prompt(struct ui *ui, void *data, const char *text)
+{
+	(void)data;
+	prompt_open(ui, *text ? text : NULL);
+}
+
+/* The session's newest socket that listens (TCP) or waits bound and unconnected (UDP), not sk. */
+static const struct sock *server_for(const struct ui *ui, const struct sock *sk)
+{
+	for (size_t i = ui->s->socks.n; i-- > 0;) {
+		const struct sock *k = ui->s->socks.v[i];
+
+		if (k == sk || k->type != sk->type || k->fd < 0 || k->local.family == 0)
+			continue;
+		if (sk->type == SOCK_STREAM ? k->state == SOCK_LISTENING : k->peer.family == 0)
+			return k;
+	}
+	return NULL;
+}
+
+/* The host to reach ep on: its own address, or loopback for a wildcard ("[::1]" for IPv6). */
+static void host_of(const struct endpoint *ep, char *buf, size_t len)
+{
+	char h[ADDR_STRLEN];
+
+	if (addr_is_wildcard(ep))
+		snprintf(buf, len, "%s", ep->family == AF_INET6 ? "[::1]" : "127.0.0.1");
+	else if (ep->family == AF_INET6)
+		snprintf(buf, len, "[%s]", addr_format_host(ep, h, sizeof h));
+	else
+		snprintf(buf, len, "%s", addr_format_host(ep, h, sizeof h));
+}
+
+/* bind: the socket's own loopback ([::1] for IPv6) */
+static void guess_bind(struct ui *ui, const struct sock *sk, const char *host)
+{
+	char fixed[80];
+
+	snprintf(fixed, sizeof fixed, "bind %s ", sk->name);
+	prompt_open_guess(ui, fixed, host, 0);
+}
+
+/* connect: a server of the session (a listener, or for UDP a bound socket) */
+static void guess_connect(struct ui *ui, const struct sock *sk, const char *host)
+{
+	const struct sock *srv = server_for(ui, sk);
+	char fixed[80], h[ADDR_STRLEN];
+	int port = 0;
+
+	snprintf(h, sizeof h, "%s", host);
+	if (srv && (srv->local.family == sk->family || sk->family == AF_INET6)) {
+		host_of(&srv->local, h, sizeof h);
+		port = srv->local.port;
+	}
+	snprintf(fixed, sizeof fixed, "connect %s ", sk->name);
+	prompt_open_guess(ui, fixed, h, port);
+}
+
+/* send: for an unconnected UDP socket, sendto the address it last sent to, or a server of the session */
+static void guess_send(struct ui *ui, const struct sock *sk, const char *host)
+{
+	const struct history *h = &ui->run->hist;
+	const struct sock *srv = server_for(ui, sk);
+	char line[200], to[ADDR_STRLEN + 8] = "", hh[ADDR_STRLEN];
+
+	if (sk->type != SOCK_DGRAM || sk->peer.family != 0) {
+		snprintf(line, sizeof line, "send %s ", sk->name);
+		prompt_open(ui, line);
+		return;
+	}
+	for (size_t i = h->n; i-- > 0 && !to[0];) {
+		const struct record *r = &h->v[i];
+
+		/* a call that sent to an address of its own (sendto) */
+		if (strcmp(r->sock.name, sk->name) == 0 && r->addr.family && (r->cmd->flags & CMDF_SENDS))
+			addr_format(&r->addr, to, sizeof to);
+	}
+	if (!to[0] && srv) {
+		host_of(&srv->local, hh, sizeof hh);
+		snprintf(to, sizeof to, "%s:%d", hh, srv->local.port);
+	}
+	snprintf(line, sizeof line, "sendto %s %s ", sk->name, to[0] ? to : host);
+	prompt_open(ui, line);
+}
+
+/*
+ * `guess bind|connect|send NAME`: open the prompt with the command and a
+ * guessed address, selected (see each guess above).
+ */
+static void do_guess(struct ui *ui, void *data, const char *arg)
+{
+	static const struct {
+		const char *what;
+		void (*open)(struct ui *ui, const struct sock *sk, const char *host);
+	} guesses[] = { { "bind", guess_bind }, { "connect", guess_connect }, { "send", guess_send } };
+	char what[16] = "", name[SOCK_NAMELEN] = "";
+	const struct sock *sk;
+
+	(void)data;
+	if (sscanf(arg, "%15s %15s", what, name) == 2 && (sk = socktab_find(&ui->s->socks, name)) != NULL)
+		for (size_t i = 0; i < sizeof guesses / sizeof guesses[0]; i++)
+			if (strcmp(guesses[i].what, what) == 0) {
+				guesses[i].open(ui, sk, sk->family == AF_INET6 ? "[::1]" : "127.0.0.1");
+				return;
+			}
+	ui_message(ui, _("guess: bind, connect or send, then an open socket"));
+}
+
+static const struct screen_cmd prompt_cmds[] = {
+	{ "prompt", NULL, "prompt [TEXT]", N_("open the command line, TEXT typed"), false, do_prompt },
+	{ "guess", NULL, "guess bind|connect|send NAME",
+	  N_("open the command line with the call and a guessed address, selected (typing replaces it)"),
+	  false, do_guess },
+	{ NULL, NULL, NULL, NULL, false, NULL },
+};
+
+const struct pane_ops pane_prompt = {
+	.name = "prompt", .init = prompt_init, .free = prompt_free, .draw = prompt_pane_draw,
+	.cmds = prompt_cmds,
+};

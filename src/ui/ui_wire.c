@@ -11,18 +11,49 @@
 #include <curses.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
+#include "lang/history.h"
+#include "util/i18n.h"
 #include "ui/ui_int.h"
 
 #define COL_MIN 14		/* the narrowest column that still holds a label */
 #define COLS_MAX 8
 #define ROWS_MAX 400		/* rows built back from the newest: more than any screen shows */
 
+#define WSTATES 64		/* calls whose states the pane keeps */
+#define WSTATE_COLS 6
+
 struct wrow {
 	char kind;		/* 'h' a call's line, 'p' a packet, 's' the states after the call */
 	size_t pkt;		/* the packet (for a head its first, for states its last) */
+};
+
+struct wire_pane {
+	bool on;		/* shown */
+	int scroll;		/* rows back from the newest */
+	int body;		/* rows of packets the last draw had: a page */
+	/*
+	 * What the kernel said of each socket of a call's packets once the
+	 * call was over, drawn under its arrows: the state changes they caused.
+	 */
+	struct wstate {
+		unsigned serial;
+		int n;
+		char name[WSTATE_COLS][SOCK_NAMELEN];
+		char state[WSTATE_COLS][12];
+	} wstates[WSTATES];
+	int wstate_next;
+	struct wrow rows[ROWS_MAX];	/* the rows in view, built by each draw */
+};
+
+/* The ladder's columns: the ends of the packets in view, and where each is drawn. */
+struct ladder {
+	bool on;		/* false: the ends do not fit, packets are lines of text */
+	int n;
+	char names[COLS_MAX][ADDR_STRLEN];
+	int xs[COLS_MAX];
 };
 
 /* The kernel's state of a socket of the session now: "LISTEN", "TIME_WAIT", or "gone". */
@@ -34,18 +65,21 @@ static const char *state_now(const struct session *s, const struct sock *sk)
 	return sk->state == SOCK_CLOSED ? _("gone") : NULL;
 }
 
-void wire_note_states(struct ui *ui)
+/* After a call and the kernel table's refresh: its sockets' states, for the ladder. */
+static void wire_after(struct ui *ui, void *data, const struct cmd_result *r)
 {
+	struct wire_pane *wp = data;
 	struct session *s = ui->s;
 	size_t n;
 	const struct wire_pkt *v = wire_packets(s->wire, &n);
 	struct wstate *ws;
 
+	(void)r;
 	/* only a call that put packets on the wire */
 	if (n == 0 || v[n - 1].cause != s->serial)
 		return;
-	ws = &ui->wstates[ui->wstate_next];
-	ui->wstate_next = (ui->wstate_next + 1) % WSTATES;
+	ws = &wp->wstates[wp->wstate_next];
+	wp->wstate_next = (wp->wstate_next + 1) % WSTATES;
 	memset(ws, 0, sizeof *ws);
 	ws->serial = s->serial;
 	for (size_t i = n; i-- > 0 && v[i].cause == s->serial;) {
@@ -65,11 +99,11 @@ void wire_note_states(struct ui *ui)
 	}
 }
 
-static const struct wstate *wstate_of(const struct ui *ui, unsigned serial)
+static const struct wstate *wstate_of(const struct wire_pane *wp, unsigned serial)
 {
 	for (int i = 0; i < WSTATES; i++)
-		if (ui->wstates[i].serial == serial && ui->wstates[i].n)
-			return &ui->wstates[i];
+		if (wp->wstates[i].serial == serial && wp->wstates[i].n)
+			return &wp->wstates[i];
 	return NULL;
 }
 
@@ -106,7 +140,8 @@ static void label(const struct wire_pkt *p, char *buf, size_t len, bool wide)
 }
 
 /* The rows to show, oldest first, the last `want` of them (before the scroll). */
-static int build_rows(const struct ui *ui, const struct wire_pkt *v, size_t n, struct wrow *rows, int want)
+static int build_rows(const struct wire_pane *wp, const struct wire_pkt *v, size_t n, struct wrow *rows,
+		      int want)
 {
 	int k = 0;
 
@@ -115,7 +150,7 @@ static int build_rows(const struct ui *ui, const struct wire_pkt *v, size_t n, s
 	 * left, a packet, and above the first its call's line
 	 */
 	for (size_t i = n; i-- > 0 && k < want;) {
-		if ((i + 1 == n || v[i + 1].cause != v[i].cause) && wstate_of(ui, v[i].cause))
+		if ((i + 1 == n || v[i + 1].cause != v[i].cause) && wstate_of(wp, v[i].cause))
 			rows[k++] = (struct wrow){ 's', i };
 		if (k < want)
 			rows[k++] = (struct wrow){ 'p', i };
@@ -132,7 +167,7 @@ static int build_rows(const struct ui *ui, const struct wire_pkt *v, size_t n, s
 }
 
 /* The column of an end's label, or -1. */
-static int col_of(char names[][ADDR_STRLEN], int ncol, const char *name)
+static int col_of(const char names[][ADDR_STRLEN], int ncol, const char *name)
 {
 	for (int i = 0; i < ncol; i++)
 		if (strcmp(names[i], name) == 0)
@@ -176,17 +211,118 @@ static void draw_arrow(int y, int xa, int xb, const char *text, int attr)
 	put_text(y, tx + 1 + tw, 1, " ", attr);
 }
 
-static void wire_draw(struct ui *ui, const struct rect *r)
+/* The columns: the ends of the packets in view, in the order their sockets were made. */
+static void ladder_columns(const struct session *s, const struct wire_pkt *v, const struct wrow *rows,
+			   int from, int to, const struct rect *r, struct ladder *ld)
 {
+	int maxcol = r->w / COL_MIN < COLS_MAX ? r->w / COL_MIN : COLS_MAX, cw;
+	char buf[ADDR_STRLEN];
+
+	ld->on = true;
+	ld->n = 0;
+	for (int i = from; i < to && ld->on; i++) {
+		const struct wire_pkt *p = &v[rows[i].pkt];
+
+		if (rows[i].kind != 'p')
+			continue;
+		for (int e = 0; e < 2 && ld->on; e++) {
+			const char *name = wire_end(p, e == 0, buf, sizeof buf);
+
+			if (col_of(ld->names, ld->n, name) >= 0)
+				continue;
+			if (ld->n == maxcol)
+				ld->on = false;
+			else
+				snprintf(ld->names[ld->n++], ADDR_STRLEN, "%s", name);
+		}
+	}
+	if (!ld->on)
+		return;
+	/* in the order the sockets were made (a client left of its server, or the other way, stays so) */
+	for (int a = 1; a < ld->n; a++)
+		for (int b = a; b > 0 && col_rank(s, ld->names[b]) < col_rank(s, ld->names[b - 1]); b--) {
+			char tmp[ADDR_STRLEN];
+
+			memcpy(tmp, ld->names[b], sizeof tmp);
+			memcpy(ld->names[b], ld->names[b - 1], sizeof tmp);
+			memcpy(ld->names[b - 1], tmp, sizeof tmp);
+		}
+	cw = r->w / (ld->n ? ld->n : 1);
+	for (int c = 0; c < ld->n; c++)
+		ld->xs[c] = r->x + cw * c + cw / 2;
+}
+
+/* The names over the columns, the selected socket's marked. */
+static void ladder_heads(const struct ladder *ld, const struct sock *sel, const struct rect *r)
+{
+	int cw = r->w / (ld->n ? ld->n : 1);
+
+	fill_line(r->y + 1, r->x, r->w, theme_attr(R_NORMAL));
+	for (int c = 0; c < ld->n; c++) {
+		int len = (int)strlen(ld->names[c]);
+		bool is_sel = sel && strcmp(sel->name, ld->names[c]) == 0;
+
+		put_text(r->y + 1, ld->xs[c] - len / 2 > r->x ? ld->xs[c] - len / 2 : r->x, cw, ld->names[c],
+			 theme_attr(is_sel ? R_SELECTED : R_HEADER));
+	}
+}
+
+/* Under a call's last packet: each column's kernel state once the call was over. */
+static void draw_states(const struct wstate *ws, const struct ladder *ld, int y, const struct rect *r)
+{
+	for (int c = 0; ld->on && ws && c < ld->n; c++)
+		for (int k = 0; k < ws->n; k++) {
+			int len = (int)strlen(ws->state[k]), x;
+
+			if (strcmp(ws->name[k], ld->names[c]) != 0)
+				continue;
+			x = ld->xs[c] - len / 2;
+			if (x < r->x)
+				x = r->x;
+			put_text(y, x, r->x + r->w - x, ws->state[k],
+				 theme_attr(strcmp(ws->state[k], "TIME_WAIT") == 0 ? R_TIMEWAIT : R_OWN));
+		}
+}
+
+/* A packet: the columns' lines and its arrow, labelled; or, without a ladder, its text. */
+static void draw_packet(const struct wire_pkt *p, const struct ladder *ld, const struct sock *sel, int y,
+			const struct rect *r)
+{
+	int attr = theme_attr(p->late ? R_DIM : R_WIRE), a, b, span;
+	char lab[96], buf[ADDR_STRLEN];
+
+	if (!ld->on) {
+		char line[200];
+
+		put_text(y, r->x + 2, r->w - 2, wire_format(p, line, sizeof line), attr);
+		return;
+	}
+	for (int c = 0; c < ld->n; c++) {
+		bool is_sel = sel && strcmp(sel->name, ld->names[c]) == 0;
+
+		put_text(y, ld->xs[c], 1, "│", theme_attr(is_sel ? R_OWN : R_DIM));
+	}
+	a = col_of(ld->names, ld->n, wire_end(p, true, buf, sizeof buf));
+	b = col_of(ld->names, ld->n, wire_end(p, false, buf, sizeof buf));
+	span = a >= 0 && b >= 0 ? (ld->xs[a] > ld->xs[b] ? ld->xs[a] - ld->xs[b] : ld->xs[b] - ld->xs[a]) : 0;
+	label(p, lab, sizeof lab, span > 40);
+	if (p->late && strlen(lab) + strlen(_(" (kernel)")) < sizeof lab)
+		strcat(lab, _(" (kernel)"));
+	if (a >= 0 && b >= 0 && a != b)
+		draw_arrow(y, ld->xs[a], ld->xs[b], lab, attr);
+}
+
+static void wire_draw(struct ui *ui, void *data, const struct rect *r)
+{
+	struct wire_pane *wp = data;
 	struct session *s = ui->s;
 	size_t n;
 	const struct wire_pkt *v = wire_packets(s->wire, &n);
-	static struct wrow rows[ROWS_MAX];
-	char names[COLS_MAX][ADDR_STRLEN], lab[96], buf[ADDR_STRLEN];
-	int body = r->h - 2, nrows, first, scroll, ncol = 0, maxcol, xs[COLS_MAX];
-	bool ladder = true;
 	const struct sock *sel = ui_selected(ui);
+	struct ladder ld;
+	int body = r->h - 2, nrows, first;
 
+	wp->body = body;
 	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
 	put_text(r->y, r->x, r->w, _("WIRE  packets on loopback, under the calls that sent them (W hides)"),
 		 theme_attr(R_HEADER));
@@ -201,106 +337,73 @@ static void wire_draw(struct ui *ui, const struct rect *r)
 			 theme_attr(R_DIM));
 		return;
 	}
-	scroll = ui->lg.scroll;
-	nrows = build_rows(ui, v, n, rows, body + scroll < ROWS_MAX ? body + scroll : ROWS_MAX);
-	if (scroll > nrows - body)
-		scroll = nrows - body > 0 ? nrows - body : 0;
-	first = nrows - body - scroll;
+	nrows = build_rows(wp, v, n, wp->rows, body + wp->scroll < ROWS_MAX ? body + wp->scroll : ROWS_MAX);
+	if (wp->scroll > nrows - body)
+		wp->scroll = nrows - body > 0 ? nrows - body : 0;
+	first = nrows - body - wp->scroll;
 	if (first < 0)
 		first = 0;
-	/* the columns: the ends of the packets in view, in the order they first appear */
-	maxcol = r->w / COL_MIN < COLS_MAX ? r->w / COL_MIN : COLS_MAX;
-	for (int i = first; i < nrows && i < first + body && ladder; i++) {
-		const struct wire_pkt *p = &v[rows[i].pkt];
-
-		if (rows[i].kind != 'p')
-			continue;
-		for (int e = 0; e < 2 && ladder; e++) {
-			const char *name = wire_end(p, e == 0, buf, sizeof buf);
-
-			if (col_of(names, ncol, name) >= 0)
-				continue;
-			if (ncol == maxcol)
-				ladder = false;
-			else
-				snprintf(names[ncol++], ADDR_STRLEN, "%s", name);
-		}
-	}
-	if (ladder) {
-		int cw = r->w / (ncol ? ncol : 1);
-
-		/* in the order the sockets were made (a client left of its server, or the other way, stays so) */
-		for (int a = 1; a < ncol; a++)
-			for (int b = a; b > 0 && col_rank(s, names[b]) < col_rank(s, names[b - 1]); b--) {
-				char tmp[ADDR_STRLEN];
-
-				memcpy(tmp, names[b], sizeof tmp);
-				memcpy(names[b], names[b - 1], sizeof tmp);
-				memcpy(names[b - 1], tmp, sizeof tmp);
-			}
-
-		fill_line(r->y + 1, r->x, r->w, theme_attr(R_NORMAL));
-		for (int c = 0; c < ncol; c++) {
-			int len = (int)strlen(names[c]);
-			bool is_sel = sel && strcmp(sel->name, names[c]) == 0;
-
-			xs[c] = r->x + cw * c + cw / 2;
-			put_text(r->y + 1, xs[c] - len / 2 > r->x ? xs[c] - len / 2 : r->x, cw, names[c],
-				 theme_attr(is_sel ? R_SELECTED : R_HEADER));
-		}
-	}
+	ladder_columns(s, v, wp->rows, first, first + body, r, &ld);
+	if (ld.on)
+		ladder_heads(&ld, sel, r);
 	for (int i = first, y = r->y + 2; i < nrows && y < r->y + r->h; i++, y++) {
-		const struct wire_pkt *p = &v[rows[i].pkt];
-		int attr = theme_attr(p->late ? R_DIM : R_WIRE);
+		const struct wire_pkt *p = &v[wp->rows[i].pkt];
 
-		if (rows[i].kind == 'h') {
-			const struct record *rec = session_record_of(s, p->cause);
+		if (wp->rows[i].kind == 'h') {
+			const struct record *rec = history_of(&ui->run->hist, p->cause);
 
 			put_text(y, r->x, r->w, rec ? rec->line : _("(before the first call)"), theme_attr(R_CALL));
-			continue;
-		}
-		if (rows[i].kind == 's') {
-			/* each column's kernel state once the call was over, under its line */
-			const struct wstate *ws = wstate_of(ui, p->cause);
-
-			for (int c = 0; ladder && ws && c < ncol; c++)
-				for (int k = 0; k < ws->n; k++) {
-					int len = (int)strlen(ws->state[k]), x;
-
-					if (strcmp(ws->name[k], names[c]) != 0)
-						continue;
-					x = xs[c] - len / 2;
-					if (x < r->x)
-						x = r->x;
-					put_text(y, x, r->x + r->w - x, ws->state[k],
-						 theme_attr(strcmp(ws->state[k], "TIME_WAIT") == 0 ? R_TIMEWAIT : R_OWN));
-				}
-			continue;
-		}
-		if (!ladder) {
-			char line[200];
-
-			put_text(y, r->x + 2, r->w - 2, wire_format(p, line, sizeof line), attr);
-			continue;
-		}
-		for (int c = 0; c < ncol; c++) {
-			bool is_sel = sel && strcmp(sel->name, names[c]) == 0;
-
-			put_text(y, xs[c], 1, "│", theme_attr(is_sel ? R_OWN : R_DIM));
-		}
-		{
-			int a = col_of(names, ncol, wire_end(p, true, buf, sizeof buf));
-			int b = col_of(names, ncol, wire_end(p, false, buf, sizeof buf));
-			int span = a >= 0 && b >= 0 ? (xs[a] > xs[b] ? xs[a] - xs[b] : xs[b] - xs[a]) : 0;
-
-			label(p, lab, sizeof lab, span > 40);
-			if (p->late && strlen(lab) + strlen(_(" (kernel)")) < sizeof lab)
-				strcat(lab, _(" (kernel)"));
-			if (a >= 0 && b >= 0 && a != b)
-				draw_arrow(y, xs[a], xs[b], lab, attr);
+		} else if (wp->rows[i].kind == 's') {
+			draw_states(wstate_of(wp, p->cause), &ld, y, r);
+		} else {
+			draw_packet(p, &ld, sel, y, r);
 		}
 	}
-	pane_more(r, first, scroll);
+	pane_more(r, first, wp->scroll);
 }
 
-const struct pane_ops pane_wire = { "wire", wire_draw };
+bool wire_pane_shown(struct ui *ui)
+{
+	return ((struct wire_pane *)pane_data(ui, P_WIRE))->on;
+}
+
+/* `view wire`: show the pane, or hide it */
+static void do_view(struct ui *ui, void *data, const char *arg)
+{
+	struct wire_pane *wp = data;
+
+	(void)arg;
+	wp->on = !wp->on;
+	if (wp->on && ui->s->wire == NULL && ui->s->wire_why[0])
+		ui_message(ui, "%s", ui->s->wire_why);
+}
+
+/* `scroll wire up|down|pgup|pgdn|end` */
+static void do_scroll(struct ui *ui, void *data, const char *dir)
+{
+	struct wire_pane *wp = data;
+	int page = wp->body > 1 ? wp->body - 1 : 1;
+
+	(void)ui;
+	wp->scroll += strcmp(dir, "up") == 0 ? 3 : strcmp(dir, "down") == 0 ? -3 :
+		      strcmp(dir, "pgup") == 0 ? page : strcmp(dir, "pgdn") == 0 ? -page : -wp->scroll;
+	if (wp->scroll < 0)
+		wp->scroll = 0;
+}
+
+static void *wire_init(struct ui *ui)
+{
+	(void)ui;
+	return calloc(1, sizeof(struct wire_pane));
+}
+
+static const struct screen_cmd wire_cmds[] = {
+	{ "view", "wire", NULL, NULL, false, do_view },
+	{ "scroll", "wire", NULL, NULL, false, do_scroll },
+	{ NULL, NULL, NULL, NULL, false, NULL },
+};
+
+const struct pane_ops pane_wire = {
+	.name = "wire", .init = wire_init, .free = free, .draw = wire_draw, .after = wire_after,
+	.cmds = wire_cmds,
+};

@@ -1,0 +1,754 @@
+/*
+ * wire: capture on loopback with libpcap, parse, attribute, keep.
+ * See wire.h.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <netinet/in.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/i18n.h"
+#include "util/grow.h"
+#include "kernel/wire.h"
+
+#define FLOW_SLOTS 8192		/* a hash of the directions whose first sequence number is known */
+#define BUCKETS 65536		/* the socket index: by port */
+
+struct flow {
+	struct endpoint src, dst;	/* src.family 0: a free slot */
+	uint32_t isn;
+};
+
+/*
+ * Which socket is at a packet's end, found without a walk over every
+ * socket: connected ones hashed by both ports, the rest (listening,
+ * unconnected, only bound) by the local port.  Kept up to date from the
+ * table's touched list; a node whose socket has moved on is skipped,
+ * since every candidate is checked against the socket as it is now.
+ */
+struct sockindex {
+	int32_t exact[BUCKETS], loose[BUCKETS];	/* first node, -1 none */
+	struct inode_ {
+		int32_t idx, next;
+	} *nodes;
+	size_t nnodes, capnodes;
+	uint32_t *key;		/* per socket: the bucket it is under (bit 31: exact), UINT32_MAX none */
+	size_t nkey;
+	bool built;
+};
+
+struct wire {
+	pcap_t *p;
+	int dlt;
+	bool own_only;
+	double t0;		/* capture's epoch: the first packet's timestamp base */
+	bool have_t0;
+	struct wire_pkt *v;
+	size_t n, cap;
+	size_t first;		/* the absolute number of v[0] */
+	unsigned long seen;
+	struct flow *flows;	/* FLOW_SLOTS, open addressing */
+	size_t nflows;
+	struct sockindex *ix;
+	/* for wire_drain's callback */
+	struct socktab *t;
+	bool synced;
+	unsigned cause;
+	const char *subject;
+	size_t kept;
+};
+
+static uint16_t get16(const unsigned char *b)
+{
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static uint32_t get32(const unsigned char *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/*
+ * libpcap is loaded when a capture first opens, not linked: its
+ * dependencies (D-Bus, systemd, libgcrypt ...) cost every process start
+ * about 0.6 ms, which a `--batch` that only reads the table never needs.
+ */
+static struct {
+	bool tried, ok;
+	__typeof__(pcap_activate) *activate;
+	__typeof__(pcap_close) *close;
+	__typeof__(pcap_compile) *compile;
+	__typeof__(pcap_create) *create;
+	__typeof__(pcap_datalink) *datalink;
+	__typeof__(pcap_dispatch) *dispatch;
+	__typeof__(pcap_freecode) *freecode;
+	__typeof__(pcap_get_selectable_fd) *get_selectable_fd;
+	__typeof__(pcap_geterr) *geterr;
+	__typeof__(pcap_set_buffer_size) *set_buffer_size;
+	__typeof__(pcap_set_immediate_mode) *set_immediate_mode;
+	__typeof__(pcap_set_snaplen) *set_snaplen;
+	__typeof__(pcap_set_timeout) *set_timeout;
+	__typeof__(pcap_setfilter) *setfilter;
+	__typeof__(pcap_setnonblock) *setnonblock;
+	__typeof__(pcap_stats) *stats;
+} pc;
+
+static bool pcap_load(char *err, size_t errlen)
+{
+	static const char *const names[] = { "libpcap.so.0.8", "libpcap.so.1", "libpcap.so", NULL };
+	void *h = NULL;
+
+	if (pc.tried) {
+		if (!pc.ok)
+			snprintf(err, errlen, "%s", _("no capture: libpcap could not be loaded"));
+		return pc.ok;
+	}
+	pc.tried = true;
+	for (int i = 0; names[i] && h == NULL; i++)
+		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		snprintf(err, errlen, "%s", _("no capture: libpcap could not be loaded"));
+		return false;
+	}
+	*(void **)&pc.activate = dlsym(h, "pcap_activate");
+	*(void **)&pc.close = dlsym(h, "pcap_close");
+	*(void **)&pc.compile = dlsym(h, "pcap_compile");
+	*(void **)&pc.create = dlsym(h, "pcap_create");
+	*(void **)&pc.datalink = dlsym(h, "pcap_datalink");
+	*(void **)&pc.dispatch = dlsym(h, "pcap_dispatch");
+	*(void **)&pc.freecode = dlsym(h, "pcap_freecode");
+	*(void **)&pc.get_selectable_fd = dlsym(h, "pcap_get_selectable_fd");
+	*(void **)&pc.geterr = dlsym(h, "pcap_geterr");
+	*(void **)&pc.set_buffer_size = dlsym(h, "pcap_set_buffer_size");
+	*(void **)&pc.set_immediate_mode = dlsym(h, "pcap_set_immediate_mode");
+	*(void **)&pc.set_snaplen = dlsym(h, "pcap_set_snaplen");
+	*(void **)&pc.set_timeout = dlsym(h, "pcap_set_timeout");
+	*(void **)&pc.setfilter = dlsym(h, "pcap_setfilter");
+	*(void **)&pc.setnonblock = dlsym(h, "pcap_setnonblock");
+	*(void **)&pc.stats = dlsym(h, "pcap_stats");
+	pc.ok = pc.activate && pc.close && pc.compile && pc.create &&
+		pc.datalink && pc.dispatch && pc.freecode && pc.get_selectable_fd &&
+		pc.geterr && pc.set_buffer_size && pc.set_immediate_mode && pc.set_snaplen &&
+		pc.set_timeout && pc.setfilter && pc.setnonblock && pc.stats;
+	if (!pc.ok)
+		snprintf(err, errlen, "%s", _("no capture: libpcap could not be loaded"));
+	return pc.ok;
+}
+
+struct wire *wire_open(bool own_only, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct bpf_program prog;
+	struct wire *w = calloc(1, sizeof *w);
+	int r;
+
+	if (w == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (!pcap_load(err, errlen)) {
+		free(w);
+		return NULL;
+	}
+	w->own_only = own_only;
+	w->flows = calloc(FLOW_SLOTS, sizeof *w->flows);
+	w->ix = calloc(1, sizeof *w->ix);
+	if (w->flows == NULL || w->ix == NULL) {
+		snprintf(err, errlen, "out of memory");
+		wire_close(w);
+		return NULL;
+	}
+	w->p = pc.create("lo", ebuf);
+	if (w->p == NULL) {
+		snprintf(err, errlen, "no capture on loopback: %s", ebuf);
+		wire_close(w);
+		return NULL;
+	}
+	pc.set_snaplen(w->p, WIRE_SNAP);
+	pc.set_immediate_mode(w->p, 1);	/* a packet is readable as soon as it passes */
+	pc.set_buffer_size(w->p, 4 << 20);	/* 4 MiB: a second of 10,000 small packets and more */
+	pc.set_timeout(w->p, 1);
+	r = pc.activate(w->p);
+	if (r < 0) {
+		if (r == PCAP_ERROR_PERM_DENIED)
+			snprintf(err, errlen, "capturing packets needs CAP_NET_RAW: run sockplay --sandbox, "
+				 "where it has that right over its own loopback");
+		else
+			snprintf(err, errlen, "no capture on loopback: %s", pc.geterr(w->p));
+		wire_close(w);
+		return NULL;
+	}
+	w->dlt = pc.datalink(w->p);
+	if (pc.compile(w->p, &prog, "tcp or udp or icmp or icmp6", 1, PCAP_NETMASK_UNKNOWN) == 0) {
+		pc.setfilter(w->p, &prog);	/* without it every packet is parsed and dropped here */
+		pc.freecode(&prog);
+	}
+	if (pc.setnonblock(w->p, 1, ebuf) < 0) {
+		snprintf(err, errlen, "no capture on loopback: %s", ebuf);
+		wire_close(w);
+		return NULL;
+	}
+	return w;
+}
+
+void wire_close(struct wire *w)
+{
+	if (w == NULL)
+		return;
+	for (size_t i = 0; i < w->n; i++)
+		free(w->v[i].raw);
+	free(w->v);
+	if (w->p)
+		pc.close(w->p);
+	if (w->ix) {
+		free(w->ix->nodes);
+		free(w->ix->key);
+	}
+	free(w->ix);
+	free(w->flows);
+	free(w);
+}
+
+int wire_fd(const struct wire *w)
+{
+	return w ? pc.get_selectable_fd(w->p) : -1;
+}
+
+/* The same endpoint, IPv4-mapped IPv6 taken as the IPv4 it stands for. */
+static bool ep_same(const struct endpoint *a, const struct endpoint *b)
+{
+	struct endpoint x = addr_unmap(a), y = addr_unmap(b);
+
+	return addr_equal(&x, &y);
+}
+
+static bool ep_covers(const struct endpoint *local, const struct endpoint *ep)
+{
+	struct endpoint x = addr_unmap(local), y = addr_unmap(ep);
+
+	if (x.port != y.port)
+		return false;
+	if (addr_is_wildcard(&x))	/* [::] takes IPv4 too unless V6ONLY: close enough for naming */
+		return x.family == y.family || x.family == AF_INET6;
+	return addr_same_host(&x, &y);
+}
+
+static uint32_t exact_key(uint16_t lport, uint16_t pport)
+{
+	return ((uint32_t)lport * 40503u ^ pport) & (BUCKETS - 1);
+}
+
+static void ix_reset(struct sockindex *ix)
+{
+	memset(ix->exact, 0xff, sizeof ix->exact);
+	memset(ix->loose, 0xff, sizeof ix->loose);
+	ix->nnodes = 0;
+	for (size_t i = 0; i < ix->nkey; i++)
+		ix->key[i] = UINT32_MAX;
+	ix->built = true;
+}
+
+/* (Re)index socket i under its present addresses. */
+static void ix_add(struct sockindex *ix, const struct socktab *t, size_t i)
+{
+	const struct sock *s = t->v[i];
+	uint32_t key;
+	int32_t *head;
+
+	if (i >= ix->nkey) {
+		size_t n = ix->nkey ? ix->nkey : 64;
+		uint32_t *k;
+
+		while (n <= i)
+			n *= 2;
+		k = realloc(ix->key, n * sizeof *k);
+		if (k == NULL)
+			return;
+		for (size_t j = ix->nkey; j < n; j++)
+			k[j] = UINT32_MAX;
+		ix->key = k;
+		ix->nkey = n;
+	}
+	if (s->local.family == 0)
+		return;
+	key = s->peer.family && s->peer.port ? exact_key(s->local.port, s->peer.port) | 0x80000000u
+					     : s->local.port;
+	if (ix->key[i] == key)
+		return;		/* already there */
+	if (!GROW(ix->nodes, ix->nnodes, ix->capnodes, 256))
+		return;
+	head = key & 0x80000000u ? &ix->exact[key & (BUCKETS - 1)] : &ix->loose[key];
+	ix->nodes[ix->nnodes] = (struct inode_){ (int32_t)i, *head };
+	*head = (int32_t)ix->nnodes++;
+	ix->key[i] = key;
+}
+
+/* Bring the index up to the table: the touched entries, or all after a reset. */
+static void ix_sync(struct sockindex *ix, struct socktab *t)
+{
+	size_t n;
+	bool lost;
+	const size_t *v = socktab_touched(t, &n, &lost);
+
+	/* stale nodes pile up as sockets move: start again when they outnumber the sockets */
+	if (lost || !ix->built || ix->nnodes > 4 * t->n + 1024) {
+		ix_reset(ix);
+		for (size_t i = 0; i < t->n; i++)
+			ix_add(ix, t, i);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			if (v[i] < t->n)
+				ix_add(ix, t, v[i]);
+	}
+	socktab_touched_clear(t);
+}
+
+/*
+ * The socket at end `ep` of a packet whose other end is `other`: the one
+ * connected between exactly these two, else one that listens or waits
+ * unconnected on ep's address.  The newest wins, so a port's present
+ * owner goes before a closed one that had it.
+ */
+static const struct sock *end_sock(const struct sockindex *ix, const struct socktab *t, int type,
+				   const struct endpoint *ep, const struct endpoint *other)
+{
+	const struct sock *best = NULL;
+
+	for (int32_t k = ix->exact[exact_key(ep->port, other->port)]; k >= 0; k = ix->nodes[k].next) {
+		size_t i = (size_t)ix->nodes[k].idx;
+		const struct sock *s = i < t->n ? t->v[i] : NULL;
+
+		if (s && s->type == type && s->peer.family && s->peer.port && ep_same(&s->local, ep) &&
+		    ep_same(&s->peer, other) && (best == NULL || s->idx > best->idx))
+			best = s;
+	}
+	if (best)
+		return best;
+	for (int32_t k = ix->loose[ep->port]; k >= 0; k = ix->nodes[k].next) {
+		size_t i = (size_t)ix->nodes[k].idx;
+		const struct sock *s = i < t->n ? t->v[i] : NULL;
+
+		if (s && s->type == type && s->local.family && !(s->peer.family && s->peer.port) &&
+		    ep_covers(&s->local, ep) && (s->state != SOCK_CLOSED || s->was_listening) &&
+		    (best == NULL || s->idx > best->idx))
+			best = s;
+	}
+	return best;
+}
+
+static size_t flow_hash(const struct endpoint *src, const struct endpoint *dst)
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ (uint32_t)(src->addr[i] + 3 * dst->addr[i])) * 16777619u;
+	h ^= (uint32_t)src->port << 16 | dst->port;
+	h *= 2654435761u;
+	return h & (FLOW_SLOTS - 1);
+}
+
+/* The direction's slot: the one that has it, or the free one where it would go. */
+static struct flow *flow_slot(struct wire *w, const struct endpoint *src, const struct endpoint *dst)
+{
+	size_t k = flow_hash(src, dst);
+
+	while (w->flows[k].src.family &&
+	       !(addr_equal(&w->flows[k].src, src) && addr_equal(&w->flows[k].dst, dst)))
+		k = (k + 1) & (FLOW_SLOTS - 1);
+	return &w->flows[k];
+}
+
+static struct flow *flow_find(struct wire *w, const struct endpoint *src, const struct endpoint *dst)
+{
+	struct flow *f = flow_slot(w, src, dst);
+
+	return f->src.family ? f : NULL;
+}
+
+static struct flow *flow_new(struct wire *w, const struct endpoint *src, const struct endpoint *dst,
+			     uint32_t isn)
+{
+	struct flow *f;
+
+	if (w->nflows >= FLOW_SLOTS / 2) {
+		/* half full: start counting afresh (a live connection's numbers restart here) */
+		memset(w->flows, 0, FLOW_SLOTS * sizeof *w->flows);
+		w->nflows = 0;
+	}
+	f = flow_slot(w, src, dst);
+	if (f->src.family == 0)
+		w->nflows++;
+	f->src = *src;
+	f->dst = *dst;
+	f->isn = isn;
+	return f;
+}
+
+static void tcp_relative(struct wire *w, struct wire_pkt *pk)
+{
+	struct flow *f = flow_find(w, &pk->src, &pk->dst), *r;
+
+	if ((pk->flags & WF_SYN) || f == NULL)
+		f = flow_new(w, &pk->src, &pk->dst, pk->seq);	/* a new connection starts its count */
+	r = flow_find(w, &pk->dst, &pk->src);
+	if ((pk->flags & (WF_SYN | WF_ACK)) == WF_SYN && r)
+		r->isn = 0;	/* a fresh SYN: the answer's count starts with its SYN-ACK */
+	pk->seq -= f->isn;
+	if (pk->flags & WF_ACK)
+		pk->ack -= r ? r->isn : 0;
+}
+
+static void set_ep(struct endpoint *ep, int family, const unsigned char *a, uint16_t port)
+{
+	memset(ep, 0, sizeof *ep);
+	ep->family = family;
+	memcpy(ep->addr, a, family == AF_INET ? 4 : 16);
+	ep->port = port;
+}
+
+/* The IP packet at b (len bytes, IPv4 or IPv6) into pk; false when it is nothing we tell. */
+static bool parse_ip(const unsigned char *b, size_t len, struct wire_pkt *pk, bool inner)
+{
+	int family;
+	size_t hl, total;
+	uint8_t proto;
+	const unsigned char *sa, *da, *l4;
+	size_t l4len;
+
+	if (len < 1)
+		return false;
+	if ((b[0] >> 4) == 4) {
+		if (len < 20 || (hl = (size_t)(b[0] & 15) * 4) < 20 || hl > len)
+			return false;
+		total = get16(b + 2);
+		if (total < hl)
+			return false;
+		if (total > len)
+			total = len;	/* captured short (snap), or an ICMP's quoted part */
+		if ((get16(b + 6) & 0x1fff) != 0)
+			return false;	/* a later fragment: no ports in it */
+		family = AF_INET;
+		proto = b[9];
+		sa = b + 12;
+		da = b + 16;
+	} else if ((b[0] >> 4) == 6) {
+		if (len < 40)
+			return false;
+		hl = 40;
+		total = 40 + (size_t)get16(b + 4);
+		if (total > len)
+			total = len;
+		family = AF_INET6;
+		proto = b[6];	/* extension headers are not followed: loopback sends none */
+		sa = b + 8;
+		da = b + 24;
+	} else {
+		return false;
+	}
+	l4 = b + hl;
+	l4len = total - hl;
+	if (inner) {
+		/* the datagram an ICMP error quotes: its ports are all we need */
+		if (l4len < 4 || (proto != IPPROTO_UDP && proto != IPPROTO_TCP))
+			return false;
+		pk->iproto = proto;
+		set_ep(&pk->isrc, family, sa, get16(l4));
+		set_ep(&pk->idst, family, da, get16(l4 + 2));
+		return true;
+	}
+	pk->proto = proto;
+	switch (proto) {
+	case IPPROTO_TCP: {
+		size_t off;
+
+		if (l4len < 20 || (off = (size_t)(l4[12] >> 4) * 4) < 20 || off > l4len)
+			return false;
+		set_ep(&pk->src, family, sa, get16(l4));
+		set_ep(&pk->dst, family, da, get16(l4 + 2));
+		pk->seq = get32(l4 + 4);
+		pk->ack = get32(l4 + 8);
+		pk->flags = l4[13] & 0x3f;
+		pk->win = get16(l4 + 14);
+		pk->len = (uint32_t)(l4len - off);
+		return true;
+	}
+	case IPPROTO_UDP:
+		if (l4len < 8)
+			return false;
+		set_ep(&pk->src, family, sa, get16(l4));
+		set_ep(&pk->dst, family, da, get16(l4 + 2));
+		pk->len = get16(l4 + 4) >= 8 ? (uint32_t)get16(l4 + 4) - 8 : 0;
+		return true;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (l4len < 8)
+			return false;
+		set_ep(&pk->src, family, sa, 0);
+		set_ep(&pk->dst, family, da, 0);
+		pk->icmp_type = l4[0];
+		pk->icmp_code = l4[1];
+		pk->unreach = proto == IPPROTO_ICMP ? l4[0] == 3 : l4[0] == 1;
+		if (!pk->unreach)
+			return false;	/* echo and the like: not a socket's business here */
+		return parse_ip(l4 + 8, l4len - 8, pk, true);
+	default:
+		return false;
+	}
+}
+
+/* Where the IP packet starts after the link header, or -1. */
+static long link_skip(int dlt, const unsigned char *b, size_t len)
+{
+	switch (dlt) {
+	case DLT_EN10MB:	/* Linux loopback: an Ethernet header of zeros */
+		if (len < 14)
+			return -1;
+		return get16(b + 12) == 0x0800 || get16(b + 12) == 0x86dd ? 14 : -1;
+	case DLT_LINUX_SLL:
+		return len < 16 ? -1 : 16;
+	case DLT_LINUX_SLL2:
+		return len < 20 ? -1 : 20;
+	case DLT_RAW:
+		return 0;
+	case DLT_NULL:
+		return len < 4 ? -1 : 4;
+	default:
+		return -1;
+	}
+}
+
+static void name_ends(const struct wire *w, const struct socktab *t, struct wire_pkt *pk)
+{
+	const struct sock *a, *b;
+	int type;
+
+	pk->from[0] = pk->to[0] = '\0';
+	if (pk->unreach) {
+		/* the answer goes to the datagram's sender */
+		type = pk->iproto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+		b = end_sock(w->ix, t, type, &pk->isrc, &pk->idst);
+		if (b)
+			snprintf(pk->to, sizeof pk->to, "%s", b->name);
+		return;
+	}
+	type = pk->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	a = end_sock(w->ix, t, type, &pk->src, &pk->dst);
+	b = end_sock(w->ix, t, type, &pk->dst, &pk->src);
+	if (a)
+		snprintf(pk->from, sizeof pk->from, "%s", a->name);
+	if (b)
+		snprintf(pk->to, sizeof pk->to, "%s", b->name);
+}
+
+static void keep(struct wire *w, const struct wire_pkt *pk, const unsigned char *bytes)
+{
+	struct wire_pkt *slot;
+
+	if (w->n == WIRE_KEEP) {
+		/* the oldest half goes: the newest are what a class looks at */
+		size_t drop = WIRE_KEEP / 2;
+
+		for (size_t i = 0; i < drop; i++)
+			free(w->v[i].raw);
+		memmove(w->v, w->v + drop, (w->n - drop) * sizeof *w->v);
+		w->n -= drop;
+		w->first += drop;
+	}
+	if (!GROW(w->v, w->n, w->cap, 64))
+		return;
+	slot = &w->v[w->n];
+	*slot = *pk;
+	slot->raw = malloc(pk->caplen ? pk->caplen : 1);
+	if (slot->raw)
+		memcpy(slot->raw, bytes, pk->caplen);
+	else
+		slot->caplen = 0;
+	w->n++;
+	w->kept++;
+}
+
+bool wire_parse(int dlt, const unsigned char *bytes, size_t len, struct wire_pkt *pk)
+{
+	long skip = link_skip(dlt, bytes, len);
+
+	memset(pk, 0, sizeof *pk);
+	return skip >= 0 && parse_ip(bytes + skip, len - (size_t)skip, pk, false);
+}
+
+static void on_packet(unsigned char *user, const struct pcap_pkthdr *h, const unsigned char *bytes)
+{
+	struct wire *w = (struct wire *)user;
+	struct wire_pkt pk;
+	double ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6;
+
+	w->seen++;
+	if (!wire_parse(w->dlt, bytes, h->caplen, &pk))
+		return;
+	if (!w->synced) {
+		ix_sync(w->ix, w->t);	/* once per drain, and only when a packet came */
+		w->synced = true;
+	}
+	name_ends(w, w->t, &pk);
+	if (w->own_only && pk.from[0] == '\0' && pk.to[0] == '\0')
+		return;		/* the host's traffic, not the session's */
+	if (pk.proto == IPPROTO_TCP)
+		tcp_relative(w, &pk);
+	if (!w->have_t0) {
+		w->t0 = ts;
+		w->have_t0 = true;
+	}
+	pk.t = ts - w->t0;
+	pk.cause = w->cause;
+	pk.between = w->subject == NULL;
+	pk.late = pk.between || (strcmp(pk.from, w->subject) != 0 && strcmp(pk.to, w->subject) != 0);
+	pk.caplen = h->caplen;
+	pk.wirelen = h->len;
+	pk.ts_sec = (long)h->ts.tv_sec;
+	pk.ts_usec = (long)h->ts.tv_usec;
+	keep(w, &pk, bytes);
+}
+
+size_t wire_drain(struct wire *w, struct socktab *t, unsigned cause, const char *subject)
+{
+	if (w == NULL)
+		return 0;
+	w->t = t;
+	w->synced = false;
+	w->cause = cause;
+	w->subject = subject;
+	w->kept = 0;
+	/* nonblocking: returns at once when the ring is empty */
+	while (pc.dispatch(w->p, -1, on_packet, (unsigned char *)w) > 0)
+		;
+	return w->kept;
+}
+
+const struct wire_pkt *wire_packets(const struct wire *w, size_t *n)
+{
+	*n = w ? w->n : 0;
+	return w ? w->v : NULL;
+}
+
+unsigned long wire_seen(const struct wire *w)
+{
+	return w ? w->seen : 0;
+}
+
+unsigned long wire_dropped(struct wire *w)
+{
+	struct pcap_stat st;
+
+	if (w == NULL || pc.stats(w->p, &st) < 0)
+		return 0;
+	return st.ps_drop;
+}
+
+void wire_clear(struct wire *w)
+{
+	if (w == NULL)
+		return;
+	for (size_t i = 0; i < w->n; i++)
+		free(w->v[i].raw);
+	w->first += w->n;
+	w->n = 0;
+}
+
+size_t wire_forgotten(const struct wire *w)
+{
+	return w ? w->first : 0;
+}
+
+const char *wire_end(const struct wire_pkt *p, bool from, char *buf, size_t len)
+{
+	const char *name = from ? p->from : p->to;
+	const struct endpoint *ep = from ? &p->src : &p->dst;
+	struct endpoint u = addr_unmap(ep);
+
+	if (name[0])
+		return name;
+	if (p->unreach || ep->port == 0)
+		return addr_format_host(&u, buf, len);
+	return addr_format(&u, buf, len);
+}
+
+const char *wire_flags(const struct wire_pkt *p, char *buf, size_t len)
+{
+	size_t k = 0;
+
+	if (len < 8)
+		return "";
+	if (p->flags & WF_SYN)
+		buf[k++] = 'S';
+	if (p->flags & WF_FIN)
+		buf[k++] = 'F';
+	if (p->flags & WF_RST)
+		buf[k++] = 'R';
+	if (p->flags & WF_PSH)
+		buf[k++] = 'P';
+	if (p->flags & WF_ACK)
+		buf[k++] = '.';
+	buf[k] = '\0';
+	return buf;
+}
+
+char *wire_format(const struct wire_pkt *p, char *buf, size_t len)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], fl[8];
+	int k;
+
+	k = snprintf(buf, len, "%s -> %s ", wire_end(p, true, a, sizeof a), wire_end(p, false, b, sizeof b));
+	if (k < 0 || (size_t)k >= len)
+		return buf;
+	if (p->unreach) {
+		struct endpoint d = addr_unmap(&p->idst);
+		char dt[ADDR_STRLEN];
+
+		snprintf(buf + k, len - (size_t)k, "%s port unreachable (to %s %s)",
+			 p->proto == IPPROTO_ICMP ? "icmp" : "icmp6", addr_format(&d, dt, sizeof dt),
+			 p->iproto == IPPROTO_UDP ? "udp" : "tcp");
+	} else if (p->proto == IPPROTO_UDP) {
+		snprintf(buf + k, len - (size_t)k, "udp len %u", p->len);
+	} else if (p->flags & WF_ACK) {
+		snprintf(buf + k, len - (size_t)k, "[%s] seq %u ack %u%s%.0u", wire_flags(p, fl, sizeof fl),
+			 p->seq, p->ack, p->len ? " len " : "", p->len);
+	} else {
+		snprintf(buf + k, len - (size_t)k, "[%s] seq %u%s%.0u", wire_flags(p, fl, sizeof fl), p->seq,
+			 p->len ? " len " : "", p->len);
+	}
+	return buf;
+}
+
+static void put32le(unsigned char *b, uint32_t v)
+{
+	b[0] = (unsigned char)v;
+	b[1] = (unsigned char)(v >> 8);
+	b[2] = (unsigned char)(v >> 16);
+	b[3] = (unsigned char)(v >> 24);
+}
+
+int wire_save(const struct wire *w, FILE *f)
+{
+	unsigned char hdr[24] = { 0 }, rec[16];
+
+	/* the classic pcap header, written little-endian as the magic number says */
+	put32le(hdr, 0xa1b2c3d4);
+	hdr[4] = 2, hdr[6] = 4;	/* version 2.4 */
+	put32le(hdr + 16, WIRE_SNAP);
+	put32le(hdr + 20, (uint32_t)w->dlt);
+	fwrite(hdr, 1, sizeof hdr, f);
+	for (size_t i = 0; i < w->n; i++) {
+		const struct wire_pkt *p = &w->v[i];
+
+		put32le(rec, (uint32_t)p->ts_sec);
+		put32le(rec + 4, (uint32_t)p->ts_usec);
+		put32le(rec + 8, p->caplen);
+		put32le(rec + 12, p->wirelen);
+		fwrite(rec, 1, sizeof rec, f);
+		fwrite(p->raw, 1, p->caplen, f);
+	}
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,639 @@
+/*
+ * lesson: the lesson file parser, and where lesson files are found.  The
+ * stepper (stepper.c) plays what it loads, for the screen and for
+ * --check-lessons alike.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lang/cmd.h"
+#include "util/errname.h"
+#include "util/grow.h"
+#include "run/lesson.h"
+#include "util/i18n.h"
+#include "util/exe.h"
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+static struct litem *new_item(struct lstep *st, size_t *cap)
+{
+	if (!GROW(st->items, st->n, *cap, 8))
+		return NULL;
+	memset(&st->items[st->n], 0, sizeof st->items[0]);
+	return &st->items[st->n++];
+}
+
+/* "1", "EADDRINUSE", "ok": a valid prediction choice */
+static bool choice_valid(const char *c)
+{
+	if (strcmp(c, "ok") == 0)
+		return true;
+	if (isdigit((unsigned char)c[0])) {
+		for (; *c; c++)
+			if (!isdigit((unsigned char)*c))
+				return false;
+		return true;
+	}
+	return errname_value(c) >= 0;
+}
+
+/* Lessons are small text files; these bounds keep a hostile one from costing much. */
+#define LESSON_MAXBYTES (1024 * 1024)
+#define LESSON_MAXLINE 4096
+
+/* What the loader carries from line to line. */
+struct loader {
+	const char *path;
+	struct lesson *l;
+	unsigned lineno;
+	size_t stepcap, itemcap, sysctlcap, summarylen, summarycap;
+	char *pending_q;	/* a predict: waiting for its command */
+	char **pending_c;
+	int npending;
+	unsigned pending_line;
+	/* a repeat: block being read: its command lines, expanded at its end */
+	int repeat_n;		/* 0: not in one */
+	unsigned repeat_line;
+	char **repeat_text;
+	unsigned *repeat_lineno;
+	size_t nrepeat, caprepeat;
+	int blocks;		/* blocks made so far: the next block's id - 1 */
+	char *err;
+	size_t errlen;
+};
+
+#define REPEAT_MAX 100
+
+static int fail(struct loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(struct loader *ld, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	snprintf(ld->err, ld->errlen, "%s:%u: ", ld->path, ld->lineno);
+	n = strlen(ld->err);
+	va_start(ap, fmt);
+	vsnprintf(ld->err + n, ld->errlen - n, _(fmt), ap);	/* xgettext: --keyword=fail:2 */
+	va_end(ap);
+	for (unsigned char *p = (unsigned char *)ld->err; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return -1;
+}
+
+static void pending_free(struct loader *ld)
+{
+	free(ld->pending_q);
+	for (int i = 0; i < ld->npending; i++)
+		free(ld->pending_c[i]);
+	free(ld->pending_c);
+	ld->pending_q = NULL;
+	ld->pending_c = NULL;
+	ld->npending = 0;
+}
+
+static int add_summary(struct loader *ld, const char *text)
+{
+	struct lesson *l = ld->l;
+	size_t add = strlen(text);
+
+	/* grown geometrically: many summary lines must stay linear */
+	if (ld->summarylen + add + 2 > ld->summarycap) {
+		size_t cap = ld->summarycap ? ld->summarycap : 128;
+		char *p;
+
+		while (ld->summarylen + add + 2 > cap)
+			cap *= 2;
+		p = realloc(l->summary, cap);
+		if (p == NULL)
+			return fail(ld, "out of memory");
+		l->summary = p;
+		ld->summarycap = cap;
+	}
+	if (ld->summarylen)
+		l->summary[ld->summarylen++] = ' ';
+	memcpy(l->summary + ld->summarylen, text, add + 1);
+	ld->summarylen += add;
+	return 0;
+}
+
+static int header_sysctl(struct loader *ld, const char *v)
+{
+	struct cmd_line cl;
+	char cmdline[CMD_TEXTMAX], msg[256];
+	struct lesson *l = ld->l;
+
+	if (strlen(v) + 8 >= sizeof cmdline)
+		return fail(ld, "'sysctl:' line too long");
+	snprintf(cmdline, sizeof cmdline, "sysctl %s", v);
+	if (cmd_parse(cmdline, &cl, msg, sizeof msg) != 0)
+		return fail(ld, "%s", msg);
+	if (cl.argc < 3)
+		return fail(ld, "'sysctl:' needs KEY VALUE");
+	if (cl.expect.kind != EXPECT_NONE)
+		return fail(ld, "'sysctl:' takes KEY VALUE, no expectation");
+	if (!GROW(l->sysctls, l->nsysctl, ld->sysctlcap, 8))
+		return fail(ld, "out of memory");
+	l->sysctls[l->nsysctl] = strdup(v);
+	if (l->sysctls[l->nsysctl] == NULL)
+		return fail(ld, "out of memory");
+	l->nsysctl++;
+	return 0;
+}
+
+/* title:, summary:, sandbox:, sysctl: before the first step */
+static int header_line(struct loader *ld, char *t)
+{
+	struct lesson *l = ld->l;
+
+	if (t[0] == '\0')
+		return 0;
+	if (strncmp(t, "title:", 6) == 0) {
+		if (l->title)
+			return fail(ld, "a second 'title:'");
+		l->title = strdup(trim(t + 6));
+		return l->title ? 0 : fail(ld, "out of memory");
+	}
+	if (strncmp(t, "summary:", 8) == 0)
+		return add_summary(ld, trim(t + 8));
+	if (strncmp(t, "sandbox:", 8) == 0) {
+		const char *v = trim(t + 8);
+
+		if (strcmp(v, "yes") == 0)
+			l->sandbox = true;
+		else if (strcmp(v, "no") != 0)
+			return fail(ld, "'sandbox:' takes yes or no, not '%.40s'", v);
+		return 0;
+	}
+	if (strncmp(t, "sysctl:", 7) == 0)
+		return header_sysctl(ld, trim(t + 7));
+	return fail(ld, "'%.40s' before the first step: the header knows title:, summary:, "
+		    "sandbox: and sysctl:; a step starts with 'step:'", t);
+}
+
+static int step_line(struct loader *ld, char *t)
+{
+	struct lesson *l = ld->l;
+	struct lstep *st = l->nsteps ? &l->steps[l->nsteps - 1] : NULL;
+
+	if (ld->pending_q)
+		return fail(ld, "a 'predict:' must be followed by a command");
+	if (st && st->n == 0)
+		return fail(ld, "the step before this one is empty");
+	if (!GROW(l->steps, l->nsteps, ld->stepcap, 8))
+		return fail(ld, "out of memory");
+	st = &l->steps[l->nsteps++];
+	memset(st, 0, sizeof *st);
+	ld->itemcap = 0;
+	st->title = strdup(trim(t + 5));
+	st->line = ld->lineno;
+	if (st->title == NULL || !st->title[0])
+		return fail(ld, "a step needs a title: 'step: TITLE'");
+	return 0;
+}
+
+static int predict_line(struct loader *ld, char *t)
+{
+	char *q = trim(t + 8), *bar = strchr(q, '|');
+
+	if (ld->pending_q)
+		return fail(ld, "two 'predict:' lines for one command");
+	if (bar == NULL)
+		return fail(ld, "'predict: QUESTION | CHOICE | CHOICE...' needs choices");
+	*bar = '\0';
+	ld->pending_q = strdup(trim(q));
+	ld->pending_line = ld->lineno;
+	for (char *c = bar + 1; c; ) {
+		char *next = strchr(c, '|'), **v;
+
+		if (next)
+			*next++ = '\0';
+		c = trim(c);
+		if (!choice_valid(c))
+			return fail(ld, "prediction choice '%.40s': use ok, an errno name or a count", c);
+		v = realloc(ld->pending_c, (size_t)(ld->npending + 1) * sizeof *v);
+		if (v == NULL)
+			return fail(ld, "out of memory");
+		ld->pending_c = v;
+		ld->pending_c[ld->npending++] = strdup(c);
+		c = next;
+	}
+	if (ld->npending < 2)
+		return fail(ld, "a prediction needs at least two choices");
+	return 0;
+}
+
+/* The prediction waiting for this command: its expectation must be a choice. */
+static int attach_prediction(struct loader *ld, const struct cmd_line *cl, struct litem *it)
+{
+	char want[32];
+	bool found = false;
+
+	cmd_expect_format(&cl->expect, want, sizeof want);
+	for (int i = 0; i < ld->npending; i++)
+		if (strcmp(ld->pending_c[i], want) == 0 ||
+		    (cl->expect.kind == EXPECT_ERRNO && errname_value(ld->pending_c[i]) == cl->expect.value))
+			found = true;
+	if (!found)
+		return fail(ld, "the expected outcome %s is not among the prediction's choices", want);
+	it->question = ld->pending_q;
+	it->choices = ld->pending_c;
+	it->nchoices = ld->npending;
+	ld->pending_q = NULL;
+	ld->pending_c = NULL;
+	ld->npending = 0;
+	return 0;
+}
+
+static int command_line(struct loader *ld, char *t)
+{
+	struct lstep *st = &ld->l->steps[ld->l->nsteps - 1];
+	struct cmd_line cl;
+	char msg[256];
+	struct litem *it;
+	int r = cmd_parse(trim(t + 1), &cl, msg, sizeof msg);
+
+	if (r < 0)
+		return fail(ld, "%s", msg);
+	if (r == 1)
+		return fail(ld, "'$' with no command");
+	/* lessons are data: nothing in one may touch a file */
+	if (cmd_writes_files(&cl))
+		return fail(ld, "'%s' writes files: a lesson may not use it", cl.cmd->name);
+	if (cl.expect.kind == EXPECT_NONE && ld->pending_q)
+		return fail(ld, "the command after 'predict:' (line %u) needs an expectation (=> ...)",
+			    ld->pending_line);
+	if (!ld->l->sandbox && cl.cmd->kernel_write_args && cl.argc - 1 >= cl.cmd->kernel_write_args)
+		return fail(ld, "'%s' changes the kernel: the lesson needs 'sandbox: yes'", cl.cmd->name);
+	it = new_item(st, &ld->itemcap);
+	if (it == NULL)
+		return fail(ld, "out of memory");
+	it->kind = LI_CMD;
+	it->text = strdup(trim(t + 1));
+	it->line = ld->lineno;
+	if (it->text == NULL)
+		return fail(ld, "out of memory");
+	return ld->pending_q ? attach_prediction(ld, &cl, it) : 0;
+}
+
+static void repeat_free(struct loader *ld)
+{
+	for (size_t i = 0; i < ld->nrepeat; i++)
+		free(ld->repeat_text[i]);
+	free(ld->repeat_text);
+	free(ld->repeat_lineno);
+	ld->repeat_text = NULL;
+	ld->repeat_lineno = NULL;
+	ld->nrepeat = ld->caprepeat = 0;
+	ld->repeat_n = 0;
+}
+
+/* repeat: N -- the command lines up to `end` run N times, {n} counting 1..N, as one block */
+static int repeat_line(struct loader *ld, char *t)
+{
+	char *v = trim(t + 7), *end;
+	long n = strtol(v, &end, 10);
+
+	if (ld->repeat_n)
+		return fail(ld, "a repeat inside a repeat (line %u)", ld->repeat_line);
+	if (ld->pending_q)
+		return fail(ld, "a 'predict:' needs its command before a repeat");
+	if (end == v || *end || n < 1 || n > REPEAT_MAX)
+		return fail(ld, "repeat: takes a count from 1 to %d, not '%s'", REPEAT_MAX, v);
+	ld->repeat_n = (int)n;
+	ld->repeat_line = ld->lineno;
+	return 0;
+}
+
+/* A command line inside a repeat: kept until `end`. */
+static int repeat_keep(struct loader *ld, const char *t)
+{
+	if (!GROW(ld->repeat_text, ld->nrepeat, ld->caprepeat, 8))
+		return fail(ld, "out of memory");
+	ld->repeat_lineno = realloc(ld->repeat_lineno, ld->caprepeat * sizeof *ld->repeat_lineno);
+	if (ld->repeat_lineno == NULL || (ld->repeat_text[ld->nrepeat] = strdup(t)) == NULL)
+		return fail(ld, "out of memory");
+	ld->repeat_lineno[ld->nrepeat++] = ld->lineno;
+	return 0;
+}
+
+/* end: every kept line, N times with {n} replaced, each checked as a command of its own. */
+static int repeat_end(struct loader *ld)
+{
+	struct lstep *st = &ld->l->steps[ld->l->nsteps - 1];
+	unsigned at = ld->lineno;
+	int block = ++ld->blocks;
+
+	if (!ld->repeat_n)
+		return fail(ld, "'end' without a 'repeat:'");
+	if (ld->nrepeat == 0)
+		return fail(ld, "an empty repeat (line %u)", ld->repeat_line);
+	for (int k = 1; k <= ld->repeat_n; k++)
+		for (size_t i = 0; i < ld->nrepeat; i++) {
+			char line[LESSON_MAXLINE + 64], num[16];
+			const char *src = ld->repeat_text[i], *hole;
+			size_t n = 0;
+
+			snprintf(num, sizeof num, "%d", k);
+			while ((hole = strstr(src, "{n}")) != NULL && n < sizeof line - 16) {
+				n += (size_t)snprintf(line + n, sizeof line - n, "%.*s%s", (int)(hole - src), src, num);
+				src = hole + 3;
+			}
+			snprintf(line + n, sizeof line - n, "%s", src);
+			ld->lineno = ld->repeat_lineno[i];
+			if (command_line(ld, line) < 0)
+				return -1;
+			st->items[st->n - 1].block = block;
+		}
+	ld->lineno = at;
+	repeat_free(ld);
+	return 0;
+}
+
+static int prose_line(struct loader *ld, char *t)
+{
+	struct lstep *st = &ld->l->steps[ld->l->nsteps - 1];
+	struct litem *it = new_item(st, &ld->itemcap);
+
+	if (it == NULL)
+		return fail(ld, "out of memory");
+	it->kind = LI_PROSE;
+	it->text = strdup(t);
+	it->line = ld->lineno;
+	return it->text ? 0 : fail(ld, "out of memory");
+}
+
+/* One line of the file, raw: what it is decides who reads it. */
+static int load_line(struct loader *ld, char *line, size_t len)
+{
+	char *t;
+
+	if (strlen(line) != len)
+		return fail(ld, "a NUL byte: a lesson is text");
+	if (len > LESSON_MAXLINE)
+		return fail(ld, "line too long (at most %d bytes)", LESSON_MAXLINE);
+	for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
+			return fail(ld, "a control byte (0x%02x): a lesson is plain text", *p);
+	t = trim(line);
+	if (t[0] == '#')
+		return 0;
+	if (ld->repeat_n) {
+		/* inside a repeat: commands until end, nothing else */
+		if (strcmp(t, "end") == 0)
+			return repeat_end(ld);
+		if (strncmp(t, "repeat:", 7) == 0)
+			return repeat_line(ld, t);	/* says a repeat does not nest */
+		if (t[0] != '$')
+			return fail(ld, "only '$' commands and 'end' may stand in a repeat (line %u)",
+				    ld->repeat_line);
+		return repeat_keep(ld, t);
+	}
+	if (strncmp(t, "step:", 5) == 0)
+		return step_line(ld, t);
+	if (ld->l->nsteps == 0)
+		return header_line(ld, t);
+	if (strncmp(t, "repeat:", 7) == 0)
+		return repeat_line(ld, t);
+	if (strcmp(t, "end") == 0)
+		return fail(ld, "'end' without a 'repeat:'");
+	if (strncmp(t, "predict:", 8) == 0)
+		return predict_line(ld, t);
+	if (t[0] == '$')
+		return command_line(ld, t);
+	return prose_line(ld, t);
+}
+
+/* What only the whole file can tell. */
+static int load_finish(struct loader *ld)
+{
+	struct lesson *l = ld->l;
+
+	if (!l->title)
+		return fail(ld, "no 'title:'");
+	if (l->nsteps == 0)
+		return fail(ld, "no steps: a step starts with 'step: TITLE'");
+	if (ld->pending_q)
+		return fail(ld, "a 'predict:' at the end has no command");
+	if (ld->repeat_n)
+		return fail(ld, "the 'repeat:' of line %u has no 'end'", ld->repeat_line);
+	if (l->steps[l->nsteps - 1].n == 0)
+		return fail(ld, "the last step is empty");
+	if (l->nsysctl && !l->sandbox) {
+		ld->lineno = 0;
+		return fail(ld, "'sysctl:' in the header needs 'sandbox: yes'");
+	}
+	return 0;
+}
+
+static void lesson_names(const char *path, struct lesson *l)
+{
+	const char *base = strrchr(path, '/'), *dash, *dot;
+
+	snprintf(l->path, sizeof l->path, "%s", path);
+	base = base ? base + 1 : path;
+	l->number = atoi(base);
+	dash = strchr(base, '-');
+	dot = strrchr(base, '.');
+	if (dash && dot && dot > dash)
+		snprintf(l->name, sizeof l->name, "%.*s", (int)(dot - dash - 1), dash + 1);
+	else
+		snprintf(l->name, sizeof l->name, "%s", base);
+}
+
+int lesson_load(const char *path, struct lesson *l, char *err, size_t errlen)
+{
+	struct loader ld = { .path = path, .l = l, .err = err, .errlen = errlen };
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, total = 0;
+	ssize_t n;
+	int r = 0;
+
+	memset(l, 0, sizeof *l);
+	lesson_names(path, l);
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (r == 0 && (n = getline(&line, &cap, f)) >= 0) {
+		ld.lineno++;
+		total += (size_t)n;
+		if (total > LESSON_MAXBYTES)
+			r = fail(&ld, "the lesson is larger than %d KiB: split it", LESSON_MAXBYTES / 1024);
+		else
+			r = load_line(&ld, line, (size_t)n);
+	}
+	if (r == 0 && ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		r = -1;
+	}
+	if (r == 0)
+		r = load_finish(&ld);
+	free(line);
+	fclose(f);
+	pending_free(&ld);
+	repeat_free(&ld);
+	if (r < 0)
+		lesson_free(l);
+	return r;
+}
+
+void lesson_free(struct lesson *l)
+{
+	for (size_t i = 0; i < l->nsteps; i++) {
+		struct lstep *st = &l->steps[i];
+
+		for (size_t k = 0; k < st->n; k++) {
+			free(st->items[k].text);
+			free(st->items[k].question);
+			for (int c = 0; c < st->items[k].nchoices; c++)
+				free(st->items[k].choices[c]);
+			free(st->items[k].choices);
+		}
+		free(st->items);
+		free(st->title);
+	}
+	free(l->steps);
+	for (size_t i = 0; i < l->nsysctl; i++)
+		free(l->sysctls[i]);
+	free(l->sysctls);
+	free(l->title);
+	free(l->summary);
+	memset(l, 0, sizeof *l);
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int lesson_dir(char *buf, size_t len)
+{
+	/* moved (make install DESTDIR=..., a relocated prefix), or not installed (a build tree) */
+	static const char *const rel[] = { "share/" PACKAGE "/lessons", "data/lessons", NULL };
+	const char *env = getenv("SOCKPLAY_LESSONS");
+
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return is_dir(buf) ? 0 : -1;
+	}
+	snprintf(buf, len, "%s/lessons", PKGDATADIR);
+	if (is_dir(buf))
+		return 0;
+	return beside_exe(rel, is_dir, buf, len);
+}
+
+const char *lesson_lang(const char *want)
+{
+	const char *vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+
+	if (want == NULL)
+		for (int i = 0; i < 3 && want == NULL; i++) {
+			const char *v = getenv(vars[i]);
+
+			if (v && *v)
+				want = v;
+		}
+	return want && strncmp(want, "zh", 2) == 0 ? "zh_CN" : "en";
+}
+
+static int cmp_paths(const void *a, const void *b)
+{
+	const char *x = strrchr(*(char *const *)a, '/'), *y = strrchr(*(char *const *)b, '/');
+	int d = atoi(x + 1) - atoi(y + 1);
+
+	return d ? d : strcmp(x, y);
+}
+
+char **lesson_paths(const char *dir, const char *lang)
+{
+	char sub[600];
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(sub, sizeof sub, "%s/%s", dir, lang);
+	d = opendir(sub);
+	if (d == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		size_t nl = strlen(de->d_name);
+
+		if (nl < 8 || strcmp(de->d_name + nl - 7, ".lesson") != 0)
+			continue;
+		if (!GROW(v, n + 1, cap, 8))
+			break;
+		v[n] = malloc(strlen(sub) + nl + 2);
+		if (v[n] == NULL)
+			break;
+		sprintf(v[n], "%s/%s", sub, de->d_name);
+		n++;
+	}
+	closedir(d);
+	if (v == NULL)
+		return NULL;
+	qsort(v, n, sizeof *v, cmp_paths);
+	v[n] = NULL;
+	return v;
+}
+
+void lesson_paths_free(char **paths)
+{
+	for (size_t i = 0; paths && paths[i]; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+bool lesson_is_path(const char *which)
+{
+	return strchr(which, '/') != NULL;
+}
+
+char *lesson_find(char **paths, const char *which)
+{
+	bool num = which[0] && strspn(which, "0123456789") == strlen(which);
+
+	for (size_t i = 0; paths && paths[i]; i++) {
+		const char *base = strrchr(paths[i], '/') + 1, *dash = strchr(base, '-');
+
+		if (num && atoi(base) == atoi(which))
+			return paths[i];
+		if (!num && dash && strncmp(dash + 1, which, strlen(which)) == 0 &&
+		    strcmp(dash + 1 + strlen(which), ".lesson") == 0)
+			return paths[i];
+	}
+	return NULL;
+}
+
+const char *lesson_after(char **paths, const char *path)
+{
+	for (size_t k = 0; paths && paths[k]; k++)
+		if (strcmp(paths[k], path) == 0)
+			return paths[k + 1];
+	return NULL;
+}

@@ -1,0 +1,91 @@
+/*
+ * lesson: guided lessons, as plain text files a teacher can read and write.
+ *
+ *   # a comment
+ *   title: TCP and UDP bind the same port
+ *   summary: one or more lines of what the class will see
+ *   sandbox: yes                 (optional: the lesson needs the sandbox)
+ *   sysctl: net.ipv4.tcp_tw_reuse 0     (optional, repeatable: set in the sandbox)
+ *
+ *   step: One port, two protocols
+ *   Prose for the class: any line that is not one of the forms below.
+ *   $ tcp s1
+ *   $ bind s1 0.0.0.0:8888 => ok
+ *   predict: Will UDP get the same port? | ok | EADDRINUSE
+ *   $ bind s2 0.0.0.0:8888 => ok
+ *   repeat: 3                    (the commands up to `end` run 3 times, {n}
+ *   $ tcp c{n}                    counting 1..3, as one block in the player)
+ *   end
+ *
+ * A `predict:` applies to the next command, which must carry an
+ * expectation that is one of the choices.  The whole file is checked when
+ * it is loaded (every command through the command parser) and refused with
+ * FILE:LINE: message if anything is wrong: a lesson is never half-run.
+ *
+ * Lesson files live in DIR/LANG/NN-name.lesson (LANG en or zh_CN); the
+ * number and the name both find a lesson.  A loaded lesson is plain data:
+ * run/stepper.h plays it.
+ */
+#ifndef SOCKPLAY_LESSON_H
+#define SOCKPLAY_LESSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+
+enum litem_kind { LI_PROSE, LI_CMD };
+
+struct litem {
+	enum litem_kind kind;
+	char *text;		/* prose (one paragraph line, "" = blank) or the command */
+	unsigned line;
+	char *question;		/* a prediction before this command, or NULL */
+	char **choices;
+	int nchoices;
+	int block;		/* > 0: one of a repeat's commands, which run as one */
+};
+
+struct lstep {
+	char *title;
+	unsigned line;
+	struct litem *items;
+	size_t n;
+};
+
+struct lesson {
+	char path[512];
+	char name[64];		/* "tcp-udp" */
+	int number;		/* 1 */
+	char *title, *summary;
+	bool sandbox;
+	char **sysctls;		/* "KEY VALUE..." */
+	size_t nsysctl;
+	struct lstep *steps;
+	size_t nsteps;
+};
+
+/* Load and check a lesson file: 0, or -1 with "FILE:LINE: message" in err. */
+int lesson_load(const char *path, struct lesson *l, char *err, size_t errlen);
+void lesson_free(struct lesson *l);
+
+/*
+ * The lessons directory: $SOCKPLAY_LESSONS, else the installed
+ * $(pkgdatadir)/lessons, else data/lessons beside the build tree of the
+ * running program.  Returns 0, or -1 when none exists.
+ */
+int lesson_dir(char *buf, size_t len);
+/* "zh_CN" when want (or else $LC_ALL, $LC_MESSAGES, $LANG) starts with zh; else "en". */
+const char *lesson_lang(const char *want);
+
+/* The lesson files of a language, sorted by number: paths, NULL-terminated. */
+char **lesson_paths(const char *dir, const char *lang);
+void lesson_paths_free(char **paths);
+/* Does which name a lesson file by path (a teacher's own)?  Any name with a slash does. */
+bool lesson_is_path(const char *which);
+/* Find by number ("3") or name ("restart"): the path, or NULL. */
+char *lesson_find(char **paths, const char *which);
+
+/* The lesson after path in paths (the next number), or NULL. */
+const char *lesson_after(char **paths, const char *path);
+
+#endif
