@@ -54,13 +54,14 @@ static void load_text(const char *text, struct lesson *l)
 	unlink(scratch);
 }
 
-/* The choice (1-based) a prediction's command expects: the right answer. */
-static int right_choice(const struct litem *it)
+/* The choice (1-based) a prediction's judged command expects: the right answer. */
+static int right_choice(const struct lstep *sp, size_t i)
 {
+	const struct litem *it = &sp->items[i];
 	struct cmd_line cl;
 	char err[256], want[32];
 
-	ck_assert_int_eq(cmd_parse(it->text, &cl, err, sizeof err), 0);
+	ck_assert_int_eq(cmd_parse(litem_judged(sp, i)->text, &cl, err, sizeof err), 0);
 	cmd_expect_format(&cl.expect, want, sizeof want);
 	for (int c = 0; c < it->nchoices; c++)
 		if (strcmp(it->choices[c], want) == 0 ||
@@ -70,10 +71,6 @@ static int right_choice(const struct litem *it)
 	return 0;
 }
 
-static const struct litem *pending(const struct stepper *st)
-{
-	return &stepper_cur(st)->items[stepper_next_cmd(st)];
-}
 
 /*
  * Play the lesson to its end as a class would: Enter, a number at each
@@ -87,8 +84,9 @@ static unsigned play(struct stepper *st, bool right)
 
 	while (!st->finished && guard++ < 10000) {
 		if (stepper_asking(st)) {
-			const struct litem *it = pending(st);
-			int good = right_choice(it), pick = right ? good : good % it->nchoices + 1;
+			const struct lstep *sp = stepper_cur(st);
+			const struct litem *it = &sp->items[stepper_next_cmd(st)];
+			int good = right_choice(sp, stepper_next_cmd(st)), pick = right ? good : good % it->nchoices + 1;
 
 			ck_assert(!stepper_next(st));	/* nothing runs before the answer */
 			ck_assert(stepper_answer(st, pick));
@@ -96,7 +94,11 @@ static unsigned play(struct stepper *st, bool right)
 			ck_assert_msg(st->verdict.right == right, "%s:%u: answered %s (%s), judged %s (kernel: %s)",
 				      st->les->path, it->line, it->choices[pick - 1], right ? "right" : "wrong",
 				      st->verdict.right ? "right" : "wrong", st->verdict.got);
-			ck_assert_str_eq(st->verdict.said, it->choices[pick - 1]);
+			ck_assert_str_eq(st->verdict.said, litem_choice_text(it, pick - 1));
+			/* the kernel did what the lesson expects: its outcome in the right choice's words */
+			ck_assert_msg(strcmp(st->verdict.got, litem_choice_text(it, good - 1)) == 0,
+				      "%s:%u: the kernel's outcome said as \"%s\", not \"%s\"", st->les->path,
+				      it->qline, st->verdict.got, litem_choice_text(it, good - 1));
 			asked++;
 		} else if (stepper_step_done(st)) {
 			ck_assert_int_ge(stepper_step(st, 1), 0);

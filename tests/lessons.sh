@@ -65,7 +65,10 @@ check_bad() {	# NAME WANT TEXT (printf escapes): not in a pipeline, so a failure
 	rm -f "$tmp/bad/en/01-$1.lesson"
 }
 check_bad port "01-port.lesson:4: bind: bad port '99999'" 'title: t\nstep: s\n$ tcp a\n$ bind a 1.2.3.4:99999 => ok\n'
-check_bad predict "01-predict.lesson:4: the command after 'predict:' (line 3) needs an expectation" 'title: t\nstep: s\npredict: what? | ok | EADDRINUSE\n$ tcp a\n'
+check_bad predict "01-predict.lesson:4: the 'predict:' of line 3 has no command with an expectation" 'title: t\nstep: s\npredict: what? | ok | EADDRINUSE\n$ tcp a\n'
+check_bad predprose "01-predprose.lesson:4: between the 'predict:' of line 3 and its command" 'title: t\nstep: s\npredict: what? | ok | EADDRINUSE\nprose\n$ tcp a => ok\n'
+check_bad hold "01-hold.lesson:3: 'hold:' belongs to a 'predict:'" 'title: t\nstep: s\nhold: kernel\n$ tcp a\n'
+check_bad label "01-label.lesson:3: prediction choice 'maybe'" 'title: t\nstep: s\npredict: q | yes => ok | no => maybe\n$ tcp a => ok\n'
 check_bad choice "01-choice.lesson:4: the expected outcome EADDRINUSE is not among" 'title: t\nstep: s\npredict: q | ok | EINVAL\n$ tcp a => EADDRINUSE\n'
 check_bad header "01-header.lesson:2: 'hello' before the first step" 'title: t\nhello\nstep: s\n$ tcp a\n'
 check_bad sysctl "01-sysctl.lesson:3: 'sysctl' changes the kernel: the lesson needs 'sandbox: yes'" 'title: t\nstep: s\n$ sysctl net.ipv4.tcp_tw_reuse 1\n'
@@ -87,5 +90,32 @@ check_bad nested "01-nested.lesson:4: a repeat inside a repeat" 'title: t\nstep:
 check_bad toomany "repeat: takes a count from 1 to 100" 'title: t\nstep: s\nrepeat: 101\n$ tcp a\nend\n'
 check_bad stray "01-stray.lesson:4: 'end' without a 'repeat:'" 'title: t\nstep: s\n$ tcp a\nend\n'
 check_bad repport "01-repport.lesson:5: bind: bad port '99999'" 'title: t\nstep: s\nrepeat: 2\n$ tcp c{n}\n$ bind c{n} 1.2.3.4:99999\nend\n'
+
+# the lint: an answer on screen before its question fails the check, naming FILE:LINE and what said it
+spoiler() {	# NAME WANT TEXT
+	mkdir -p "$tmp/spoil/en"
+	printf '%b' "$3" >"$tmp/spoil/en/01-$1.lesson"
+	SOCKPLAY_LESSONS="$tmp/spoil" "$SOCKPLAY" --check-lessons --lang en >"$tmp/out" 2>&1
+	st=$?
+	if [ $st -eq 1 ] && grep -qF -- "$2" "$tmp/out" && grep -q "answer shows before" "$tmp/out"; then ok
+	else bad "planted spoiler $1: exit $st"; cat "$tmp/out"; fi
+	rm -f "$tmp/spoil/en/01-$1.lesson"
+}
+spoiler title '01-title.lesson:4: the answer shows before the question "Can u bind?": the lesson'"'"'s title says "can bind"' \
+	'title: UDP can bind beside TCP\nstep: s\n$ udp u\npredict: Can u bind? | ok | EADDRINUSE\n$ bind u 127.0.0.1:8001 => ok\n'
+spoiler steptitle 'the step'"'"'s title says "already in use"' \
+	'title: t\nstep: The port is already in use\n$ tcp a\n$ bind a 127.0.0.1:8002\n$ listen a\n$ tcp b\npredict: Can b bind? | ok | EADDRINUSE\n$ bind b 127.0.0.1:8002 => EADDRINUSE\n'
+spoiler prose '01-prose.lesson:8: the answer shows before the question "And c?": line 7 says "EADDRINUSE"' \
+	'title: t\nstep: s\n$ tcp a\n$ bind a 127.0.0.1:8003\n$ listen a\n$ tcp c\nc will get EADDRINUSE.\npredict: And c? | ok | EADDRINUSE\n$ bind c 127.0.0.1:8003 => EADDRINUSE\n'
+spoiler whyline 'what `bind b 127.0.0.1:8004 => EADDRINUSE` printed says "EADDRINUSE"' \
+	'title: t\nstep: s\n$ tcp a\n$ bind a 127.0.0.1:8004\n$ listen a\n$ tcp b\n$ bind b 127.0.0.1:8004 => EADDRINUSE\n$ tcp c\npredict: And c? | ok | EADDRINUSE\n$ bind c 127.0.0.1:8004 => EADDRINUSE\n'
+spoiler label 'the step'"'"'s title says "on the client"' \
+	'title: t\nstep: TIME_WAIT stays on the client\n$ tcp a\npredict: Where? | on the client => 0 | on the server => 1\n$ net tcp TIME_WAIT => 0\n'
+# the same question, asked before its answer shows, passes
+mkdir -p "$tmp/clean/en"
+printf 'title: t\nstep: s\n$ tcp a\n$ bind a 127.0.0.1:8005\n$ listen a\n$ tcp b\npredict: Can b bind? | ok | EADDRINUSE\n$ bind b 127.0.0.1:8005 => EADDRINUSE\n' \
+	>"$tmp/clean/en/01-clean.lesson"
+if SOCKPLAY_LESSONS="$tmp/clean" "$SOCKPLAY" --check-lessons --lang en >"$tmp/out" 2>&1 &&
+   grep -q "^ok   en/01-clean.lesson" "$tmp/out"; then ok; else bad "a clean lesson fails the lint"; cat "$tmp/out"; fi
 
 finish

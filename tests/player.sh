@@ -20,11 +20,39 @@ start() {	# NAME COLS ROWS ARGS...
 		"env LC_ALL=C.UTF-8 XDG_STATE_HOME=$tmp/state-$S $SOCKPLAY $*; echo EXIT=\$?; sleep 60"
 }
 
-# play LANG [quick]: run the open lesson to its end with the keys the screen
-# shows; check every prediction (quick: not what shows after the answer, a
-# small screen may have scrolled it away); sets $predictions
+# choose FILE QUESTION-PREFIX RIGHT: the answer to the prediction whose
+# question starts so, read from the lesson file: "NUMBER|SAID|GOT", the
+# right choice (RIGHT=1) or another one; SAID and GOT as the screen words them
+choose() {
+	awk -v q="$2" -v right="$3" '
+	index($0, "predict:") == 1 {
+		n = split(substr($0, 9), part, "|")
+		question = part[1]; gsub(/^ +| +$/, "", question)
+		want = index(question, q) == 1
+		for (i = 2; i <= n; i++) {
+			c = part[i]; gsub(/^ +| +$/, "", c); shown[i - 1] = c; value[i - 1] = c
+			k = index(c, "=>")
+			if (k) { lab = substr(c, 1, k - 1); gsub(/ +$/, "", lab); shown[i - 1] = lab
+				v = substr(c, k + 2); gsub(/^ +/, "", v); value[i - 1] = v }
+		}
+		nch = n - 1
+		next
+	}
+	want && /^\$ .* => / {
+		e = $0; sub(/.* => /, "", e); gsub(/ +$/, "", e)
+		for (i = 1; i <= nch; i++) if (value[i] == e) {
+			p = right ? i : i % nch + 1
+			print p "|" shown[p] "|" shown[i]; exit
+		}
+	}' "$1"
+}
+
+# play LANG FILE MODE: run the open lesson to its end with the keys the
+# screen shows, answering every prediction (MODE right, wrong, or quick:
+# always 1 and no verdict read, for a small screen that may scroll it
+# away); every verdict and the final score are checked; sets $predictions
 play() {
-	lang=$1 quick=${2:-} predictions=0 n=0
+	lang=$1 file=$2 mode=$3 predictions=0 n=0 stuck=0
 	# a prediction waits: the key bar offers only the answers (every size, in the lesson's language)
 	if [ "$lang" = zh_CN ]; then stepdone="本步完成" done_="课程结束" ask="1-9 回答"; else
 		stepdone="Step done" done_="Lesson done" ask="1-9 answer"; fi
@@ -34,42 +62,67 @@ play() {
 		case $s in
 		*"$done_"*)
 			# a teacher runs any lesson in well under a minute of key presses
-			if [ $n -le 40 ]; then ok; else bad "$lang: $n key presses to the end"; fi
+			if [ $n -le 45 ]; then ok; else bad "$lang: $n key presses to the end"; fi
+			score "$lang" "$mode"
 			return 0 ;;
-		*"$ask"*)
-			# the pending command: wherever the lesson pane is (above the panes, or beside them)
-			pending=$(printf '%s\n' "$s" | grep -oE ' > +\$ .*' | head -1 | sed -E 's/ {3,}.*//')
-			if [ -z "$pending" ]; then bad "$lang: a prediction with no pending command"
-			elif printf '%s' "$pending" | grep -q '=>'; then bad "$lang: the answer shows before the class answered: $pending"
-			else ok; fi
-			cmd=$(printf '%s' "$pending" | sed -E 's/^ *> +\$ //; s/ +$//')
-			keys 1
-			# after the answer the command is run and shows its expectation, ticked or marked
-			if [ -n "$quick" ]; then :; elif wait_for "$cmd =>" 5; then ok; else
-				bad "$lang: no expectation after the answer: $cmd"; fi
-			predictions=$((predictions + 1)) ;;
+		*"$ask"*) answer "$lang" "$file" "$mode" "$s" ;;
 		*"$stepdone"*) keys ']' ;;
 		*) keys '}' ;;
 		esac
-		# wait for the screen to change before looking again
-		i=0; while [ $i -lt 60 ] && [ "$(screen)" = "$s" ]; do sleep 0.05; i=$((i + 1)); done
+		# wait for the screen to change before looking again; a screen that will not change fails fast
+		if poll 2 changed "$s"; then stuck=0; else stuck=$((stuck + 1)); fi
+		if [ $stuck -ge 3 ]; then bad "$lang: the screen stopped changing"; return 1; fi
 	done
 	bad "$lang: the lesson never ended"
 	return 1
 }
+changed() { [ "$(screen)" != "$1" ]; }
 
-# every lesson, both languages, at 80x24
+# answer LANG FILE MODE SCREEN: one prediction, its pending commands shown without expectations
+answer() {
+	a_pending=$(printf '%s\n' "$4" | grep -oE '( >|   ) +\$ .*' | sed -E 's/ {3,}.*//')
+	if [ -z "$a_pending" ]; then bad "$1: a prediction with no pending command"
+	elif printf '%s' "$a_pending" | grep -q '=>'; then bad "$1: the answer shows before the class answered: $a_pending"
+	else ok; fi
+	predictions=$((predictions + 1))
+	if [ "$3" = quick ]; then keys 1; return; fi
+	a_q=$(printf '%s\n' "$4" | grep -oE '^ *\? .*' | head -1 | sed -E 's/^ *\? //' | cut -c1-24)
+	a_pick=$(choose "$2" "$a_q" "$([ "$3" = right ] && echo 1 || echo 0)")
+	a_num=${a_pick%%|*} a_rest=${a_pick#*|}
+	a_said=${a_rest%%|*} a_got=${a_rest#*|}
+	if [ -z "$a_num" ]; then bad "$1: no choice found for '$a_q' in $2"; keys 1; return; fi
+	keys "$a_num"
+	if [ "$1" = zh_CN ]; then
+		if [ "$3" = right ]; then a_v="答对了：你选 $a_said，内核给出 $a_got。"; else a_v="不对：你选 $a_said，内核给出 $a_got。"; fi
+	elif [ "$3" = right ]; then a_v="Right: you said $a_said, the kernel said $a_got."
+	else a_v="Not quite: you said $a_said, the kernel said $a_got."; fi
+	# the verdict wraps in the pane: its first words, which fit one row
+	a_v=$(printf '%s' "$a_v" | cut -c1-60)
+	if wait_for "$a_v" 5; then ok; else bad "$1: the verdict '$a_v' never showed"; fi
+}
+
+# score LANG MODE: the end's count of right answers
+score() {
+	[ "$2" = quick ] && return
+	s_r=$predictions; [ "$2" = wrong ] && s_r=0
+	if [ "$1" = zh_CN ]; then s_line="$predictions 个预测中答对 $s_r 个"; else s_line="$s_r of $predictions predictions right"; fi
+	if wait_for "$s_line" 3; then ok; else bad "$1: the score '$s_line' never showed"; fi
+}
+
+# every lesson, both languages, every prediction answered right and then wrong
 for lang in en zh_CN; do
 	for f in "$SOCKPLAY_LESSONS"/en/*.lesson; do
 		b=$(basename "$f" .lesson)
 		num=${b%%-*}
 		want=$(grep -c '^predict:' "$f")
-		start "l$lang$num" 100 30 --lesson "$num" --lang "$lang"
-		wait_for "1" 5
-		if play "$lang"; then ok; fi
-		if [ "$predictions" -eq "$want" ]; then ok; else bad "$lang $b: $predictions of $want predictions met"; fi
-		if screen | grep -q '^ \[!\]'; then bad "$lang $b: a command did not do what the lesson says"; else ok; fi
-		T kill-session -t "$S"
+		for mode in right wrong; do
+			start "l$lang$num$mode" 100 30 --lesson "$num" --lang "$lang"
+			wait_for "1" 5
+			if play "$lang" "$SOCKPLAY_LESSONS/$lang/$b.lesson" "$mode"; then ok; fi
+			if [ "$predictions" -eq "$want" ]; then ok; else bad "$lang $b $mode: $predictions of $want predictions met"; fi
+			if screen | grep -q '^ \[!\]'; then bad "$lang $b: a command did not do what the lesson says"; else ok; fi
+			T kill-session -t "$S"
+		done
 	done
 done
 
@@ -107,7 +160,7 @@ keys q y; expect "EXIT=0"
 for size in 60x14 80x24 160x45; do
 	start "size$size" "${size%x*}" "${size#*x}" --lesson 2
 	wait_for "Step 1" 5
-	if play en quick; then ok; fi
+	if play en "$SOCKPLAY_LESSONS/en/02-same-address.lesson" quick; then ok; fi
 	T kill-session -t "$S"
 done
 

@@ -68,8 +68,12 @@ struct loader {
 	unsigned lineno;
 	size_t stepcap, itemcap, sysctlcap, summarylen, summarycap;
 	char *pending_q;	/* a predict: waiting for its command */
-	char **pending_c;
+	char **pending_c, **pending_l;	/* its outcomes, and labels (NULL: none) */
 	int npending;
+	bool pending_hold;	/* hold: kernel */
+	bool have_lead;		/* the prediction's first command has no expectation: */
+	size_t lead;		/* its index in the step's items */
+	int groups;		/* prediction groups made so far */
 	unsigned pending_line;
 	/* a repeat: block being read: its command lines, expanded at its end */
 	int repeat_n;		/* 0: not in one */
@@ -102,15 +106,22 @@ static int fail(struct loader *ld, const char *fmt, ...)
 	return -1;
 }
 
+static void choices_free(char **v, int n)
+{
+	for (int i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static void pending_free(struct loader *ld)
 {
 	free(ld->pending_q);
-	for (int i = 0; i < ld->npending; i++)
-		free(ld->pending_c[i]);
-	free(ld->pending_c);
+	choices_free(ld->pending_c, ld->npending);
+	choices_free(ld->pending_l, ld->npending);
 	ld->pending_q = NULL;
-	ld->pending_c = NULL;
+	ld->pending_c = ld->pending_l = NULL;
 	ld->npending = 0;
+	ld->pending_hold = false;
 }
 
 static int add_summary(struct loader *ld, const char *text)
@@ -198,7 +209,8 @@ static int step_line(struct loader *ld, char *t)
 	struct lstep *st = l->nsteps ? &l->steps[l->nsteps - 1] : NULL;
 
 	if (ld->pending_q)
-		return fail(ld, "a 'predict:' must be followed by a command");
+		return fail(ld, "the 'predict:' of line %u needs a command with an expectation (=> ...) in its step",
+			    ld->pending_line);
 	if (st && st->n == 0)
 		return fail(ld, "the step before this one is empty");
 	if (!GROW(l->steps, l->nsteps, ld->stepcap, 8))
@@ -213,6 +225,40 @@ static int step_line(struct loader *ld, char *t)
 	return 0;
 }
 
+/* One choice, "OUTCOME" or "LABEL => OUTCOME", added to the pending prediction. */
+static int add_choice(struct loader *ld, char *c)
+{
+	char *arrow = strstr(c, "=>"), *label = NULL, **v, **lv;
+
+	if (arrow) {
+		*arrow = '\0';
+		label = trim(c);
+		c = trim(arrow + 2);
+		if (!*label)
+			return fail(ld, "a choice 'LABEL => OUTCOME' needs its label");
+	}
+	if (!choice_valid(c))
+		return fail(ld, "prediction choice '%.40s': use ok, an errno name or a count "
+			    "(LABEL => OUTCOME to show words)", c);
+	v = realloc(ld->pending_c, (size_t)(ld->npending + 1) * sizeof *v);
+	if (v == NULL)
+		return fail(ld, "out of memory");
+	ld->pending_c = v;
+	lv = realloc(ld->pending_l, (size_t)(ld->npending + 1) * sizeof *lv);
+	if (lv == NULL)
+		return fail(ld, "out of memory");
+	ld->pending_l = lv;
+	ld->pending_c[ld->npending] = strdup(c);
+	ld->pending_l[ld->npending] = label ? strdup(label) : NULL;
+	if (ld->pending_c[ld->npending] == NULL || (label && ld->pending_l[ld->npending] == NULL))
+		return fail(ld, "out of memory");
+	for (int i = 0; i < ld->npending; i++)
+		if (strcmp(ld->pending_c[i], c) == 0)
+			return fail(ld, "two choices with the outcome '%.40s'", c);
+	ld->npending++;
+	return 0;
+}
+
 static int predict_line(struct loader *ld, char *t)
 {
 	char *q = trim(t + 8), *bar = strchr(q, '|');
@@ -224,19 +270,15 @@ static int predict_line(struct loader *ld, char *t)
 	*bar = '\0';
 	ld->pending_q = strdup(trim(q));
 	ld->pending_line = ld->lineno;
+	if (ld->pending_q == NULL)
+		return fail(ld, "out of memory");
 	for (char *c = bar + 1; c; ) {
-		char *next = strchr(c, '|'), **v;
+		char *next = strchr(c, '|');
 
 		if (next)
 			*next++ = '\0';
-		c = trim(c);
-		if (!choice_valid(c))
-			return fail(ld, "prediction choice '%.40s': use ok, an errno name or a count", c);
-		v = realloc(ld->pending_c, (size_t)(ld->npending + 1) * sizeof *v);
-		if (v == NULL)
-			return fail(ld, "out of memory");
-		ld->pending_c = v;
-		ld->pending_c[ld->npending++] = strdup(c);
+		if (add_choice(ld, trim(c)) < 0)
+			return -1;
 		c = next;
 	}
 	if (ld->npending < 2)
@@ -244,11 +286,25 @@ static int predict_line(struct loader *ld, char *t)
 	return 0;
 }
 
+/* hold: kernel -- the kernel pane waits for the pending prediction's answer */
+static int hold_line(struct loader *ld, char *t)
+{
+	const char *v = trim(t + 5);
+
+	if (!ld->pending_q)
+		return fail(ld, "'hold:' belongs to a 'predict:', between it and its command");
+	if (strcmp(v, "kernel") != 0)
+		return fail(ld, "'hold:' takes kernel (the pane held back until the answer), not '%.40s'", v);
+	ld->pending_hold = true;
+	return 0;
+}
+
 /* The prediction waiting for this command: its expectation must be a choice. */
-static int attach_prediction(struct loader *ld, const struct cmd_line *cl, struct litem *it)
+static int attach_prediction(struct loader *ld, struct lstep *st, const struct cmd_line *cl, struct litem *it)
 {
 	char want[32];
 	bool found = false;
+	struct litem *lead = ld->have_lead ? &st->items[ld->lead] : it;
 
 	cmd_expect_format(&cl->expect, want, sizeof want);
 	for (int i = 0; i < ld->npending; i++)
@@ -257,12 +313,18 @@ static int attach_prediction(struct loader *ld, const struct cmd_line *cl, struc
 			found = true;
 	if (!found)
 		return fail(ld, "the expected outcome %s is not among the prediction's choices", want);
-	it->question = ld->pending_q;
-	it->choices = ld->pending_c;
-	it->nchoices = ld->npending;
+	it->group = lead->group;
+	lead->question = ld->pending_q;
+	lead->qline = ld->pending_line;
+	lead->choices = ld->pending_c;
+	lead->labels = ld->pending_l;
+	lead->nchoices = ld->npending;
+	lead->hold_kernel = ld->pending_hold;
 	ld->pending_q = NULL;
-	ld->pending_c = NULL;
+	ld->pending_c = ld->pending_l = NULL;
 	ld->npending = 0;
+	ld->pending_hold = false;
+	ld->have_lead = false;
 	return 0;
 }
 
@@ -281,9 +343,6 @@ static int command_line(struct loader *ld, char *t)
 	/* lessons are data: nothing in one may touch a file */
 	if (cmd_writes_files(&cl))
 		return fail(ld, "'%s' writes files: a lesson may not use it", cl.cmd->name);
-	if (cl.expect.kind == EXPECT_NONE && ld->pending_q)
-		return fail(ld, "the command after 'predict:' (line %u) needs an expectation (=> ...)",
-			    ld->pending_line);
 	if (!ld->l->sandbox && cl.cmd->kernel_write_args && cl.argc - 1 >= cl.cmd->kernel_write_args)
 		return fail(ld, "'%s' changes the kernel: the lesson needs 'sandbox: yes'", cl.cmd->name);
 	it = new_item(st, &ld->itemcap);
@@ -294,7 +353,19 @@ static int command_line(struct loader *ld, char *t)
 	it->line = ld->lineno;
 	if (it->text == NULL)
 		return fail(ld, "out of memory");
-	return ld->pending_q ? attach_prediction(ld, &cl, it) : 0;
+	if (!ld->pending_q)
+		return 0;
+	/* a prediction's commands run as one after the answer; the one with an expectation is judged */
+	if (!ld->have_lead) {
+		ld->have_lead = true;
+		ld->lead = st->n - 1;
+		it->group = ++ld->groups;
+	} else {
+		it->group = st->items[ld->lead].group;
+	}
+	if (cl.expect.kind == EXPECT_NONE)
+		return 0;
+	return attach_prediction(ld, st, &cl, it);
 }
 
 static void repeat_free(struct loader *ld)
@@ -374,9 +445,12 @@ static int repeat_end(struct loader *ld)
 static int prose_line(struct loader *ld, char *t)
 {
 	struct lstep *st = &ld->l->steps[ld->l->nsteps - 1];
-	struct litem *it = new_item(st, &ld->itemcap);
+	struct litem *it;
 
-	if (it == NULL)
+	if (ld->pending_q && *t)
+		return fail(ld, "between the 'predict:' of line %u and its command with an expectation, only "
+			    "'$' lines and 'hold:' may stand", ld->pending_line);
+	if ((it = new_item(st, &ld->itemcap)) == NULL)
 		return fail(ld, "out of memory");
 	it->kind = LI_PROSE;
 	it->text = strdup(t);
@@ -420,6 +494,8 @@ static int load_line(struct loader *ld, char *line, size_t len)
 		return fail(ld, "'end' without a 'repeat:'");
 	if (strncmp(t, "predict:", 8) == 0)
 		return predict_line(ld, t);
+	if (strncmp(t, "hold:", 5) == 0)
+		return hold_line(ld, t);
 	if (t[0] == '$')
 		return command_line(ld, t);
 	return prose_line(ld, t);
@@ -435,7 +511,8 @@ static int load_finish(struct loader *ld)
 	if (l->nsteps == 0)
 		return fail(ld, "no steps: a step starts with 'step: TITLE'");
 	if (ld->pending_q)
-		return fail(ld, "a 'predict:' at the end has no command");
+		return fail(ld, "the 'predict:' of line %u has no command with an expectation (=> ...)",
+			    ld->pending_line);
 	if (ld->repeat_n)
 		return fail(ld, "the 'repeat:' of line %u has no 'end'", ld->repeat_line);
 	if (l->steps[l->nsteps - 1].n == 0)
@@ -508,9 +585,8 @@ void lesson_free(struct lesson *l)
 		for (size_t k = 0; k < st->n; k++) {
 			free(st->items[k].text);
 			free(st->items[k].question);
-			for (int c = 0; c < st->items[k].nchoices; c++)
-				free(st->items[k].choices[c]);
-			free(st->items[k].choices);
+			choices_free(st->items[k].choices, st->items[k].nchoices);
+			choices_free(st->items[k].labels, st->items[k].nchoices);
 		}
 		free(st->items);
 		free(st->title);
@@ -628,6 +704,20 @@ char *lesson_find(char **paths, const char *which)
 			return paths[i];
 	}
 	return NULL;
+}
+
+const struct litem *litem_judged(const struct lstep *st, size_t i)
+{
+	size_t j = i;
+
+	while (st->items[i].group && j + 1 < st->n && st->items[j + 1].group == st->items[i].group)
+		j++;
+	return &st->items[j];
+}
+
+const char *litem_choice_text(const struct litem *it, int c)
+{
+	return it->labels && it->labels[c] ? it->labels[c] : it->choices[c];
 }
 
 const char *lesson_after(char **paths, const char *path)

@@ -13,12 +13,18 @@
  *   $ bind s1 0.0.0.0:8888 => ok
  *   predict: Will UDP get the same port? | ok | EADDRINUSE
  *   $ bind s2 0.0.0.0:8888 => ok
+ *   predict: Where is it? | on the client's port => 0 | on 7000 => 1
+ *   hold: kernel                 (optional: the kernel pane waits for the answer)
+ *   $ net tcp TIME_WAIT :7000 => 1
  *   repeat: 3                    (the commands up to `end` run 3 times, {n}
  *   $ tcp c{n}                    counting 1..3, as one block in the player)
  *   end
  *
- * A `predict:` applies to the next command, which must carry an
- * expectation that is one of the choices.  The whole file is checked when
+ * A `predict:` applies to the commands up to the next one with an
+ * expectation, which must be one of the choices: they run as one after
+ * the answer (the action and what it shows: close, then recv), and the
+ * last is judged.  A choice is an outcome (ok, an errno name, a count),
+ * or LABEL => OUTCOME to show words the question asks for.  The whole file is checked when
  * it is loaded (every command through the command parser) and refused with
  * FILE:LINE: message if anything is wrong: a lesson is never half-run.
  *
@@ -40,9 +46,13 @@ struct litem {
 	char *text;		/* prose (one paragraph line, "" = blank) or the command */
 	unsigned line;
 	char *question;		/* a prediction before this command, or NULL */
-	char **choices;
+	unsigned qline;		/* the line of its predict: */
+	char **choices;		/* the outcomes ("ok", "EADDRINUSE", "1") */
+	char **labels;		/* what each choice shows, or NULL where it shows its outcome */
 	int nchoices;
+	bool hold_kernel;	/* the kernel pane waits for the answer */
 	int block;		/* > 0: one of a repeat's commands, which run as one */
+	int group;		/* > 0: one of a prediction's commands, which run as one after the answer */
 };
 
 struct lstep {
@@ -84,6 +94,12 @@ void lesson_paths_free(char **paths);
 bool lesson_is_path(const char *which);
 /* Find by number ("3") or name ("restart"): the path, or NULL. */
 char *lesson_find(char **paths, const char *which);
+
+/* The command a prediction at items[i] is judged on: the last of its group. */
+const struct litem *litem_judged(const struct lstep *st, size_t i);
+
+/* What choice c shows: its label, or its outcome. */
+const char *litem_choice_text(const struct litem *it, int c);
 
 /* The lesson after path in paths (the next number), or NULL. */
 const char *lesson_after(char **paths, const char *path);

@@ -12,6 +12,7 @@
 
 #include "run/lesson.h"
 #include "run/lesson_check.h"
+#include "run/lint.h"
 #include "run/stepper.h"
 #include "util/i18n.h"
 
@@ -93,6 +94,7 @@ static int check_one(struct runner *run, const char *path, const char *label, co
 	struct lesson l;
 	struct stepper st;
 	const struct stepper_tally *t = &st.tally;
+	struct lint_result lr;
 	int failed = 0;
 
 	if (lesson_load(path, &l, err, sizeof err) < 0) {
@@ -106,12 +108,17 @@ static int check_one(struct runner *run, const char *path, const char *label, co
 		lesson_free(&l);
 		return 1;
 	}
-	stepper_run_all(&st);
+	lint_play(&st, &lr);
 	if (t->failed) {
 		failed = 1;
 		fprintf(out, _("FAIL %s: %u of %u expectations held\n  %s\n"), label,
 			t->held, t->expectations, t->first_failure);
 		fprintf(errout, _("--- transcript of %s\n%s---\n"), label, ss->buf ? ss->buf : "");
+	} else if (lr.spoilers) {
+		failed = 1;
+		fprintf(out, ngettext("FAIL %s: %u prediction's answer shows before it is asked\n  %s\n",
+				      "FAIL %s: %u predictions' answers show before they are asked\n  %s\n",
+				      lr.spoilers), label, lr.spoilers, lr.first);
 	} else {
 		fprintf(out, _("ok   %s: %u expectations held (%s)\n"), label, t->expectations, l.title);
 	}

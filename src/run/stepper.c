@@ -46,6 +46,11 @@ int stepper_nchoices(const struct stepper *st)
 	return i < sp->n && sp->items[i].question ? sp->items[i].nchoices : 0;
 }
 
+bool stepper_holding_kernel(const struct stepper *st)
+{
+	return stepper_asking(st) && stepper_cur(st)->items[stepper_next_cmd(st)].hold_kernel;
+}
+
 bool stepper_step_done(const struct stepper *st)
 {
 	return stepper_next_cmd(st) >= stepper_cur(st)->n;
@@ -122,6 +127,16 @@ static bool run_item(struct stepper *st, size_t i, struct cmd_result *r)
 	return !st->run->s->stopping;
 }
 
+/* The words a class would use for an outcome: the label of the choice that has it, else the outcome. */
+static const char *outcome_words(const struct litem *it, const char *outcome)
+{
+	for (int c = 0; c < it->nchoices; c++)
+		if (strcmp(it->choices[c], outcome) == 0 ||
+		    (errname_value(outcome) >= 0 && errname_value(outcome) == errname_value(it->choices[c])))
+			return litem_choice_text(it, c);
+	return outcome;
+}
+
 /*
  * The class's answer against what the kernel did, by the one rule: the
  * answer is read as an expectation (every field of it set) and met or not
@@ -131,61 +146,72 @@ static void judge(struct stepper *st, const struct litem *it, const struct cmd_r
 {
 	const char *said = it->choices[st->choice];
 	struct expect e;
-	char msg[128], got[48];
+	char msg[128], got[48], unused[48];
 	bool right = cmd_expect_parse(said, &e, msg, sizeof msg) == 0 && r->status == CMD_RAN &&
-		     cmd_expect_met(&e, &r->o, got, sizeof got);
+		     cmd_expect_met(&e, &r->o, unused, sizeof unused);
 
+	/* what the kernel did, in the words of the lesson's own expectation ("2", not "ok") */
 	if (r->status != CMD_RAN)
 		snprintf(got, sizeof got, "?");
-	else if (right)
-		cmd_expect_format(&e, got, sizeof got);
+	else if (cmd_expect_met(&r->cl.expect, &r->o, got, sizeof got))
+		cmd_expect_format(&r->cl.expect, got, sizeof got);
 	st->verdict.right = right;
-	snprintf(st->verdict.said, sizeof st->verdict.said, "%s", said);
-	snprintf(st->verdict.got, sizeof st->verdict.got, "%s", got);
+	snprintf(st->verdict.said, sizeof st->verdict.said, "%s", litem_choice_text(it, st->choice));
+	snprintf(st->verdict.got, sizeof st->verdict.got, "%s", outcome_words(it, got));
 	st->have_verdict = true;
 	st->asked++;
 	st->right += right;
 }
 
-bool stepper_next(struct stepper *st)
+/* The end of the unit that starts at item i: a repeat block or a prediction's group run as one. */
+static size_t unit_end(const struct lstep *sp, size_t i)
+{
+	size_t j = i + 1;
+
+	if (sp->items[i].block)
+		while (j < sp->n && sp->items[j].block == sp->items[i].block)
+			j++;
+	else if (sp->items[i].group)
+		while (j < sp->n && sp->items[j].group == sp->items[i].group)
+			j++;
+	return j;
+}
+
+/* Run the unit at the next command; r holds the last one's result.  The question, when answered, is judged on it. */
+static void run_unit(struct stepper *st, bool judged)
 {
 	const struct lstep *sp = stepper_cur(st);
-	size_t i = stepper_next_cmd(st);
-	const struct litem *it;
-	struct cmd_result *r;
+	size_t i = stepper_next_cmd(st), j = unit_end(sp, i);
+	struct cmd_result *r = malloc(sizeof *r);
 
-	if (i >= sp->n) {
-		st->item = sp->n;
-		return false;
-	}
-	if (stepper_asking(st))
-		return false;	/* ask first */
-	if ((r = malloc(sizeof *r)) == NULL)
-		return false;
-	it = &sp->items[i];
+	if (r == NULL)
+		return;
 	st->have_verdict = false;
-	if (it->block) {
-		/* a repeat's commands run as one: the whole block */
-		size_t j;
-
-		for (j = i; j < sp->n && sp->items[j].block == it->block; j++)
-			if (!run_item(st, j, r)) {
-				j++;
-				break;
-			}
-		st->item = j;
-	} else {
-		run_item(st, i, r);
-		if (it->question && st->choice >= 0)
-			judge(st, it, r);
-		st->item = i + 1;
+	for (size_t k = i; k < j; k++) {
+		st->item = k + 1;
+		if (!run_item(st, k, r))
+			break;
 	}
+	if (judged && sp->items[i].question && st->choice >= 0 && st->item == j)
+		judge(st, &sp->items[i], r);
 	free(r);
 	st->choice = -1;
 	if (stepper_step_done(st) && st->step + 1 == st->les->nsteps && !st->finished) {
 		st->finished = true;
-		save_progress(st, st->les->nsteps);
+		if (judged)
+			save_progress(st, st->les->nsteps);
 	}
+}
+
+bool stepper_next(struct stepper *st)
+{
+	if (stepper_step_done(st)) {
+		st->item = stepper_cur(st)->n;
+		return false;
+	}
+	if (stepper_asking(st))
+		return false;	/* ask first */
+	run_unit(st, true);
 	return true;
 }
 
@@ -344,15 +370,22 @@ void stepper_close(struct stepper *st)
 	st->nmarks = 0;
 }
 
+bool stepper_run_unasked(struct stepper *st)
+{
+	if (stepper_step_done(st))
+		return false;
+	run_unit(st, false);
+	return true;
+}
+
 int stepper_run_all(struct stepper *st)
 {
 	for (;;) {
-		run_skipped(st);
+		while (stepper_run_unasked(st) && !st->run->s->stopping)
+			;
 		if (st->step + 1 >= st->les->nsteps || st->run->s->stopping)
 			break;
 		go_step(st, st->step + 1);
 	}
-	if (stepper_step_done(st))
-		st->finished = true;
 	return st->tally.failed ? -1 : 0;
 }

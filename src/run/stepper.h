@@ -36,8 +36,8 @@ struct lmark {
 /* How the last prediction was judged. */
 struct verdict {
 	bool right;
-	char said[32];		/* the class's answer, as the lesson wrote the choice */
-	char got[48];		/* what the kernel did, in the same words ("ok", "EADDRINUSE", "3") */
+	char said[96];		/* the class's answer, as the choice shows it (its label, or its outcome) */
+	char got[96];		/* what the kernel did, in the same words ("ok", "EADDRINUSE", a label) */
 };
 
 /* What the commands run since stepper_open did: the lesson check's report. */
@@ -88,6 +88,8 @@ size_t stepper_next_cmd(const struct stepper *st);
 bool stepper_asking(const struct stepper *st);
 /* The waiting prediction's number of choices (0 when none waits). */
 int stepper_nchoices(const struct stepper *st);
+/* A prediction waits and holds the kernel pane back until its answer. */
+bool stepper_holding_kernel(const struct stepper *st);
 /* The current step has no command left. */
 bool stepper_step_done(const struct stepper *st);
 
@@ -109,6 +111,8 @@ void stepper_rest(struct stepper *st);
 int stepper_step(struct stepper *st, int delta);
 /* From step 1, on a clean table, the score cleared. */
 int stepper_restart(struct stepper *st);
+/* Run the next command (or repeat block) unasked, its prediction skipped: false when the step is done. */
+bool stepper_run_unasked(struct stepper *st);
 /* Every command of every step, unasked (--check-lessons): 0 when every expectation held. */
 int stepper_run_all(struct stepper *st);
 

@@ -714,11 +714,8 @@ int ui_run(struct runner *run, const struct ui_options *o)
 	watchers_start(ui);
 	ui->dirty = true;
 	/* after the watchers: opening may replay steps through the runner */
-	if (o->lesson) {
-		if (o->lesson->summary)
-			ui_log(ui, R_INFO, o->lesson->summary);
-		lesson_pane_open(ui, o->lesson, false, o->lang);
-	}
+	if (o->lesson)
+		lesson_pane_open(ui, o->lesson, false, o->lang);	/* its summary comes at its end */
 
 	ev_run(ui->loop, 0);
 

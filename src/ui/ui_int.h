@@ -235,6 +235,7 @@ struct lesson;
 void lesson_pane_open(struct ui *ui, struct lesson *l, bool owned, const char *lang);
 bool lesson_pane_open_now(struct ui *ui);	/* a lesson is open */
 bool lesson_asking(struct ui *ui);		/* a prediction waits for its answer */
+bool lesson_holding_kernel(struct ui *ui);	/* ...and the kernel pane waits for it too */
 int lesson_nchoices(struct ui *ui);
 
 /* ui_keys.c: the binding rows */

@@ -193,6 +193,14 @@ static void kernel_draw(struct ui *ui, void *data, const struct rect *r)
 			 ngettext("%zu row", "%zu rows", kp->nrows), kp->nrows);
 	}
 	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
+	if (lesson_holding_kernel(ui)) {
+		/* the question asks what the kernel holds: the table waits for the answer */
+		put_text(r->y, r->x, r->w, _("KERNEL"), theme_attr(R_HEADER));
+		if (r->h > 1)
+			put_text(r->y + 1, 2, r->w - 2, _("held back until the class answers the prediction"),
+				 theme_attr(R_DIM));
+		return;
+	}
 	put_text(r->y, r->x, r->w, head, theme_attr(R_HEADER));
 	if (kp->nrows == 0 && r->h > 1) {
 		put_text(y, 2, r->w - 2, kp->all ? _("The kernel lists no socket here.") :

@@ -24,7 +24,8 @@ struct lesson_pane {
 	struct stepper st;
 	struct lesson *les;	/* the lesson open, or NULL */
 	bool owned;		/* the pane loaded it: it frees it */
-	char said[400];		/* the last verdict, or the end's summary */
+	char said[400];		/* the last verdict */
+	char end[400];		/* at the lesson's end: the score, and what comes next */
 };
 
 static struct lesson_pane *lp_of(struct ui *ui)
@@ -35,6 +36,13 @@ static struct lesson_pane *lp_of(struct ui *ui)
 bool lesson_pane_open_now(struct ui *ui)
 {
 	return lp_of(ui)->les != NULL;
+}
+
+bool lesson_holding_kernel(struct ui *ui)
+{
+	struct lesson_pane *lp = lp_of(ui);
+
+	return lp->les && stepper_holding_kernel(&lp->st);
 }
 
 bool lesson_asking(struct ui *ui)
@@ -78,14 +86,17 @@ static void finished(struct ui *ui, struct lesson_pane *lp)
 	struct lesson next;
 	size_t n;
 
-	n = (size_t)snprintf(lp->said, sizeof lp->said, _("Lesson done: %1$u of %2$u predictions right."),
+	n = (size_t)snprintf(lp->end, sizeof lp->end, _("Lesson done: %1$u of %2$u predictions right."),
 			     lp->st.right, lp->st.asked);
-	if (after && n < sizeof lp->said && lesson_load(after, &next, err, sizeof err) == 0) {
-		snprintf(lp->said + n, sizeof lp->said - n, _(" Next: %d %s, %s (:lesson open %d; L lists them all)"),
+	if (after && n < sizeof lp->end && lesson_load(after, &next, err, sizeof err) == 0) {
+		snprintf(lp->end + n, sizeof lp->end - n, _(" Next: %d %s, %s (:lesson open %d; L lists them all)"),
 			 next.number, next.name, next.title, next.number);
 		lesson_free(&next);
 	}
-	ui_log(ui, R_HEADER, lp->said);
+	ui_log(ui, R_HEADER, lp->end);
+	/* what the lesson showed, now that every question has been asked */
+	if (lp->les->summary)
+		ui_log(ui, R_INFO, lp->les->summary);
 	lesson_paths_free(paths);
 }
 
@@ -94,7 +105,7 @@ static void after_run(struct ui *ui, struct lesson_pane *lp)
 {
 	const struct verdict *v = &lp->st.verdict;
 
-	lp->said[0] = '\0';
+	lp->said[0] = lp->end[0] = '\0';
 	if (lp->st.have_verdict) {
 		if (v->right)
 			snprintf(lp->said, sizeof lp->said, _("Right: you said %1$s, the kernel said %2$s."),
@@ -141,7 +152,7 @@ static void lesson_step(struct ui *ui, struct lesson_pane *lp, int delta)
 {
 	int ran = stepper_step(&lp->st, delta);
 
-	lp->said[0] = '\0';
+	lp->said[0] = lp->end[0] = '\0';
 	if (ran > 0 && delta < 0)
 		ui_message(ui, _("Step %zu: the steps before it were run again, so the table is what the "
 			   "lesson says"), lp->st.step + 1);
@@ -156,7 +167,7 @@ static void restart_now(struct ui *ui)
 
 	if (stepper_restart(&lp->st) < 0)
 		ui_log(ui, R_ERROR, lp->st.error);
-	lp->said[0] = '\0';
+	lp->said[0] = lp->end[0] = '\0';
 	say_error(ui, lp);
 }
 
@@ -189,7 +200,7 @@ void lesson_pane_open(struct ui *ui, struct lesson *l, bool owned, const char *l
 	lesson_close(lp);
 	lp->les = l;
 	lp->owned = owned;
-	lp->said[0] = '\0';
+	lp->said[0] = lp->end[0] = '\0';
 	ui_log(ui, R_HEADER, l->title);
 	resumed = stepper_open(&lp->st, ui->run, l, lang, true);
 	if (resumed < 0)
@@ -358,7 +369,7 @@ static void choice_rows(struct rows *rw, const struct litem *it, int attr)
 		char piece[96];
 		int pw;
 
-		snprintf(piece, sizeof piece, "  %d) %s", c + 1, it->choices[c]);
+		snprintf(piece, sizeof piece, "  %d) %s", c + 1, litem_choice_text(it, c));
 		pw = text_width(piece);
 		if (y == -2 || x + pw > rw->w) {
 			y = row_next(rw);
@@ -402,7 +413,7 @@ static const char *block_note(const struct lstep *sp, size_t i, char *buf, size_
 	return buf;
 }
 
-/* One command item: run ([x] or [!]), or the next one (" > "), its question first. */
+/* One command item: run ([x] or [!]), or pending (" > " the next, then the rest of its prediction's group). */
 static const struct lmark *command_rows(struct rows *rw, const struct stepper *st, size_t i, size_t upto)
 {
 	const struct lstep *sp = stepper_cur(st);
@@ -416,13 +427,14 @@ static const struct lmark *command_rows(struct rows *rw, const struct stepper *s
 		if (stepper_asking(st))
 			choice_rows(rw, it, theme_attr(R_HEADER));
 	}
-	if (i == upto) {
+	if (i >= upto) {
 		/* not run yet: a prediction must not show its answer */
 		if (stepper_asking(st))
 			without_expectation(it->text, text, sizeof text);
 		else
 			snprintf(text, sizeof text, "%s", it->text);
-		snprintf(line, sizeof line, " >  $ %s%s", text, block_note(sp, i, note, sizeof note));
+		snprintf(line, sizeof line, "%s$ %s%s", i == upto ? " >  " : "    ", text,
+			 block_note(sp, i, note, sizeof note));
 		wrapped(rw, line, theme_attr(R_CALL));
 		return NULL;
 	}
@@ -437,15 +449,26 @@ static const struct lmark *command_rows(struct rows *rw, const struct stepper *s
 	return NULL;
 }
 
+/* Where the pending part ends: after the next command, or after its prediction's whole group. */
+static size_t pending_end(const struct lstep *sp, size_t upto)
+{
+	size_t j = upto + 1;
+
+	if (upto < sp->n && sp->items[upto].group)
+		while (j < sp->n && sp->items[j].group == sp->items[upto].group)
+			j++;
+	return j;
+}
+
 static void lesson_rows(const struct lesson_pane *lp, struct rows *rw)
 {
 	const struct stepper *st = &lp->st;
 	const struct lstep *sp = stepper_cur(st);
-	size_t upto = stepper_next_cmd(st);
+	size_t upto = stepper_next_cmd(st), end = pending_end(sp, upto);
 	const struct lmark *miss = NULL;	/* the last command that did not do what the lesson says */
 
-	/* everything up to and including the next command to run */
-	for (size_t i = 0; i < sp->n && i <= upto; i++) {
+	/* everything up to and including the next command to run (with its prediction's group) */
+	for (size_t i = 0; i < sp->n && i < end; i++) {
 		const struct litem *it = &sp->items[i];
 		const struct lmark *m = i < st->nmarks ? &st->marks[i] : NULL;
 
@@ -461,7 +484,7 @@ static void lesson_rows(const struct lesson_pane *lp, struct rows *rw)
 			wrapped(rw, it->text, theme_attr(R_NORMAL));
 			continue;
 		}
-		if (it->block && i > 0 && sp->items[i - 1].block == it->block && i != upto &&
+		if (it->block && i > 0 && sp->items[i - 1].block == it->block && i < upto &&
 		    !(m && m->state == LM_MISMATCH))
 			continue;	/* a block shows as its first command, unless one of it went wrong */
 		if ((m = command_rows(rw, st, i, upto)) != NULL)
@@ -469,6 +492,8 @@ static void lesson_rows(const struct lesson_pane *lp, struct rows *rw)
 	}
 	if (lp->said[0])
 		wrapped(rw, lp->said, theme_attr(R_WHY));
+	if (lp->end[0] && st->finished)
+		wrapped(rw, lp->end, theme_attr(R_OWN));
 	if (upto >= sp->n)
 		wrapped(rw, st->step + 1 < st->les->nsteps ? _("Step done: press ] for the next step.") :
 			_("Lesson done. R starts it again."), theme_attr(R_OWN));
