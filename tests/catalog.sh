@@ -13,6 +13,16 @@ set -u
 . "$top_srcdir/tests/testlib.sh"
 po="$top_srcdir/po"
 
+# every source file that marks a message is in po/POTFILES (else its messages are never translated)
+missing=""
+for f in $(cd "$top_srcdir" && find src -name '*.c' | sort); do
+	grep -qE '(^|[^A-Za-z0-9_])(N?_|ngettext|WHY)\(' "$top_srcdir/$f" || continue
+	grep -qxF "$f" "$po/POTFILES" || missing="$missing $f"
+done
+if [ -z "$missing" ]; then ok; else bad "files with messages missing from po/POTFILES:$missing"; fi
+for f in $(cat "$po/POTFILES"); do
+	[ -f "$top_srcdir/$f" ] || bad "po/POTFILES names $f, which does not exist"
+done
 command -v msgcmp >/dev/null 2>&1 || skip "gettext's msgcmp is not installed (./bootstrap installs gettext)"
 # shellcheck disable=SC2086
 (cd "$top_srcdir" && $XGETTEXT $XGETTEXT_FLAGS -f po/POTFILES -o "$tmp/fresh.pot") || bad "xgettext failed"

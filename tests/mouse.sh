@@ -81,4 +81,16 @@ if [ $# -eq 2 ]; then
 else
 	bad "no clickable choice '2) EADDRINUSE'"
 fi
+# the lesson menu: a click on a lesson opens it
+start menu 100 30 --sandbox
+expect "Press L for the lessons"
+keys L; expect "Lessons: Enter or a click opens one"
+set -- $(find " 2  Two servers on one port")
+if [ $# -eq 2 ]; then
+	click "$1" "$2"
+	expect "Step 1 of 3: The same IP and port twice"
+	never "Lessons: Enter or a click opens one"
+else
+	bad "no row for lesson 2 in the menu"
+fi
 finish

@@ -173,4 +173,27 @@ keys Enter; expect "socket(AF_INET, SOCK_STREAM) = a"
 # and from inside, another one opens by number; a name never seen says so
 keys : "lesson open 2" Enter; expect "Step 1 of 3: The same IP and port twice"
 keys : "lesson open nosuch" Enter; expect "no such lesson: :lesson list shows them"
+# the lesson menu opens a lesson in at most three keys: L and its number, or L Enter for the next one not done
+start menu 100 30 --sandbox
+expect "Press L for the lessons"
+keys L; expect "Lessons: Enter or a click opens one"
+keys 3; expect "Step 1 of 6: A server with a client"
+never "Lessons: Enter or a click opens one"
+keys L 1 1; expect "Step 1 of 6: connect() is three packets"
+keys L 1; expect "> "; sleep 0.2
+if on_screen "Lessons: Enter or a click opens one"; then ok; else bad "L 1 did not wait for a second digit (10, 11)"; fi
+keys Enter; expect "Step 1 of 4: A TCP server on port 8888"
+keys L Escape; gone "Lessons: Enter or a click opens one"
+# the menu opens on the first lesson not done: lesson 1 done, L Enter opens lesson 2
+keys : "lesson open 1" Enter; expect "Step 1 of 4"
+i=0; while [ $i -lt 40 ] && ! on_screen "Lesson done"; do
+	if on_screen "1-9 answer"; then keys 1; else keys Enter; fi; sleep 0.15; i=$((i + 1)); done
+expect "Lesson done"
+keys L Enter; expect "Step 1 of 3: The same IP and port twice"
+# at a lesson's end, Enter opens the next one
+keys : "lesson open 10" Enter; expect "Step 1 of 3"
+i=0; while [ $i -lt 40 ] && ! on_screen "Lesson done"; do
+	if on_screen "1-9 answer"; then keys 1; else keys Enter; fi; sleep 0.15; i=$((i + 1)); done
+expect "Enter opens the next: 11"
+keys Enter; expect "Step 1 of 6: connect() is three packets"
 finish

@@ -654,7 +654,7 @@ void *pane_data(struct ui *ui, enum pane_id id)
 
 static const struct pane_ops *const pane_table[P_N] = {
 	[P_SOCKETS] = &pane_sockets, [P_KERNEL] = &pane_kernel, [P_LOG] = &pane_log, [P_WIRE] = &pane_wire,
-	[P_LESSON] = &pane_lesson, [P_HELP] = &pane_help, [P_PROMPT] = &pane_prompt,
+	[P_LESSON] = &pane_lesson, [P_HELP] = &pane_help, [P_PROMPT] = &pane_prompt, [P_MENU] = &pane_menu,
 };
 
 /* Every pane's state, made: 0, or -1 (out of memory) with what was made freed. */
@@ -704,7 +704,8 @@ int ui_run(struct runner *run, const struct ui_options *o)
 	runner_push_sink(run, (struct sink){ ui_sink_line, ui });
 	saved_err = screen_start(ui, o->projector);
 
-	ui_log(ui, R_INFO, _("Welcome to sockplay. Press t for a TCP socket, ? for help, : to type a command."));
+	ui_log(ui, R_INFO, _("Welcome to sockplay. Press L for the lessons, t for a TCP socket, ? for help, "
+			     ": to type a command."));
 	if (s->sandboxed)
 		ui_log(ui, R_INFO, _("Sandbox: a private network namespace; sysctl and addr add may change it."));
 	if (o->warning[0]) {

@@ -54,7 +54,7 @@ struct screen_cmd {
 	void (*exec)(struct ui *ui, void *data, const char *arg);
 };
 
-enum pane_id { P_SOCKETS, P_KERNEL, P_LOG, P_WIRE, P_LESSON, P_HELP, P_PROMPT, P_N };
+enum pane_id { P_SOCKETS, P_KERNEL, P_LOG, P_WIRE, P_LESSON, P_HELP, P_PROMPT, P_MENU, P_N };
 
 /*
  * A pane: one part of the screen and its state.  init makes the state
@@ -73,7 +73,7 @@ struct pane_ops {
 	const struct screen_cmd *cmds;
 };
 extern const struct pane_ops pane_sockets, pane_kernel, pane_log, pane_wire, pane_lesson, pane_help,
-	pane_prompt;
+	pane_prompt, pane_menu;
 
 struct pane {
 	const struct pane_ops *ops;
@@ -91,7 +91,7 @@ struct mode_ops {
 	const char *name;
 	void (*key)(struct ui *ui, wint_t ch, bool is_key);
 };
-extern const struct mode_ops mode_help, mode_prompt, mode_confirm;
+extern const struct mode_ops mode_help, mode_prompt, mode_confirm, mode_menu;
 #define MODE_MAX 4
 void mode_push(struct ui *ui, const struct mode_ops *m);
 /* Take m off the stack (wherever it is); nothing when it is not up. */
@@ -149,6 +149,7 @@ struct ui {
 		char cmd[48];		/* else a command line */
 	} hits[HITS_MAX];
 	int nhits;
+	int overlay_hits;	/* hits from here on are the overlay's (the lesson menu): the only ones while it is up */
 	struct pane panes[P_N];
 	struct rect at[P_N];	/* where each pane was drawn last (h 0: not shown): the wheel's target */
 	bool use_colour;	/* the terminal has colour and NO_COLOR is not set */
@@ -234,6 +235,7 @@ struct lesson;
 /* Open l (owned: the pane frees it) in its language: resumes where it got. */
 void lesson_pane_open(struct ui *ui, struct lesson *l, bool owned, const char *lang);
 bool lesson_pane_open_now(struct ui *ui);	/* a lesson is open */
+const char *lesson_pane_lang(struct ui *ui);	/* the open lesson's language, or the program's */
 bool lesson_asking(struct ui *ui);		/* a prediction waits for its answer */
 bool lesson_holding_kernel(struct ui *ui);	/* ...and the kernel pane waits for it too */
 int lesson_nchoices(struct ui *ui);

@@ -34,6 +34,7 @@ struct kernel_pane {
 	int proto;		/* 0 all, 1 tcp, 2 udp */
 	enum ksort sort;
 	int scroll;
+	int body;			/* rows of the table the last draw had: a page */
 	struct netfilter filter;	/* `filter ...`: the words of `net` */
 	char filter_text[120];		/* as typed, "" for none */
 	const struct netrow **rows;
@@ -207,6 +208,7 @@ static void kernel_draw(struct ui *ui, void *data, const struct rect *r)
 			 _("No port touched yet. A shows every socket of this machine."), theme_attr(R_DIM));
 		return;
 	}
+	kp->body = r->h - 1;
 	if (kp->scroll > (int)kp->nrows - (r->h - 1))
 		kp->scroll = (int)kp->nrows - (r->h - 1);
 	if (kp->scroll < 0)
@@ -316,13 +318,15 @@ static void do_view(struct ui *ui, void *data, const char *what)
 	}
 }
 
-/* `scroll kernel up|down|end` */
+/* `scroll kernel up|down|pgup|pgdn|end`: a row, a page, or back to the top (the draw keeps it in range) */
 static void do_scroll(struct ui *ui, void *data, const char *dir)
 {
 	struct kernel_pane *kp = data;
+	int page = kp->body > 1 ? kp->body - 1 : 1;
 
 	(void)ui;
-	kp->scroll += strcmp(dir, "down") == 0 ? 1 : strcmp(dir, "up") == 0 ? -1 : 0;
+	kp->scroll += strcmp(dir, "down") == 0 ? 1 : strcmp(dir, "up") == 0 ? -1 :
+		      strcmp(dir, "pgdn") == 0 ? page : strcmp(dir, "pgup") == 0 ? -page : 0;
 	if (strcmp(dir, "end") == 0)
 		kp->scroll = 0;
 }

@@ -79,8 +79,10 @@ static const struct binding bindings[] = {
 	{ NULL, K('W'), "W", M_PLAY, "view wire", N_("the wire: each call's packets as a ladder, or hide it"),
 	  N_("wire"), 31, false },
 
-	{ N_("Lesson"), K('L'), "L", M_PLAY, "lesson list", N_("list the lessons, with how far each got"), NULL, 0, false },
-	{ NULL, K('\r'), "Enter", M_LESSON, "lesson next", N_("run the lesson's next command"), N_("next"), 3, false },
+	{ N_("Lesson"), K('L'), "L", M_PLAY, "lessons", N_("the lesson menu: every lesson, how far it got; Enter opens one"),
+	  N_("lessons"), 8, false },
+	{ NULL, K('\r'), "Enter", M_LESSON, "lesson next", N_("run the lesson's next command; at a step's end, the next step; at "
+	  "the lesson's end, the next lesson"), N_("next"), 3, false },
 	{ NULL, K('\n'), NULL, M_LESSON, "lesson next", NULL, NULL, 0, false },
 	{ NULL, KEY(KEY_ENTER), NULL, M_LESSON, "lesson next", NULL, NULL, 0, false },
 	{ NULL, K(' '), "Space", M_LESSON, "lesson next", N_("run the lesson's next command"), NULL, 0, false },
@@ -96,6 +98,10 @@ static const struct binding bindings[] = {
 	{ NULL, KEY(KEY_PPAGE), "PgUp", M_ALL, "scroll log pgup", N_("scroll the log back a page"), NULL, 0, false },
 	{ NULL, KEY(KEY_NPAGE), "PgDn", M_ALL, "scroll log pgdn", N_("scroll the log forward a page"), NULL, 0, false },
 	{ NULL, KEY(KEY_END), "End", M_ALL, "scroll log end", N_("the log's newest line"), NULL, 0, false },
+	{ NULL, KEY(KEY_SPREVIOUS), "Shift-PgUp", M_ALL, "scroll wire pgup", N_("scroll the wire pane back a page"),
+	  NULL, 0, false },
+	{ NULL, KEY(KEY_SNEXT), "Shift-PgDn", M_ALL, "scroll wire pgdn", N_("scroll the wire pane forward a page"),
+	  NULL, 0, false },
 	{ NULL, K(12), "Ctrl-L", M_ALL, "redraw", N_("redraw the screen"), NULL, 0, false },
 	{ NULL, K('?'), "?", M_ALL, "help-screen", N_("this help"), N_("help"), 0, false },
 	{ NULL, KEY(KEY_F(1)), "F1", M_ALL, "help-screen", N_("this help"), NULL, 0, false },

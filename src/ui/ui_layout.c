@@ -200,6 +200,9 @@ void ui_draw(struct ui *ui)
 	draw_pane(ui, P_WIRE, rw);
 	draw_pane(ui, P_LOG, rl);
 	keys_draw_bar(ui, ui->rows - 1);
+	ui->overlay_hits = ui->nhits;
+	if (mode_up(ui, &mode_menu))	/* over the panes, below the title and above the key bar */
+		draw_pane(ui, P_MENU, (struct rect){ 1, 0, ui->rows - 2, ui->cols });
 	/* last: it leaves the cursor in the prompt */
 	draw_pane(ui, P_PROMPT, (struct rect){ ui->rows - 2, 0, 1, ui->cols });
 }

@@ -38,6 +38,13 @@ bool lesson_pane_open_now(struct ui *ui)
 	return lp_of(ui)->les != NULL;
 }
 
+const char *lesson_pane_lang(struct ui *ui)
+{
+	struct lesson_pane *lp = lp_of(ui);
+
+	return lp->les ? lp->st.lang : lesson_lang(NULL);
+}
+
 bool lesson_holding_kernel(struct ui *ui)
 {
 	struct lesson_pane *lp = lp_of(ui);
@@ -89,8 +96,8 @@ static void finished(struct ui *ui, struct lesson_pane *lp)
 	n = (size_t)snprintf(lp->end, sizeof lp->end, _("Lesson done: %1$u of %2$u predictions right."),
 			     lp->st.right, lp->st.asked);
 	if (after && n < sizeof lp->end && lesson_load(after, &next, err, sizeof err) == 0) {
-		snprintf(lp->end + n, sizeof lp->end - n, _(" Next: %d %s, %s (:lesson open %d; L lists them all)"),
-			 next.number, next.name, next.title, next.number);
+		snprintf(lp->end + n, sizeof lp->end - n, _(" Enter opens the next: %1$d %2$s, %3$s (L lists them all)"),
+			 next.number, next.name, next.title);
 		lesson_free(&next);
 	}
 	ui_log(ui, R_HEADER, lp->end);
@@ -120,10 +127,40 @@ static void after_run(struct ui *ui, struct lesson_pane *lp)
 	say_error(ui, lp);
 }
 
+static void lesson_step(struct ui *ui, struct lesson_pane *lp, int delta);
+static void lesson_open_named(struct ui *ui, struct lesson_pane *lp, const char *which);
+
+/* The lesson after the open one, in its language: opened, or said there is none. */
+static void open_following(struct ui *ui, struct lesson_pane *lp)
+{
+	char **paths = lesson_files(lp), which[16];
+	const char *after = lesson_after(paths, lp->les->path);
+	struct lesson next;
+	char err[256];
+
+	if (after == NULL || lesson_load(after, &next, err, sizeof err) < 0) {
+		ui_message(ui, "%s", _("that was the last lesson: L lists them all"));
+		lesson_paths_free(paths);
+		return;
+	}
+	snprintf(which, sizeof which, "%d", next.number);
+	lesson_free(&next);
+	lesson_paths_free(paths);
+	lesson_open_named(ui, lp, which);
+}
+
+/* Enter: the next command; at a step's end the next step; at the lesson's end the next lesson. */
 static void lesson_next(struct ui *ui, struct lesson_pane *lp)
 {
 	if (stepper_asking(&lp->st)) {
 		ui_message(ui, "%s", _("Predict first: press the number of your answer"));
+		return;
+	}
+	if (stepper_step_done(&lp->st)) {
+		if (lp->st.step + 1 < lp->les->nsteps)
+			lesson_step(ui, lp, 1);
+		else
+			open_following(ui, lp);
 		return;
 	}
 	if (stepper_next(&lp->st))
@@ -151,6 +188,11 @@ static void lesson_rest(struct ui *ui, struct lesson_pane *lp)
 static void lesson_step(struct ui *ui, struct lesson_pane *lp, int delta)
 {
 	int ran = stepper_step(&lp->st, delta);
+
+	if (ran < 0) {
+		ui_message(ui, "%s", delta > 0 ? _("this is the last step") : _("this is the first step"));
+		return;
+	}
 
 	lp->said[0] = lp->end[0] = '\0';
 	if (ran > 0 && delta < 0)
@@ -495,8 +537,8 @@ static void lesson_rows(const struct lesson_pane *lp, struct rows *rw)
 	if (lp->end[0] && st->finished)
 		wrapped(rw, lp->end, theme_attr(R_OWN));
 	if (upto >= sp->n)
-		wrapped(rw, st->step + 1 < st->les->nsteps ? _("Step done: press ] for the next step.") :
-			_("Lesson done. R starts it again."), theme_attr(R_OWN));
+		wrapped(rw, st->step + 1 < st->les->nsteps ? _("Step done: Enter or ] for the next step.") :
+			_("Lesson done: Enter for the next lesson, R starts this one again."), theme_attr(R_OWN));
 }
 
 static void lesson_draw(struct ui *ui, void *data, const struct rect *r)

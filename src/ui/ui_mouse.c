@@ -100,10 +100,13 @@ void mouse_event(struct ui *ui)
 		return;
 	}
 #endif
-	if (!(me.bstate & BUTTON1_PRESSED) || ui->nmodes > 0)
-		return;		/* a question, the prompt or help has the keys: a click does not go past them */
+	if (!(me.bstate & BUTTON1_PRESSED))
+		return;
+	/* a question, the prompt or help has the keys: a click does not go past them; the menu's rows take it */
+	if (ui->nmodes > 0 && ui->modes[ui->nmodes - 1] != &mode_menu)
+		return;
 	/* the last made wins: a pane drawn over another */
-	for (int i = ui->nhits - 1; i >= 0; i--) {
+	for (int i = ui->nhits - 1; i >= (ui->nmodes > 0 ? ui->overlay_hits : 0); i--) {
 		const struct hit *h = &ui->hits[i];
 
 		if (h->y != me.y || me.x < h->x0 || me.x >= h->x1)
@@ -113,6 +116,7 @@ void mouse_event(struct ui *ui)
 		} else if (lesson_asking(ui) && strncmp(h->cmd, "lesson answer ", 14) != 0) {
 			ui_message(ui, "%s", _("answer the prediction first: click a choice or press its number"));
 		} else {
+			mode_pop(ui, &mode_menu);	/* a click on the menu's row opens that lesson */
 			ui_run_command(ui, h->cmd, NULL);
 		}
 		return;
