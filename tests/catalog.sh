@@ -9,7 +9,7 @@ set -u
 : "${XGETTEXT:=xgettext}"
 : "${MSGFMT:=msgfmt}"
 : "${PO_LANGS:=zh_CN}"
-: "${XGETTEXT_FLAGS:=--from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --keyword=WHY:2 --keyword=fail:2 -s}"
+: "${XGETTEXT_FLAGS:=--from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --keyword=WHY:2 --keyword=fail:2 --keyword=C_:1c,2 -s}"
 . "$top_srcdir/tests/testlib.sh"
 po="$top_srcdir/po"
 

@@ -31,7 +31,9 @@ keys r; expect "setsockopt(s3, SO_REUSEADDR, off) = 0"
 never "setsockopt(s3, SO_REUSEPORT, off)"
 # a server and a client with keys: t b l, then t c s
 keys t; expect "socket(AF_INET, SOCK_STREAM) = s4"
-keys b; expect ":bind s4 127.0.0.1:"; keys 9000 Enter; expect "bind(s4, 127.0.0.1:9000) = 0"
+# a port typed over the guessed address keeps its host, shown where it goes: a line the language takes
+keys b; expect ":bind s4 127.0.0.1:"; keys 9000; expect ":bind s4 127.0.0.1:9000"
+keys Enter; expect "bind(s4, 127.0.0.1:9000) = 0"
 keys l; expect "listen(s4, 128) = 0"
 keys t; expect "socket(AF_INET, SOCK_STREAM) = s5"
 # c guesses the session's listener, selected; a port typed alone keeps the guessed host
@@ -148,4 +150,33 @@ for mode in idle prompt help; do
 	i=0; while [ $i -lt 40 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
 	if kill -0 "$pid" 2>/dev/null; then bad "$mode: terminal gone, sockplay $pid lives on"; kill -9 "$pid"; else ok; fi
 done
+
+# input no key has never acts: an SGR mouse report where the terminal's
+# description announces none (its "0" once toggled linger 0), stray escape
+# sequences, a paste outside the prompt; a paste into the prompt is text
+S=esc
+mkdir -p "$tmp/esc"
+T new-session -d -s esc -x 100 -y 30 -c "$tmp/esc" \
+	"env LC_ALL=C.UTF-8 TERM=tmux-256color XDG_STATE_HOME=$tmp/esc/state $SOCKPLAY --sandbox; echo EXIT=\$?; sleep 60"
+expect "Welcome to sockplay"
+keys t; expect "socket(AF_INET, SOCK_STREAM) = s1"
+raw() { T send-keys -t esc -l "$1"; }
+raw "$(printf '\033[<0;40;20M\033[<0;40;20m')"; sleep 0.3
+raw "$(printf '\033[<64;40;20M')"; sleep 0.2
+raw "$(printf '\033[99;99X\033Oz\033x')"; sleep 0.2
+raw "$(printf '\033[200~t0rx\033[201~')"; sleep 0.3
+expect "ignored"
+never "setsockopt"
+never "= s2"
+never "close(s1)"
+# the prompt takes a paste as text: its line does not run until Enter, a newline in it does not submit
+keys :
+raw "$(printf '\033[200~tcp pasted\nx\033[201~')"; sleep 0.3
+never "= pasted"
+expect ":tcp pasted x"
+keys BSpace BSpace Enter; expect "socket(AF_INET, SOCK_STREAM) = pasted"
+# a key that acts nowhere is named as the keyboard names it
+keys F5; expect "key 'F5' does nothing here"
+keys Tab; expect "key 'Tab' does nothing here"
+keys q y; expect "EXIT=0"
 finish

@@ -151,9 +151,10 @@ keys q y; expect "EXIT=0"
 start modal 100 30 --lesson 3
 expect "Step 1 of 6"
 keys ']' ']' Enter; expect "Predict first"
+before=$(screen | grep -c "setsockopt\|close(")
 keys x; expect "answer the prediction first"
 keys 0 Enter; sleep 0.2
-if screen | grep -q "setsockopt\|close("; then bad "a key acted during a prediction"; else ok; fi
+if [ "$(screen | grep -c "setsockopt\|close(")" -gt "$before" ]; then bad "a key acted during a prediction"; else ok; fi
 keys q y; expect "EXIT=0"
 
 # the lesson runs to its end on a small, a usual and a projector screen
@@ -185,14 +186,15 @@ if on_screen "Lessons: Enter or a click opens one"; then ok; else bad "L 1 did n
 keys Enter; expect "Step 1 of 4: A TCP server on port 8888"
 keys L Escape; gone "Lessons: Enter or a click opens one"
 # the menu opens on the first lesson not done: lesson 1 done, L Enter opens lesson 2
+ended="Lesson done: Enter for the next lesson"	# the lesson pane's own end line, never the log's
 keys : "lesson open 1" Enter; expect "Step 1 of 4"
-i=0; while [ $i -lt 40 ] && ! on_screen "Lesson done"; do
+i=0; while [ $i -lt 40 ] && ! on_screen "$ended"; do
 	if on_screen "1-9 answer"; then keys 1; else keys Enter; fi; sleep 0.15; i=$((i + 1)); done
-expect "Lesson done"
+expect "$ended"
 keys L Enter; expect "Step 1 of 3: The same IP and port twice"
 # at a lesson's end, Enter opens the next one
 keys : "lesson open 10" Enter; expect "Step 1 of 3"
-i=0; while [ $i -lt 40 ] && ! on_screen "Lesson done"; do
+i=0; while [ $i -lt 40 ] && ! on_screen "$ended"; do
 	if on_screen "1-9 answer"; then keys 1; else keys Enter; fi; sleep 0.15; i=$((i + 1)); done
 expect "Enter opens the next: 11"
 keys Enter; expect "Step 1 of 6: connect() is three packets"

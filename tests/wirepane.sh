@@ -50,7 +50,7 @@ run "send a x1" "send a x2" "send a x3" "send a x4"
 expect "PSH,ACK 2B" 3
 sleep 0.3
 if screen | grep -qxF "connect c 127.0.0.1:8888"; then bad "the pane was meant to be full"; else ok; fi
-keys PPage PPage PPage
+keys S-PPage S-PPage S-PPage
 expect "connect c 127.0.0.1:8888"
 keys End
 # W hides the pane, and shows it again

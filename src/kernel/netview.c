@@ -644,13 +644,32 @@ char *netrow_format(const struct netrow *r, char *buf, size_t len)
 		unsigned long tenths = left > 0 ? (unsigned long)(left * 10 + 0.5) : 0;
 
 		rb_str(&b, "  ");
-		rb_str(&b, pn_timer_label(r->e));
+		rb_str(&b, netrow_timer_word(r->e));
 		rb_str(&b, " ");
 		rb_uint(&b, tenths / 10);
 		rb_str(&b, ".");
 		rb_uint(&b, tenths % 10);
-		rb_str(&b, "s");
+		rb_str(&b, C_("unit", "s"));
 	}
 	*b.p = '\0';
 	return buf;
+}
+
+const char *netrow_timer_word(const struct pn_entry *e)
+{
+	/* a FIN_WAIT2 orphan runs the TIME_WAIT timer for tcp_fin_timeout: the knob's name */
+	if (e->state == PN_FIN_WAIT2 && e->timer == PN_TIMER_TIMEWAIT)
+		return "fin_timeout";
+	switch (e->timer) {
+	case PN_TIMER_ON:
+		return C_("timer", "on");
+	case PN_TIMER_KEEPALIVE:
+		return C_("timer", "keepalive");
+	case PN_TIMER_TIMEWAIT:
+		return C_("timer", "timewait");
+	case PN_TIMER_PROBE:
+		return C_("timer", "probe");
+	default:
+		return pn_timer_label(e);
+	}
 }

@@ -80,5 +80,7 @@ char *netrow_addr(const struct endpoint *ep, char *buf, size_t len);
 char *netrow_owner(const struct netrow *r, char *buf, size_t len);
 /* Seconds left on the row's timer, or -1 when none runs. */
 double netrow_timer_left(const struct netrow *r);
+/* The name of a row's timer as the user's language says it ("timewait", ss's word in English). */
+const char *netrow_timer_word(const struct pn_entry *e);
 
 #endif

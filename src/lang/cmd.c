@@ -16,6 +16,14 @@
 #include "util/i18n.h"
 
 
+const char *cmd_usage_text(const char *usage)
+{
+	for (const char *p = usage; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			return _(usage);
+	return usage;
+}
+
 const struct cmd_entry *cmd_find(const char *verb)
 {
 	for (const struct cmd_entry *const *c = cmd_table; *c; c++)
@@ -198,11 +206,11 @@ static int check_shape(struct cmd_line *cl, int arrow, char *err, size_t errlen)
 	cl->cmd = c;
 	nargs = cl->argc - 1;
 	if (nargs < c->min_args) {
-		snprintf(err, errlen, _("%s: missing argument; usage: %s"), c->name, c->usage);
+		snprintf(err, errlen, _("%s: missing argument; usage: %s"), c->name, cmd_usage_text(c->usage));
 		return -1;
 	}
 	if (nargs > c->max_args) {
-		snprintf(err, errlen, _("%s: too many arguments; usage: %s"), c->name, c->usage);
+		snprintf(err, errlen, _("%s: too many arguments; usage: %s"), c->name, cmd_usage_text(c->usage));
 		return -1;
 	}
 	return 0;

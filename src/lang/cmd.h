@@ -125,6 +125,13 @@ struct cmd_entry {
 	const char *file_word;	/* with this first word it touches files, as CMDF_FILE ("save") */
 };
 
+/*
+ * A usage line as the user's language writes it: its placeholders
+ * translated ("bind NAME ADDR:PORT"); a usage with none ("reset") is the
+ * command itself and never translated.
+ */
+const char *cmd_usage_text(const char *usage);
+
 /* The line touches files (CMDF_FILE, or its row's file_word): a lesson may not. */
 bool cmd_writes_files(const struct cmd_line *cl);
 

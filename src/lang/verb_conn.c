@@ -109,7 +109,7 @@ static void emit_bind(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_bind = {
-	.name = "bind", .usage = "bind NAME ADDR:PORT",
+	.name = "bind", .usage = N_("bind NAME ADDR:PORT"),
 	.help = N_("bind to 1.2.3.4:P, [::1]:P or *:P (port 0: kernel picks)"),
 	.min_args = 2, .max_args = 2, .flags = R | P, .args = "SA", .exec = cmd_bind, .emit = emit_bind };
 
@@ -151,7 +151,7 @@ static void emit_listen(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_listen = {
-	.name = "listen", .usage = "listen NAME [BACKLOG]", .help = N_("start listening (TCP)"),
+	.name = "listen", .usage = N_("listen NAME [BACKLOG]"), .help = N_("start listening (TCP)"),
 	.min_args = 1, .max_args = 2, .flags = R | P, .args = "S-", .exec = cmd_listen,
 	.emit = emit_listen };
 
@@ -200,7 +200,7 @@ static void emit_connect(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_connect = {
-	.name = "connect", .usage = "connect NAME ADDR:PORT", .help = N_("connect and report the final result"),
+	.name = "connect", .usage = N_("connect NAME ADDR:PORT"), .help = N_("connect and report the final result"),
 	.min_args = 2, .max_args = 2, .flags = R | P, .args = "SA", .exec = cmd_connect,
 	.emit = emit_connect };
 
@@ -269,7 +269,7 @@ static void emit_accept(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_accept = {
-	.name = "accept", .usage = "accept NAME [NEWNAME]", .help = N_("take one waiting connection (EAGAIN if none)"),
+	.name = "accept", .usage = N_("accept NAME [NEWNAME]"), .help = N_("take one waiting connection (EAGAIN if none)"),
 	.min_args = 1, .max_args = 2, .flags = R | P | CMDF_CREATES, .args = "SN", .exec = cmd_accept,
 	.emit = emit_accept };
 
@@ -320,7 +320,7 @@ static void emit_send(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_send = {
-	.name = "send", .usage = "send NAME TEXT", .help = N_("send text on a connected socket"),
+	.name = "send", .usage = N_("send NAME TEXT"), .help = N_("send text on a connected socket"),
 	.min_args = 2, .max_args = CMD_MAXARGS - 1, .flags = R | P | CMDF_COUNT | CMDF_SENDS, .args = "ST", .exec = cmd_send,
 	.emit = emit_send };
 
@@ -369,7 +369,7 @@ static void emit_sendto(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_sendto = {
-	.name = "sendto", .usage = "sendto NAME ADDR:PORT TEXT", .help = N_("send a datagram to an address"),
+	.name = "sendto", .usage = N_("sendto NAME ADDR:PORT TEXT"), .help = N_("send a datagram to an address"),
 	.min_args = 3, .max_args = CMD_MAXARGS - 1, .flags = R | P | CMDF_COUNT | CMDF_SENDS, .args = "SAT", .exec = cmd_sendto,
 	.emit = emit_sendto };
 
@@ -414,5 +414,5 @@ static void emit_recv(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_recv = {
-	.name = "recv", .usage = "recv NAME", .help = N_("read what has arrived (EAGAIN if nothing)"),
+	.name = "recv", .usage = N_("recv NAME"), .help = N_("read what has arrived (EAGAIN if nothing)"),
 	.min_args = 1, .max_args = 1, .flags = R, .args = "S", .exec = cmd_recv, .emit = emit_recv };

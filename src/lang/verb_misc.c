@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "lang/verb.h"
 #include "util/i18n.h"
@@ -60,7 +61,7 @@ static void emit_wait(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_wait = {
-	.name = "wait", .usage = "wait SECONDS", .help = N_("let time pass (fractions allowed)"),
+	.name = "wait", .usage = N_("wait SECONDS"), .help = N_("let time pass (fractions allowed)"),
 	.min_args = 1, .max_args = 1, .flags = R | CMDF_WAITS, .args = "-", .exec = cmd_wait,
 	.emit = emit_wait };
 
@@ -141,7 +142,7 @@ static void emit_sysctl(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_sysctl = {
-	.name = "sysctl", .usage = "sysctl KEY [VALUE...]", .help = N_("read a net.* knob; write it only in the sandbox"),
+	.name = "sysctl", .usage = N_("sysctl KEY [VALUE...]"), .help = N_("read a net.* knob; write it only in the sandbox"),
 	.min_args = 1, .max_args = 4, .flags = R, .args = "K", .kernel_write_args = 2,
 	.exec = cmd_sysctl, .emit = emit_sysctl, .no_export = "only sockplay's sandbox may do this" };
 
@@ -179,7 +180,7 @@ CMD_HANDLER(cmd_addr)
 }
 
 const struct cmd_entry cmd_entry_addr = {
-	.name = "addr", .usage = "addr add ADDR", .help = N_("give the sandbox's loopback another address"),
+	.name = "addr", .usage = N_("addr add ADDR"), .help = N_("give the sandbox's loopback another address"),
 	.min_args = 2, .max_args = 2, .flags = R, .args = "--", .kernel_write_args = 1,
 	.exec = cmd_addr, .no_export = "only sockplay's sandbox may do this" };
 
@@ -258,10 +259,26 @@ CMD_HANDLER(cmd_net)
 }
 
 const struct cmd_entry cmd_entry_net = {
-	.name = "net", .usage = "net [FILTER...]",
+	.name = "net", .usage = N_("net [FILTER...]"),
 	.help = N_("show the kernel table: tcp udp own STATE :PORT ADDR:PORT ->ADDR:PORT"),
 	.min_args = 0, .max_args = CMD_MAXARGS - 1, .flags = R | CMDF_BULK, .args = "FFFFFFFFFFFFFFF",
 	.exec = cmd_net, .no_export = "the kernel table is sockplay's view" };
+
+/* Blanks that pad text to cols columns (a usage in Chinese is wider than its bytes say). */
+static int pad_to(const char *text, int cols)
+{
+	wchar_t w[256];
+	size_t n = mbstowcs(w, text, 255);
+	int width;
+
+	if (n == (size_t)-1)
+		return 0;
+	w[n] = L'\0';
+	width = wcswidth(w, n);
+	if (width < 0)
+		width = (int)n;
+	return width < cols ? cols - width : 0;
+}
 
 CMD_HANDLER(cmd_help)
 {
@@ -278,7 +295,7 @@ CMD_HANDLER(cmd_help)
 	for (const struct cmd_entry *const *e = cmd_table; (c = *e) != NULL; e++) {
 		if (cl->argc > 1 && strcmp(c->name, cl->argv[1]) != 0)
 			continue;
-		sink_printf(&s->sink, SINK_INFO, _("%-28s %s"), c->usage, _(c->help));
+		sink_printf(&s->sink, SINK_INFO, "%s%*s %s", cmd_usage_text(c->usage), pad_to(cmd_usage_text(c->usage), 28), "", _(c->help));
 	}
 	if (cl->argc == 1)
 		sink_printf(&s->sink, SINK_INFO, _("any line may end with => ok | => ERRNO | => COUNT"));
@@ -286,7 +303,7 @@ CMD_HANDLER(cmd_help)
 }
 
 const struct cmd_entry cmd_entry_help = {
-	.name = "help", .usage = "help [VERB]", .help = N_("list the commands, or show one"),
+	.name = "help", .usage = N_("help [VERB]"), .help = N_("list the commands, or show one"),
 	.min_args = 0, .max_args = 1, .flags = 0, .args = "-", .exec = cmd_help };
 
 CMD_HANDLER(cmd_export)
@@ -324,6 +341,6 @@ CMD_HANDLER(cmd_export)
 }
 
 const struct cmd_entry cmd_entry_export = {
-	.name = "export", .usage = "export c [-f] FILE|-",
+	.name = "export", .usage = N_("export c [-f] FILE|-"),
 	.help = N_("write the session's calls as a C program (-f: overwrite; -: standard output)"),
 	.min_args = 2, .max_args = 3, .flags = CMDF_FILE, .args = "---", .exec = cmd_export };

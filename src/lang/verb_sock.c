@@ -101,7 +101,7 @@ static void emit_socket(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_tcp = {
-	.name = "tcp", .usage = "tcp [NAME] [-6]", .help = N_("create a TCP socket (IPv4, or IPv6 with -6)"),
+	.name = "tcp", .usage = N_("tcp [NAME] [-6]"), .help = N_("create a TCP socket (IPv4, or IPv6 with -6)"),
 	.min_args = 0, .max_args = 2, .flags = R | P | CMDF_CREATES, .args = "N-",
 	.exec = cmd_tcp, .emit = emit_socket };
 
@@ -113,7 +113,7 @@ CMD_HANDLER(cmd_udp)
 }
 
 const struct cmd_entry cmd_entry_udp = {
-	.name = "udp", .usage = "udp [NAME] [-6]", .help = N_("create a UDP socket (IPv4, or IPv6 with -6)"),
+	.name = "udp", .usage = N_("udp [NAME] [-6]"), .help = N_("create a UDP socket (IPv4, or IPv6 with -6)"),
 	.min_args = 0, .max_args = 2, .flags = R | P | CMDF_CREATES, .args = "N-",
 	.exec = cmd_udp, .emit = emit_socket };
 
@@ -218,7 +218,7 @@ static void emit_set(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_set = {
-	.name = "set", .usage = "set NAME OPTION VALUE",
+	.name = "set", .usage = N_("set NAME OPTION VALUE"),
 	.help = N_("setsockopt: reuseaddr reuseport v6only nodelay keepalive bind_address_no_port "
 		  "on|off; linger off|SECONDS; local_port_range LO HI"),
 	.min_args = 3, .max_args = 4, .flags = R | P, .args = "SOV-", .exec = cmd_set, .emit = emit_set };
@@ -267,7 +267,7 @@ static void emit_shutdown(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_shutdown = {
-	.name = "shutdown", .usage = "shutdown NAME rd|wr|rdwr", .help = N_("shut down one or both directions"),
+	.name = "shutdown", .usage = N_("shutdown NAME rd|wr|rdwr"), .help = N_("shut down one or both directions"),
 	.min_args = 2, .max_args = 2, .flags = R | P, .args = "SH", .exec = cmd_shutdown,
 	.emit = emit_shutdown };
 
@@ -304,7 +304,7 @@ static void emit_disconnect(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_disconnect = {
-	.name = "disconnect", .usage = "disconnect NAME",
+	.name = "disconnect", .usage = N_("disconnect NAME"),
 	.help = N_("connect(AF_UNSPEC): dissolve the association (TCP: abort with RST)"),
 	.min_args = 1, .max_args = 1, .flags = R | P, .args = "S", .exec = cmd_disconnect,
 	.emit = emit_disconnect };
@@ -337,6 +337,6 @@ static void emit_close(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_close = {
-	.name = "close", .usage = "close NAME", .help = N_("close the socket"),
+	.name = "close", .usage = N_("close NAME"), .help = N_("close the socket"),
 	.min_args = 1, .max_args = 1, .flags = R | P | CMDF_CLOSES, .args = "S", .exec = cmd_close,
 	.emit = emit_close };

@@ -221,7 +221,7 @@ static void wire_list(struct session *s, const struct history *h, const struct w
 			any = true;
 		}
 		at = r ? (double)p->ts_sec + (double)p->ts_usec / 1e6 - r->started : p->t;
-		snprintf(line, sizeof line, "  %9.3f ms %s %s", at * 1000, p->late ? "late" : "    ",
+		snprintf(line, sizeof line, _("  %1$9.3f ms %2$s %3$s"), at * 1000, p->late ? C_("wire", "late") : "    ",
 			 wire_format(p, pk, sizeof pk));
 		sink_text(&s->sink, SINK_INFO, line);
 	}
@@ -276,7 +276,7 @@ CMD_HANDLER(cmd_wire)
 }
 
 const struct cmd_entry cmd_entry_wire = {
-	.name = "wire", .usage = "wire [FILTER...] | wire save [-f] FILE | wire clear",
+	.name = "wire", .usage = N_("wire [FILTER...] | wire save [-f] FILE | wire clear"),
 	.help = N_("the packets so far, under their calls: NAME from NAME to NAME tcp udp icmp "
 		  "syn fin rst ack psh data last late"),
 	.min_args = 0, .max_args = CMD_MAXARGS - 1, .flags = R | CMDF_BULK | CMDF_CAPTURE, .args = "-", .file_word = "save",

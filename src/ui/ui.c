@@ -74,7 +74,7 @@ void ui_message(struct ui *ui, const char *fmt, ...)
 	ui->dirty = true;
 }
 
-/* The status row: how full the local port range is, and the knobs. */
+/* The status row: how full the local port range is, and the knobs, each an item of its own. */
 static void status_update(struct ui *ui)
 {
 	static const char *const knobs[][2] = {
@@ -84,20 +84,18 @@ static void status_update(struct ui *ui)
 		{ "net.ipv4.tcp_max_tw_buckets", "max_tw" },
 	};
 	const struct port_gauge *g = &ui->gauge;
-	size_t n;
 
-	ui->statusline[0] = '\0';
+	ui->nstatusitems = 0;
 	ui->have_gauge = session_port_gauge(ui->s, &ui->gauge) == 0 && g->hi >= g->lo;
 	if (!ui->have_gauge)
 		return;
-	n = (size_t)snprintf(ui->statusline, sizeof ui->statusline, _("ephemeral ports %d-%d: %u in use, %u TIME_WAIT"),
-			     g->lo, g->hi, g->used, g->timewait);
-	for (size_t i = 0; i < sizeof knobs / sizeof knobs[0] && n < sizeof ui->statusline; i++) {
+	snprintf(ui->statusitem[ui->nstatusitems++], sizeof ui->statusitem[0], _("ephemeral ports %d-%d: %u in use, %u TIME_WAIT"),
+		 g->lo, g->hi, g->used, g->timewait);
+	for (size_t i = 0; i < sizeof knobs / sizeof knobs[0]; i++) {
 		char v[32];
 
 		if (sysctl_read(knobs[i][0], v, sizeof v) == 0)
-			n += (size_t)snprintf(ui->statusline + n, sizeof ui->statusline - n, "  %s %s",
-					      knobs[i][1], v);
+			snprintf(ui->statusitem[ui->nstatusitems++], sizeof ui->statusitem[0], "%s %s", knobs[i][1], v);
 	}
 }
 
@@ -381,43 +379,6 @@ void ui_quit(struct ui *ui)
 /* --- watchers ------------------------------------------------------------ */
 
 /*
- * A key: a modal question or pane first (quit's y/n, help, the prompt),
- * then the binding table.
- */
-#define CTRL_C 3
-
-static void handle_key(struct ui *ui, wint_t ch, bool is_key)
-{
-	if (is_key && ch == KEY_MOUSE) {
-		mouse_event(ui);
-		return;
-	}
-	if (!is_key && ch == CTRL_C) {
-		/* Ctrl-C asks as q does, in every mode; asked already, it quits */
-		if (mode_up(ui, &mode_confirm) && ui->on_yes == ui_quit) {
-			ui_quit(ui);
-			return;
-		}
-		while (ui->nmodes > 0)
-			mode_pop(ui, ui->modes[ui->nmodes - 1]);
-		ui->on_yes = NULL;
-		ui_run_command(ui, "quit", NULL);
-		return;
-	}
-	if (ui->nmodes > 0) {
-		ui->modes[ui->nmodes - 1]->key(ui, ch, is_key);
-		return;
-	}
-	if (ui->cols < 60 || ui->rows < 14) {	/* too small: only quit works */
-		if (!is_key && ch == L'q')
-			ui_run_command(ui, "quit", NULL);
-		return;
-	}
-	if (!keys_handle(ui, ch, is_key) && !is_key && ch != 27)
-		ui_message(ui, _("key '%lc' does nothing here: press ? for help"), (wint_t)ch);
-}
-
-/*
  * SIGWINCH: tell curses the new size.  resizeterm() queues a KEY_RESIZE,
  * whose handling must not resize again (that loops), so it only re-reads.
  */
@@ -472,7 +433,7 @@ static void input_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if (r == KEY_CODE_YES && ch == KEY_RESIZE)
 			resize_screen(ui, false);
 		else
-			handle_key(ui, ch, r == KEY_CODE_YES);
+			input_key(ui, ch, r == KEY_CODE_YES);
 		ui->dirty = true;
 		if (!ev_is_active(&ui->input))
 			break;	/* a command ran and re-armed us; go round the loop */
@@ -590,6 +551,7 @@ static int screen_start(struct ui *ui, bool projector)
 	}
 	noecho();
 	mouse_start();
+	putp("\033[?2004h");	/* bracketed paste: a paste arrives marked, never as keys (ui_input.c) */
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
@@ -603,6 +565,7 @@ static int screen_start(struct ui *ui, bool projector)
 
 static void screen_end(int saved_err)
 {
+	putp("\033[?2004l");
 	endwin();
 	if (saved_err >= 0) {
 		dup2(saved_err, STDERR_FILENO);

@@ -8,6 +8,7 @@
 #include <limits.h>
 
 #include <curses.h>
+#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,19 @@ int put_text(int y, int x, int w, const char *text, int attr)
 	}
 	attroff(attr);
 	return used;
+}
+
+int put_text_cut(int y, int x, int w, const char *text, int attr)
+{
+	int cw;
+
+	if (text_width(text) <= w)
+		return put_text(y, x, w, text, attr);
+	cw = text_width(glyph(G_CUT));
+	if (w <= cw)
+		return put_text(y, x, w, glyph(G_CUT), attr);
+	x += put_text(y, x, w - cw, text, attr);
+	return w - cw + put_text(y, x, cw, glyph(G_CUT), attr);
 }
 
 size_t text_fit(const char *text, int w, int min_brk)
@@ -135,8 +149,10 @@ char *addr_cell(const char *text, int w, char *out, size_t len)
 	}
 	if (n <= w)
 		snprintf(out, len, "%-*s", w, text);
-	else
+	else if (strcmp(glyph(G_CUT), "…") == 0)
 		snprintf(out, len, "…%s", text + n - (w - 1));
+	else
+		snprintf(out, len, "..%s", text + n - (w - 2));
 	return out;
 }
 
@@ -156,11 +172,20 @@ void pane_more(const struct rect *r, int above, int below)
 		return;
 	n += snprintf(more + n, sizeof more - (size_t)n, " ");
 	if (above > 0)
-		n += snprintf(more + n, sizeof more - (size_t)n, "▲ %d ", above);
+		n += snprintf(more + n, sizeof more - (size_t)n, "%s %d ", glyph(G_UP), above);
 	if (below > 0)
-		n += snprintf(more + n, sizeof more - (size_t)n, "▼ %d ", below);
+		n += snprintf(more + n, sizeof more - (size_t)n, "%s %d ", glyph(G_DOWN), below);
 	snprintf(more + n, sizeof more - (size_t)n, "%s ", _("more"));
 	cols = text_width(more);
 	if (cols < r->w)
 		put_text(r->y, r->x + r->w - cols, cols, more, theme_attr(R_TITLE) | A_BOLD);
+}
+
+const char *glyph(enum glyph g)
+{
+	static const char *const utf8[G_N] = { "─", "▶", "◀", "│", "▲", "▼", "…" };
+	static const char *const ascii[G_N] = { "-", ">", "<", "|", "^", "v", "..." };
+	const char *cs = nl_langinfo(CODESET);
+
+	return (cs && strcmp(cs, "UTF-8") == 0 ? utf8 : ascii)[g];
 }

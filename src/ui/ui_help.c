@@ -47,7 +47,9 @@ static const char *help_line(size_t i, char *buf, size_t len, bool *heading)
 		const struct cmd_entry *c = *e;
 
 		if (i-- == 0) {
-			snprintf(buf, len, "  %-28s %s", c->usage, _(c->help));
+			char u[96];
+
+			snprintf(buf, len, "  %s %s", pad_cell(cmd_usage_text(c->usage), 28, u, sizeof u), _(c->help));
 			return buf;
 		}
 	}

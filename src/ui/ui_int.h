@@ -134,7 +134,8 @@ struct ui {
 	/* status row: the port range gauge and the knobs that matter */
 	struct port_gauge gauge;
 	bool have_gauge;
-	char statusline[256];
+	char statusitem[6][96];	/* its items: the range's count, then each knob; drawn whole or not at all */
+	int nstatusitems;
 	char msg[256];		/* the message line */
 	struct sockwatch *watch;	/* live events: one watcher per open socket with news */
 	size_t nwatch;
@@ -153,6 +154,12 @@ struct ui {
 	struct pane panes[P_N];
 	struct rect at[P_N];	/* where each pane was drawn last (h 0: not shown): the wheel's target */
 	bool use_colour;	/* the terminal has colour and NO_COLOR is not set */
+	unsigned long dropped_input;	/* escape sequences no key of ours has: never acted on */
+	struct paste {			/* a bracketed paste under way (ui_input.c) */
+		bool on, to_prompt;
+		char tail[8];		/* what may be its end mark, ESC [ 2 0 1 ~ */
+		size_t nt;
+	} paste;
 	ev_io wire_io;
 	bool wire_armed;
 };
@@ -173,6 +180,8 @@ void ui_ask(struct ui *ui, const char *question, void (*yes)(struct ui *ui));
 /* ui_draw.c: text drawing that respects wide characters */
 /* Draw UTF-8 text at y,x in at most w columns; returns columns used. */
 int put_text(int y, int x, int w, const char *text, int attr);
+/* The same, ending with the cut mark ("…") when the text is longer than w: nothing cut without saying so. */
+int put_text_cut(int y, int x, int w, const char *text, int attr);
 void fill_line(int y, int x, int w, int attr);
 /*
  * An address in a cell of exactly w columns: padded, or when too long
@@ -191,6 +200,13 @@ char *pad_cell(const char *text, int w, char *out, size_t len);
 size_t text_fit(const char *text, int w, int min_brk);
 /* A pane that cannot show all its rows says so at the right of its title row: "▲ 2 ▼ 5 more". */
 void pane_more(const struct rect *r, int above, int below);
+/*
+ * The screen's few drawing characters, in UTF-8 where the locale is, else
+ * in ASCII ("-", ">", "|", "^", "v", "..."): a terminal in the C locale
+ * shows no "???".
+ */
+enum glyph { G_HLINE, G_RIGHT, G_LEFT, G_VLINE, G_UP, G_DOWN, G_CUT, G_N };
+const char *glyph(enum glyph g);
 
 /* ui_layout.c: the whole screen, from the model, into stdscr */
 void ui_draw(struct ui *ui);
@@ -219,6 +235,17 @@ void hit_cmd(struct ui *ui, int y, int x0, int x1, const char *fmt, ...) __attri
 void hit_key(struct ui *ui, int y, int x0, int x1, wint_t ch, bool is_key);
 void mouse_start(void);
 void mouse_event(struct ui *ui);
+/* A mouse report in xterm's SGR encoding (ESC [ < B ; X ; Y M), 0-based: decoded by ui_input.c. */
+void mouse_sgr(struct ui *ui, int button, int x, int y, bool press);
+
+/* ui_input.c: what comes from the terminal */
+/*
+ * One thing get_wch gave: a key the binding table or the mode on top may
+ * know, or the start of an escape sequence, which is read whole and then
+ * acted on (a mouse report, a paste into the prompt) or dropped and
+ * counted.  No byte of a sequence ever acts as a key.
+ */
+void input_key(struct ui *ui, wint_t ch, bool is_key);
 
 /* ui_prompt.c: the prompt (a mode) and the message line */
 void prompt_open(struct ui *ui, const char *prefill);

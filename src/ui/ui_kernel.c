@@ -227,7 +227,8 @@ static void kernel_draw(struct ui *ui, void *data, const struct rect *r)
 		else if (e->rxq || e->txq)
 			snprintf(detail, sizeof detail, "rx %u tx %u", e->rxq, e->txq);
 		else if (e->timer)
-			snprintf(detail, sizeof detail, "%s %.1fs", pn_timer_label(e), krow_left(ui, row));
+			snprintf(detail, sizeof detail, "%s %.1f%s", netrow_timer_word(e), krow_left(ui, row),
+				 C_("unit", "s"));
 		snprintf(line, sizeof line, "%-4s %-11s %s %s %s %s", pn_proto_name(e), pn_state_name(e),
 			 addr_cell(netrow_addr(&e->local, l, sizeof l), aw, lc, sizeof lc),
 			 addr_cell(netrow_addr(&e->remote, rem, sizeof rem), aw, rc, sizeof rc),
@@ -347,11 +348,11 @@ static void kernel_free(void *data)
 }
 
 static const struct screen_cmd kernel_cmds[] = {
-	{ "filter", NULL, "filter [WORDS]", N_("filter the kernel pane with the words of net; alone, clear it"),
+	{ "filter", NULL, N_("filter [WORDS]"), N_("filter the kernel pane with the words of net; alone, clear it"),
 	  true, do_filter },
 	{ "view", NULL, "view all|own|proto|sort|wire", N_("change what the kernel pane shows; show the wire pane"),
 	  false, do_view },
-	{ "scroll", "kernel", "scroll kernel|log|wire up|down|end", N_("scroll a pane"), false, do_scroll },
+	{ "scroll", "kernel", "scroll kernel|log|wire|help up|down|pgup|pgdn|end", N_("scroll a pane"), false, do_scroll },
 	{ NULL, NULL, NULL, NULL, false, NULL },
 };
 

@@ -79,7 +79,22 @@ static void draw_status(struct ui *ui)
 		x += put_text(1, x, ui->cols - x, bar, theme_attr(g->timewait ? R_TIMEWAIT : R_OWN));
 		x += put_text(1, x, ui->cols - x, "] ", theme_attr(R_NORMAL));
 	}
-	put_text(1, x, ui->cols - x, ui->statusline, theme_attr(R_NORMAL));
+	/* each item whole or not at all; what does not fit is marked, never cut in the middle */
+	for (int i = 0; i < ui->nstatusitems; i++) {
+		int w = text_width(ui->statusitem[i]) + (i ? 2 : 0), rest = i + 1 < ui->nstatusitems ? 3 : 0;
+
+		if (x + w + rest > ui->cols) {
+			int cw = text_width(glyph(G_CUT));
+
+			if (i == 0)	/* the count itself: as much as fits, then the mark */
+				x += put_text(1, x, ui->cols - x - cw - 1, ui->statusitem[0], theme_attr(R_NORMAL));
+			put_text(1, x + 1, ui->cols - x - 1, glyph(G_CUT), theme_attr(R_NORMAL));
+			break;
+		}
+		if (i)
+			x += put_text(1, x, 2, "  ", theme_attr(R_NORMAL));
+		x += put_text(1, x, ui->cols - x, ui->statusitem[i], theme_attr(R_NORMAL));
+	}
 }
 
 /* Too small to draw the panes: say so, and the question q asked. */
@@ -94,15 +109,34 @@ static void draw_too_small(struct ui *ui)
 		put_text(2, 0, ui->cols, ui->msg, A_BOLD);
 }
 
-/* The sockets, kernel and log panes in area a, each given what it asks as far as a share allows. */
+static int min_int(int a, int b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * The sockets, kernel and log panes in area a: the log keeps three rows at
+ * the least (its header, the newest lines: the why-lines a step talks
+ * about); the sockets pane up to a third of the rest and none on a short
+ * area (the kernel pane names the session's sockets); the kernel pane up
+ * to half of what is left; each no more than it has rows for; the log
+ * everything else.
+ */
 static void split_area(struct ui *ui, struct rect a, struct rect *rs, struct rect *rk, struct rect *rl)
 {
-	int hs = pane_rows(ui, P_SOCKETS), hk = pane_rows(ui, P_KERNEL);
+	int room = a.h - 3, hs = 0, hk = 0;
 
-	if (hs > a.h / 3)
-		hs = a.h / 3;
-	if (hk > (a.h - hs) / 2)
-		hk = (a.h - hs) / 2;
+	if (room >= 2) {
+		if (room >= 6) {
+			hs = min_int(pane_rows(ui, P_SOCKETS), room / 3);
+			if (hs < 2)
+				hs = min_int(2, pane_rows(ui, P_SOCKETS));
+		}
+		hk = min_int(pane_rows(ui, P_KERNEL), (a.h - hs) / 2);
+		if (hk < 2)
+			hk = 2;
+		hk = min_int(hk, room - hs);
+	}
 	*rs = (struct rect){ a.y, a.x, hs, a.w };
 	*rk = (struct rect){ a.y + hs, a.x, hk, a.w };
 	*rl = (struct rect){ a.y + hs + hk, a.x, a.h - hs - hk, a.w };
@@ -110,13 +144,14 @@ static void split_area(struct ui *ui, struct rect a, struct rect *rs, struct rec
 
 /*
  * The lesson: beside the panes when wide (from below the status row to
- * above the message line), above them otherwise, half the rows; there the
- * kernel pane and the log keep two rows each at the least, and on a short
- * screen the sockets pane gives way (the kernel pane names own sockets).
+ * above the message line), above them otherwise, as tall as its step needs
+ * up to a little under half the rows, five at the least.
  */
 static void place_lesson(struct ui *ui, struct rect *a, struct rect *rles, struct rect *rs, struct rect *rk,
 			 struct rect *rl)
 {
+	int lh, cap = a->h * 45 / 100;
+
 	if (ui->cols >= 140) {
 		int lw = ui->cols * 2 / 5;
 
@@ -125,25 +160,20 @@ static void place_lesson(struct ui *ui, struct rect *a, struct rect *rles, struc
 		split_area(ui, *a, rs, rk, rl);
 		return;
 	}
-	{
-		int lh = a->h / 2 > 5 ? a->h / 2 : 5, hs = pane_rows(ui, P_SOCKETS), hk;
-		int rest = a->h - lh;
-
-		if (hs > a->h / 3)
-			hs = a->h / 3;
-		*rles = (struct rect){ a->y, 0, lh, ui->cols };
-		hs = rest >= 9 ? (hs * rest) / a->h : 0;
-		if (hs && hs < 2)
-			hs = 2;
-		hk = (rest - hs) / 2;
-		*rs = (struct rect){ a->y + lh, 0, hs, ui->cols };
-		*rk = (struct rect){ a->y + lh + hs, 0, hk, ui->cols };
-		*rl = (struct rect){ a->y + lh + hs + hk, 0, rest - hs - hk, ui->cols };
-	}
+	lh = min_int(pane_rows(ui, P_LESSON), cap > 5 ? cap : 5);
+	if (lh < 5)
+		lh = 5;
+	*rles = (struct rect){ a->y, 0, lh, ui->cols };
+	split_area(ui, (struct rect){ a->y + lh, 0, a->h - lh, ui->cols }, rs, rk, rl);
 }
 
-/* The wire beside the log when wide, below it otherwise, and alone on a short screen. */
-static struct rect place_wire(struct rect *rl)
+/*
+ * The wire beside the log when wide, below it otherwise; the log keeps
+ * three rows.  Where that leaves the wire too few rows to draw an arrow,
+ * the wire (asked for with W) takes the log's place, and the message line
+ * says the log is hidden.
+ */
+static struct rect place_wire(struct ui *ui, struct rect *rl)
 {
 	struct rect rw = *rl;
 
@@ -151,13 +181,17 @@ static struct rect place_wire(struct rect *rl)
 		rw.w = rl->w / 2;
 		rl->w -= rw.w + 1;
 		rw.x = rl->x + rl->w + 1;
-	} else if (rl->h >= 8) {
-		rw.h = rl->h / 2 > 6 ? rl->h / 2 : 6;
-		rl->h -= rw.h;
-		rw.y = rl->y + rl->h;
-	} else {
-		rl->h = 0;
+		return rw;
 	}
+	rw.h = rl->h >= 12 ? rl->h / 2 : rl->h - 3;
+	if (rw.h < 4) {
+		if (!ui->msg[0])
+			snprintf(ui->msg, sizeof ui->msg, "%s", _("the log is hidden under the wire pane: W hides it"));
+		rl->h = 0;
+		return rw;
+	}
+	rl->h -= rw.h;
+	rw.y = rl->y + rl->h;
 	return rw;
 }
 
@@ -193,7 +227,7 @@ void ui_draw(struct ui *ui)
 		rl.h -= 2;
 	}
 	if (wire_pane_shown(ui) && rl.h > 0)
-		rw = place_wire(&rl);
+		rw = place_wire(ui, &rl);
 	draw_pane(ui, P_LESSON, rles);
 	draw_pane(ui, P_SOCKETS, rs);
 	draw_pane(ui, P_KERNEL, rk);

@@ -545,8 +545,8 @@ static void lesson_draw(struct ui *ui, void *data, const struct rect *r)
 {
 	struct lesson_pane *lp = data;
 	const struct stepper *st = &lp->st;
-	/* a short pane gives its key hint line to the text: the key bar has the keys */
-	bool hint = r->h >= 8, asking = stepper_asking(st);
+	/* a short pane gives its key hint line to the text (the key bar has the keys), but not while it asks */
+	bool asking = stepper_asking(st), hint = r->h >= 8 || (asking && r->h >= 4);
 	struct rows rw = { ui, r->y + 1, r->x + 1, r->w - 2, r->y + r->h - (hint ? 1 : 0), 0, false, 0 };
 	char head[300];
 	int hidden;
@@ -554,20 +554,39 @@ static void lesson_draw(struct ui *ui, void *data, const struct rect *r)
 	snprintf(head, sizeof head, _("Step %1$zu of %2$zu: %3$s"), st->step + 1, st->les->nsteps,
 		 stepper_cur(st)->title);
 	fill_line(r->y, r->x, r->w, theme_attr(R_TITLE));
-	put_text(r->y, r->x + 1, r->w - 1, head, theme_attr(R_TITLE));
 	lesson_rows(lp, &rw);
 	hidden = rw.count - (rw.ymax - rw.y);
 	rw.skip = hidden;
 	rw.draw = true;
 	lesson_rows(lp, &rw);
-	if (hidden > 0)
-		pane_more(r, hidden, 0);	/* the step's start is cut: say so, where it would be */
+	if (hidden > 0) {
+		/* the step's start is cut: say so, where it would be, and cut the title to make room */
+		char more[48];
+
+		snprintf(more, sizeof more, " %s %d %s ", glyph(G_UP), hidden, _("more"));
+		put_text_cut(r->y, r->x + 1, r->w - 2 - text_width(more), head, theme_attr(R_TITLE));
+		pane_more(r, hidden, 0);
+	} else {
+		put_text_cut(r->y, r->x + 1, r->w - 1, head, theme_attr(R_TITLE));
+	}
 	if (!hint)
 		return;
 	fill_line(r->y + r->h - 1, r->x, r->w, theme_attr(R_KEYBAR));
 	put_text(r->y + r->h - 1, r->x + 1, r->w - 1, asking ? _("Predict first: press the number of your answer") :
 		 _("Enter: run next   }: rest of step   ]: next step   [: previous   R: restart"),
 		 theme_attr(asking ? R_WHY : R_DIM));
+}
+
+/* The rows the step needs at the screen's width: its text, the header and the key hint. */
+static int lesson_rows_needed(struct ui *ui, void *data)
+{
+	struct lesson_pane *lp = data;
+	struct rows rw = { ui, 0, 1, ui->cols - 2, 1 << 20, 0, false, 0 };
+
+	if (lp->les == NULL)
+		return 0;
+	lesson_rows(lp, &rw);
+	return rw.count + 2;
 }
 
 static void *lesson_init(struct ui *ui)
@@ -586,12 +605,12 @@ static void lesson_free_pane(void *data)
 }
 
 static const struct screen_cmd lesson_cmds[] = {
-	{ "lesson", NULL, "lesson list|open N|next|rest|answer N|step next|step back|restart",
+	{ "lesson", NULL, N_("lesson list|open N|next|rest|answer N|step next|step back|restart"),
 	  N_("list the lessons with their progress, open one, drive the open one"), false, do_lesson },
 	{ NULL, NULL, NULL, NULL, false, NULL },
 };
 
 const struct pane_ops pane_lesson = {
 	.name = "lesson", .init = lesson_init, .free = lesson_free_pane, .draw = lesson_draw,
-	.cmds = lesson_cmds,
+	.rows = lesson_rows_needed, .cmds = lesson_cmds,
 };

@@ -84,6 +84,30 @@ static void wheel(struct ui *ui, int y, int x, bool up)
 		}
 }
 
+/* A press of button 1 at y, x: what the draw put there runs. */
+static void click(struct ui *ui, int y, int x)
+{
+	/* a question, the prompt or help has the keys: a click does not go past them; the menu's rows take it */
+	if (ui->nmodes > 0 && ui->modes[ui->nmodes - 1] != &mode_menu)
+		return;
+	/* the last made wins: a pane drawn over another */
+	for (int i = ui->nhits - 1; i >= (ui->nmodes > 0 ? ui->overlay_hits : 0); i--) {
+		const struct hit *h = &ui->hits[i];
+
+		if (h->y != y || x < h->x0 || x >= h->x1)
+			continue;
+		if (h->ch) {
+			keys_handle(ui, h->ch, h->is_key);	/* the key's own row: its modes apply */
+		} else if (lesson_asking(ui) && strncmp(h->cmd, "lesson answer ", 14) != 0) {
+			ui_message(ui, "%s", _("answer the prediction first: click a choice or press its number"));
+		} else {
+			mode_pop(ui, &mode_menu);	/* a click on the menu's row opens that lesson */
+			ui_run_command(ui, h->cmd, NULL);
+		}
+		return;
+	}
+}
+
 void mouse_event(struct ui *ui)
 {
 	MEVENT me;
@@ -100,25 +124,16 @@ void mouse_event(struct ui *ui)
 		return;
 	}
 #endif
-	if (!(me.bstate & BUTTON1_PRESSED))
-		return;
-	/* a question, the prompt or help has the keys: a click does not go past them; the menu's rows take it */
-	if (ui->nmodes > 0 && ui->modes[ui->nmodes - 1] != &mode_menu)
-		return;
-	/* the last made wins: a pane drawn over another */
-	for (int i = ui->nhits - 1; i >= (ui->nmodes > 0 ? ui->overlay_hits : 0); i--) {
-		const struct hit *h = &ui->hits[i];
+	if (me.bstate & BUTTON1_PRESSED)
+		click(ui, me.y, me.x);
+}
 
-		if (h->y != me.y || me.x < h->x0 || me.x >= h->x1)
-			continue;
-		if (h->ch) {
-			keys_handle(ui, h->ch, h->is_key);	/* the key's own row: its modes apply */
-		} else if (lesson_asking(ui) && strncmp(h->cmd, "lesson answer ", 14) != 0) {
-			ui_message(ui, "%s", _("answer the prediction first: click a choice or press its number"));
-		} else {
-			mode_pop(ui, &mode_menu);	/* a click on the menu's row opens that lesson */
-			ui_run_command(ui, h->cmd, NULL);
-		}
-		return;
-	}
+void mouse_sgr(struct ui *ui, int button, int x, int y, bool press)
+{
+	if (!press)
+		return;		/* a release: the press acted */
+	if (button == 64 || button == 65)
+		wheel(ui, y, x, button == 64);
+	else if (button == 0)
+		click(ui, y, x);
 }

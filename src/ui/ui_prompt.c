@@ -308,6 +308,13 @@ static void complete(struct ui *ui)
 	}
 }
 
+/* A port alone where the address was guessed: it takes the guessed host (see submit). */
+static bool implied_host(const struct prompt *p)
+{
+	return p->fixed >= 0 && p->guess_host[0] && p->len > p->fixed && p->len - p->fixed <= 5 &&
+	       wcsspn(p->buf + p->fixed, L"0123456789") == (size_t)(p->len - p->fixed);
+}
+
 static void submit(struct ui *ui)
 {
 	char line[PROMPT_MAX * 4];
@@ -315,8 +322,7 @@ static void submit(struct ui *ui)
 
 	mode_pop(ui, &mode_prompt);
 	curs_set(0);
-	if (p->fixed >= 0 && p->guess_host[0] && p->len > p->fixed && p->len - p->fixed <= 5 &&
-	    wcsspn(p->buf + p->fixed, L"0123456789") == (size_t)(p->len - p->fixed)) {
+	if (implied_host(p)) {
 		/* a port alone where the address was guessed: the guessed host's */
 		wchar_t port[8];
 
@@ -456,6 +462,16 @@ void prompt_draw(struct ui *ui, int y)
 	col = 1;
 	move(y, 1);
 	for (int i = start; i < p->len; i++) {
+		if (i == p->fixed && implied_host(p)) {
+			/* a port typed alone over the guess runs with the guessed host: shown, dim, where it goes */
+			char host[72];
+
+			snprintf(host, sizeof host, "%s:", p->guess_host);
+			attron(A_DIM);
+			addstr(host);
+			attroff(A_DIM);
+			col += (int)strlen(host);
+		}
 		int cw = wcwidth(p->buf[i]);
 
 		if (cw < 0)
@@ -469,7 +485,8 @@ void prompt_draw(struct ui *ui, int y)
 		col += cw;
 	}
 	{
-		int cx = 1;
+		int cx = 1 + (implied_host(p) && start <= p->fixed && p->cur >= p->fixed ?
+			      (int)strlen(p->guess_host) + 1 : 0);
 
 		for (int i = start; i < p->cur; i++) {
 			int cw = wcwidth(p->buf[i]);
@@ -607,8 +624,8 @@ static void do_guess(struct ui *ui, void *data, const char *arg)
 }
 
 static const struct screen_cmd prompt_cmds[] = {
-	{ "prompt", NULL, "prompt [TEXT]", N_("open the command line, TEXT typed"), false, do_prompt },
-	{ "guess", NULL, "guess bind|connect|send NAME",
+	{ "prompt", NULL, N_("prompt [TEXT]"), N_("open the command line, TEXT typed"), false, do_prompt },
+	{ "guess", NULL, N_("guess bind|connect|send NAME"),
 	  N_("open the command line with the call and a guessed address, selected (typing replaces it)"),
 	  false, do_guess },
 	{ NULL, NULL, NULL, NULL, false, NULL },

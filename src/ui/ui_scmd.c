@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/cmd.h"
 #include "util/i18n.h"
 #include "ui/ui_int.h"
 
@@ -99,7 +100,7 @@ static const struct screen_cmd screen_cmds[] = {
 	{ "quit", NULL, "quit", N_("leave sockplay (asks while sockets are open)"), true, do_quit },
 	{ "q", NULL, "q", N_("the same as quit"), true, do_quit },
 	{ "help-screen", NULL, "help-screen", N_("the help screen (help VERB: the language's help)"), false, do_help },
-	{ "toggle", NULL, "toggle OPTION", N_("flip an on/off option of the selected socket (a set line)"),
+	{ "toggle", NULL, N_("toggle OPTION"), N_("flip an on/off option of the selected socket (a set line)"),
 	  false, do_toggle },
 	{ "redraw", NULL, "redraw", N_("paint the whole screen again"), false, do_redraw },
 	{ "theme", NULL, "theme [default|projector]", N_("the colours: projector is high contrast, nothing dim"),
@@ -173,7 +174,9 @@ const char *scmd_help_line(size_t i, char *buf, size_t len)
 	for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++)
 		for (const struct screen_cmd *c = panes[p] ? panes[p]->cmds : screen_cmds; c && c->name; c++)
 			if (c->usage && i-- == 0) {
-				snprintf(buf, len, "  %-28s %s", c->usage, _(c->help));
+				char u[96];
+
+				snprintf(buf, len, "  %s %s", pad_cell(cmd_usage_text(c->usage), 28, u, sizeof u), _(c->help));
 				return buf;
 			}
 	return NULL;

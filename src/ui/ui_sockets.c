@@ -201,7 +201,7 @@ static void *sockets_init(struct ui *ui)
 }
 
 static const struct screen_cmd sockets_cmds[] = {
-	{ "select", NULL, "select up|down|NAME", N_("select another socket"), false, do_select },
+	{ "select", NULL, N_("select up|down|NAME"), N_("select another socket"), false, do_select },
 	{ NULL, NULL, NULL, NULL, false, NULL },
 };
 

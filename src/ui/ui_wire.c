@@ -196,11 +196,11 @@ static void draw_arrow(int y, int xa, int xb, const char *text, int attr)
 
 	if (span < 2)
 		return;
-	put_repeat(y, lo + 1, span, "─", attr);
+	put_repeat(y, lo + 1, span, glyph(G_HLINE), attr);
 	if (xa < xb)
-		put_text(y, hi - 1, 1, "▶", attr | A_BOLD);
+		put_text(y, hi - 1, 1, glyph(G_RIGHT), attr | A_BOLD);
 	else
-		put_text(y, lo + 1, 1, "◀", attr | A_BOLD);
+		put_text(y, lo + 1, 1, glyph(G_LEFT), attr | A_BOLD);
 	if (tw > span - 4)
 		tw = span - 4;
 	if (tw <= 0)
@@ -300,7 +300,7 @@ static void draw_packet(const struct wire_pkt *p, const struct ladder *ld, const
 	for (int c = 0; c < ld->n; c++) {
 		bool is_sel = sel && strcmp(sel->name, ld->names[c]) == 0;
 
-		put_text(y, ld->xs[c], 1, "│", theme_attr(is_sel ? R_OWN : R_DIM));
+		put_text(y, ld->xs[c], 1, glyph(G_VLINE), theme_attr(is_sel ? R_OWN : R_DIM));
 	}
 	a = col_of(ld->names, ld->n, wire_end(p, true, buf, sizeof buf));
 	b = col_of(ld->names, ld->n, wire_end(p, false, buf, sizeof buf));
@@ -320,7 +320,7 @@ static void wire_draw(struct ui *ui, void *data, const struct rect *r)
 	const struct wire_pkt *v = wire_packets(s->wire, &n);
 	const struct sock *sel = ui_selected(ui);
 	struct ladder ld;
-	int body = r->h - 2, nrows, first;
+	int body = r->h - 2, nrows, first, end;
 
 	wp->body = body;
 	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
@@ -343,10 +343,16 @@ static void wire_draw(struct ui *ui, void *data, const struct rect *r)
 	first = nrows - body - wp->scroll;
 	if (first < 0)
 		first = 0;
-	ladder_columns(s, v, wp->rows, first, first + body, r, &ld);
+	end = first + body < nrows ? first + body : nrows;
+	/* too many ends for the columns: the newest rows whose ends fit, the older ones marked above */
+	ladder_columns(s, v, wp->rows, first, end, r, &ld);
+	while (!ld.on && first < end - 1) {
+		first++;
+		ladder_columns(s, v, wp->rows, first, end, r, &ld);
+	}
 	if (ld.on)
 		ladder_heads(&ld, sel, r);
-	for (int i = first, y = r->y + 2; i < nrows && y < r->y + r->h; i++, y++) {
+	for (int i = first, y = r->y + 2; i < end && y < r->y + r->h; i++, y++) {
 		const struct wire_pkt *p = &v[wp->rows[i].pkt];
 
 		if (wp->rows[i].kind == 'h') {

@@ -59,3 +59,10 @@ void i18n_set_lang(const char *lang)
 	}
 	textdomain(PACKAGE);	/* gettext's cache of translations starts again */
 }
+
+const char *i18n_pgettext(const char *ctx_msgid, const char *msgid)
+{
+	const char *t = gettext(ctx_msgid);
+
+	return t == ctx_msgid ? msgid : t;
+}

@@ -14,6 +14,13 @@
 
 #define _(s) gettext(s)
 #define N_(s) (s)
+/*
+ * A message in a context: the same English word in two places ("on" a
+ * timer, "on" an option) may take two translations.  xgettext reads C_
+ * as a context keyword (C_:1c,2).
+ */
+#define C_(ctx, s) i18n_pgettext(ctx "\004" s, s)
+const char *i18n_pgettext(const char *ctx_msgid, const char *msgid);
 
 /*
  * Set the locale from the environment and find the catalogues: the
