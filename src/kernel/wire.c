@@ -340,6 +340,70 @@ static const struct sock *end_sock(const struct sockindex *ix, const struct sock
 	return best;
 }
 
+/*
+ * Does s hold ep's address now, as the kernel would deliver to it: its
+ * own address exactly, or a wildcard of its family (and IPv4 for [::]
+ * only without V6ONLY).  Strict: unlike the naming, it decides what a
+ * capture outside the sandbox may keep.
+ */
+static bool holds(const struct sock *s, const struct endpoint *ep)
+{
+	struct endpoint x = addr_unmap(&s->local), y = addr_unmap(ep);
+
+	if (x.family == 0 || x.port != y.port)
+		return false;
+	if (addr_is_wildcard(&x))
+		return x.family == y.family || (x.family == AF_INET6 && y.family == AF_INET &&
+						!(s->opts & SOPT_V6ONLY));
+	return addr_same_host(&x, &y);
+}
+
+/* A closed socket's 4-tuple is the session's for as long as its TIME_WAIT can last, and a little more. */
+#define OWN_AFTER_CLOSE 65.0
+
+/*
+ * Is the end ep of a packet whose other end is other one of the session's,
+ * for a capture outside the sandbox: an open socket connected between
+ * exactly these two (or one closed less than OWN_AFTER_CLOSE ago: its
+ * TIME_WAIT), or an open listener (TCP) or unconnected bound socket (UDP)
+ * that holds ep.  A socket that listened once and is closed holds nothing.
+ */
+static bool own_end(const struct sockindex *ix, const struct socktab *t, int type, const struct endpoint *ep,
+		    const struct endpoint *other, double now)
+{
+	for (int32_t k = ix->exact[exact_key(ep->port, other->port)]; k >= 0; k = ix->nodes[k].next) {
+		size_t i = (size_t)ix->nodes[k].idx;
+		const struct sock *s = i < t->n ? t->v[i] : NULL;
+
+		if (s && s->type == type && s->peer.family && s->peer.port && ep_same(&s->local, ep) &&
+		    ep_same(&s->peer, other) && (s->state != SOCK_CLOSED || now - s->closed_at < OWN_AFTER_CLOSE))
+			return true;
+	}
+	for (int32_t k = ix->loose[ep->port]; k >= 0; k = ix->nodes[k].next) {
+		size_t i = (size_t)ix->nodes[k].idx;
+		const struct sock *s = i < t->n ? t->v[i] : NULL;
+
+		if (s && s->type == type && s->state != SOCK_CLOSED && !(s->peer.family && s->peer.port) &&
+		    (type == SOCK_DGRAM || s->state == SOCK_LISTENING) && holds(s, ep))
+			return true;
+	}
+	return false;
+}
+
+/* The packet has one of the session's sockets at an end (an ICMP error: the datagram it answers). */
+static bool session_packet(const struct wire *w, const struct socktab *t, const struct wire_pkt *pk)
+{
+	double now = sock_now();
+
+	if (pk->unreach) {
+		int type = pk->iproto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+
+		return own_end(w->ix, t, type, &pk->isrc, &pk->idst, now);
+	}
+	return own_end(w->ix, t, pk->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM, &pk->src, &pk->dst, now) ||
+	       own_end(w->ix, t, pk->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM, &pk->dst, &pk->src, now);
+}
+
 static size_t flow_hash(const struct endpoint *src, const struct endpoint *dst)
 {
 	uint32_t h = 2166136261u;
@@ -592,9 +656,10 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *h, const un
 		ix_sync(w->ix, w->t);	/* once per drain, and only when a packet came */
 		w->synced = true;
 	}
+	/* outside the sandbox: the host's traffic is none of the session's business, nor kept */
+	if (w->own_only && !session_packet(w, w->t, &pk))
+		return;
 	name_ends(w, w->t, &pk);
-	if (w->own_only && pk.from[0] == '\0' && pk.to[0] == '\0')
-		return;		/* the host's traffic, not the session's */
 	if (pk.proto == IPPROTO_TCP)
 		tcp_relative(w, &pk);
 	if (!w->have_t0) {

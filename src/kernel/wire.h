@@ -63,9 +63,13 @@ struct wire_pkt {
 struct wire;
 
 /*
- * Open a capture on loopback.  own_only: keep only packets with one of
- * the session's sockets at an end (outside the sandbox).  NULL with a
- * one-line reason in err (no right to capture: it names --sandbox).
+ * Open a capture on loopback.  own_only (outside the sandbox): keep only
+ * the session's packets: those of its open connected sockets' 4-tuples
+ * (and of a closed one's while its TIME_WAIT may last), and those to or
+ * from an address its open listeners and bound UDP sockets hold now
+ * (V6ONLY respected); nothing of a socket that listened once and is
+ * closed.  NULL with a one-line reason in err (no right to capture: it
+ * names --sandbox).
  */
 struct wire *wire_open(bool own_only, char *err, size_t errlen);
 void wire_close(struct wire *w);

@@ -458,23 +458,44 @@ static void export_write(FILE *f, const struct history *h, struct export_ctx *x)
 
 FILE *export_open_file(const char *path, bool force, char *err, size_t errlen)
 {
-	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (force ? O_TRUNC : O_EXCL);
-	int fd = open(path, flags, 0644);
+	/*
+	 * Made 0600 (a capture may hold what the session sent); never through a
+	 * symbolic link; non-blocking, so a FIFO with no reader cannot hang the
+	 * program; then no FIFO or socket is written (a reader could stall it),
+	 * and a file is truncated only then.
+	 */
+	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | (force ? 0 : O_EXCL);
+	int fd = open(path, flags, 0600), e;
+	struct stat st;
 	FILE *f;
 
 	if (fd < 0) {
-		int e = errno;
-		struct stat st;
-
+		e = errno;
 		if ((e == EEXIST || e == ELOOP) && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
 			e = ELOOP;
-		if (e == EEXIST)
+		if (e == ENXIO)	/* a FIFO nobody reads, a device */
+			snprintf(err, errlen, _("%s is not a regular file: sockplay writes only files"), path);
+		else if (e == EEXIST)
 			snprintf(err, errlen, _("%s exists: give -f to overwrite it"), path);
 		else if (e == ELOOP)
 			snprintf(err, errlen, _("%s is a symbolic link: sockplay does not write through one"),
 				 path);
 		else
 			snprintf(err, errlen, "%s: %s", path, strerror(e));
+		errno = e;
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, _("%s is not a regular file: sockplay writes only files"), path);
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
+	    (force && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0)) {
+		e = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		close(fd);
 		errno = e;
 		return NULL;
 	}
