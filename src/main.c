@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -319,6 +320,28 @@ static int run_batch(struct runner *run, const struct opts *o)
 	return status;
 }
 
+/*
+ * -t FILE: written new (see run/transcript.h), and never the script it
+ * records (a transcript written over its own input edits it as it runs).
+ */
+static int open_transcript(struct runner *run, const struct opts *o)
+{
+	char err[700];
+	struct stat in, out;
+
+	if (o->batch && strcmp(o->batch, "-") != 0 && stat(o->batch, &in) == 0 && lstat(o->transcript, &out) == 0 &&
+	    in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+		fprintf(stderr, _("sockplay: %s is the script itself: the transcript must be another file\n"),
+			o->transcript);
+		return -1;
+	}
+	if (runner_transcript_open(run, o->transcript, err, sizeof err) < 0) {
+		fprintf(stderr, "sockplay: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* The chosen front end on a ready session: the exit status. */
 static int front_end(struct runner *run, const struct opts *o, int argc, char **argv, struct lesson *les)
 {
@@ -372,8 +395,7 @@ int main(int argc, char **argv)
 		snprintf(s.wire_why, sizeof s.wire_why, "the capture is off (--no-wire)");
 	else
 		session_wire_want(&s);	/* opened with the first socket; without the right, wire_why says how */
-	if (o.transcript && runner_transcript_open(&run, o.transcript) < 0) {
-		fprintf(stderr, "sockplay: %s: %s\n", o.transcript, strerror(errno));
+	if (o.transcript && open_transcript(&run, &o) < 0) {
 		status = 2;
 	} else {
 		status = front_end(&run, &o, argc, argv, o.lesson ? &les : NULL);

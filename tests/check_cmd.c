@@ -298,35 +298,51 @@ START_TEST(out_of_descriptors)
 END_TEST
 
 /*
- * No control byte reaches a sink: each one, at each place in a line
- * (before, inside and after the blocks the cleaner passes at once), and a
- * second one a block later, is made '?', and nothing else changes (UTF-8
- * text, DEL's neighbours 0x7e and 0x80 stay).
+ * No control character reaches a sink: each control byte, at each place in
+ * a line (before, inside and after the blocks the cleaner passes at once),
+ * and a second one a block later, is made '?', and nothing else changes
+ * (ASCII and whole UTF-8 characters stay: DEL's neighbour 0x7e, 你).  C1
+ * (U+0080 to U+009F) and bytes that are not UTF-8 (a lone 0x80 or 0x9b, a
+ * character cut short) are made '?' byte by byte, wherever they stand.
  */
 START_TEST(sink_cleans_control_bytes)
 {
 	static const unsigned char bad[] = { 0x01, 0x09, 0x0a, 0x1b, 0x1f, 0x7f };
+	static const char *const tokens[] = { "a", "b", "~", "\xe4\xbd\xa0", "c", "d" };
 	struct strsink ss = { 0 };
 	struct sink sk = strsink_sink(&ss);
 
 	for (size_t len = 1; len <= 40; len++) {
+		char line[64], want[80];
+		size_t n = 0;
+
+		/* whole characters only, ASCII where the line ends short of one */
+		for (size_t t = 0; n < len; t++) {
+			const char *tok = tokens[t % 6];
+
+			if (n + strlen(tok) > len)
+				tok = "x";
+			memcpy(line + n, tok, strlen(tok));
+			n += strlen(tok);
+		}
+		line[len] = '\0';
 		for (size_t at = 0; at < len * 2; at++) {
 			for (size_t b = 0; b < sizeof bad; b++) {
-				char line[64], want[80];
+				char l[64];
 				size_t one = at % len, two = one + 17;	/* the second time round: two */
 
-				for (size_t i = 0; i < len; i++)
-					line[i] = (char)("ab~\x80" "cd" "\xe4\xbd\xa0")[i % 9];
-				line[len] = '\0';
-				line[one] = (char)bad[b];
+				if ((unsigned char)line[one] >= 0x80 || (two < len && (unsigned char)line[two] >= 0x80))
+					continue;	/* a control byte inside a character: the next test's business */
+				memcpy(l, line, len + 1);
+				l[one] = (char)bad[b];
 				if (at >= len && two < len)
-					line[two] = (char)bad[sizeof bad - 1 - b];
-				snprintf(want, sizeof want, "  %s\n", line);
+					l[two] = (char)bad[sizeof bad - 1 - b];
+				snprintf(want, sizeof want, "  %s\n", l);
 				want[2 + one] = '?';
 				if (at >= len && two < len)
 					want[2 + two] = '?';
 				strsink_clear(&ss);
-				sink_text(&sk, SINK_INFO, line);
+				sink_text(&sk, SINK_INFO, l);
 				ck_assert_str_eq(ss.buf, want);
 			}
 		}
@@ -334,6 +350,14 @@ START_TEST(sink_cleans_control_bytes)
 	strsink_clear(&ss);
 	sink_printf(&sk, SINK_INFO, "%s", "0123456789\x1b[2J\x7f");
 	ck_assert_str_eq(ss.buf, "  0123456789?[2J?\n");
+	/* C1 as UTF-8 (CSI, OSC), raw C1 bytes, a cut character; whole characters kept */
+	strsink_clear(&ss);
+	sink_printf(&sk, SINK_INFO, "%s", "a\xc2\x9b[2Jb\xc2\x9d" "0;x\x07" "c\x9b" "d\x80" "e\xe4\xbd\xa0" "f\xe4\xbd");
+	ck_assert_str_eq(ss.buf, "  a??[2Jb??0;x?c?d?e\xe4\xbd\xa0" "f??\n");
+	/* the same past sixteen bytes, where the fast path runs */
+	strsink_clear(&ss);
+	sink_printf(&sk, SINK_INFO, "%s", "0123456789abcdef0123456789\xc2\x9b[31m");
+	ck_assert_str_eq(ss.buf, "  0123456789abcdef0123456789??[31m\n");
 	strsink_free(&ss);
 }
 END_TEST

@@ -127,7 +127,7 @@ printf 'tcp\ntcp a\000b\n' >"$tmp/nul.spl"
 if [ $? -eq 2 ] && grep -q "nul.spl:2: a NUL byte" "$tmp/out"; then ok; else bad "NUL byte"; cat "$tmp/out"; fi
 printf 'title: c\nstep: one\n\033[2J prose\n$ tcp\n' >"$tmp/lessons/en/04-ctl.lesson"
 "$SOCKPLAY" --check-lessons "$tmp/lessons/en/04-ctl.lesson" >"$tmp/out" 2>&1
-if grep -q "04-ctl.lesson:3: a control byte (0x1b)" "$tmp/out"; then ok; else bad "control byte in lesson"; cat "$tmp/out"; fi
+if grep -q "04-ctl.lesson:3: a control character (byte 1)" "$tmp/out"; then ok; else bad "control byte in lesson"; cat "$tmp/out"; fi
 
 # export past 64 sockets, with reused names and UDP after the 64th
 {

@@ -95,6 +95,29 @@ int session_sleep(struct session *s, double seconds)
 	return s->interrupted || s->stopping ? -1 : 0;
 }
 
+int session_close(struct session *s, struct sock *sk, bool *still)
+{
+	double until;
+	int done, e = 0;
+
+	*still = false;
+	if (!sock_lingers(sk))
+		return sock_close(sk);
+	until = ev_time() + sk->linger + 1.0;
+	if ((done = sock_close_background(sk)) < 0)
+		return 0;
+	while (!s->interrupted && !s->stopping && ev_time() < until)
+		if (session_wait_fd(s, done, EV_READ, until - ev_time()))
+			break;
+	if (read(done, &e, sizeof e) != (ssize_t)sizeof e) {
+		*still = true;	/* not done yet: it finishes in the background */
+		e = 0;
+	}
+	close(done);
+	errno = e;
+	return e ? -1 : 0;
+}
+
 void session_interrupt(struct session *s)
 {
 	s->interrupted = true;

@@ -72,6 +72,14 @@ int session_wait_fd(struct session *s, int fd, int events, double timeout);
  * short by session_interrupt() or session_stop().
  */
 int session_sleep(struct session *s, double seconds);
+/*
+ * close(2) a socket without blocking the loop: a lingering one (SO_LINGER
+ * with a time) closes in the background while the loop runs, waited for up
+ * to its linger time and a second, or until a key or a signal cuts the
+ * wait short (the close then finishes by itself).  0, or -1 with errno;
+ * *still set when it was left lingering.
+ */
+int session_close(struct session *s, struct sock *sk, bool *still);
 /* Cut the wait under way short (a key in the screen); the next command is not affected. */
 void session_interrupt(struct session *s);
 /* The program is ending (a signal): every wait returns at once from now on. */

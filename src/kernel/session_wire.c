@@ -44,16 +44,27 @@ void session_wire_stop(struct session *s)
 	s->wire = NULL;
 }
 
+/* Packets told one by one at a time (a call's, or those between calls): past this, one line says how many more. */
+#define TELL_MAX 200
+
 /* Tell the packets not told yet, each once. */
 static void tell(struct session *s)
 {
-	size_t n, first = wire_forgotten(s->wire);
+	size_t n, first = wire_forgotten(s->wire), told = 0;
 	const struct wire_pkt *v = wire_packets(s->wire, &n);
 	char line[200];
 
 	if (s->wire_told < first)
 		s->wire_told = first;
-	for (size_t i = s->wire_told - first; i < n; i++) {
+	if (n - (s->wire_told - first) > TELL_MAX) {
+		/* a flood: the last TELL_MAX are told, the rest counted (`wire` lists every one kept) */
+		size_t skip = n - (s->wire_told - first) - TELL_MAX;
+
+		snprintf(line, sizeof line, _("(%zu packets not shown one by one: `wire` lists them)"), skip);
+		sink_text(&s->sink, SINK_WIRE, line);
+		s->wire_told += skip;
+	}
+	for (size_t i = s->wire_told - first; i < n && told++ < TELL_MAX; i++) {
 		const struct wire_pkt *p = &v[i];
 
 		int k = 0;

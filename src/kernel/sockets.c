@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "util/i18n.h"
@@ -466,10 +468,9 @@ int sock_shutdown(struct sock *s, int how)
 	return 0;
 }
 
-int sock_close(struct sock *s)
+/* What close() will do depends on the socket as it is: kept before it is gone. */
+static void note_before_close(struct sock *s)
 {
-	int r;
-
 	sock_refresh(s);	/* keep the last truth: addresses and options */
 	if (s->type == SOCK_STREAM) {
 		/* what close() will do depends on it: the kernel's own answer, before it is gone */
@@ -482,14 +483,80 @@ int sock_close(struct sock *s)
 		if (ioctl(s->fd, FIONREAD, &unread) == 0)
 			s->unread_at_close = unread;
 	}
-	r = close(s->fd);
-	/* Linux releases the descriptor even when close reports an error */
+}
+
+/* The socket is closed to the session (its descriptor closed, or given to a lingering close). */
+static void mark_closed(struct sock *s)
+{
 	s->fd = -1;
 	s->state = SOCK_CLOSED;
 	s->closed_at = sock_now();
 	if (s->table)
 		changed(s->table);
+}
+
+int sock_close(struct sock *s)
+{
+	int r;
+
+	note_before_close(s);
+	r = close(s->fd);
+	/* Linux releases the descriptor even when close reports an error */
+	mark_closed(s);
 	return r;
+}
+
+bool sock_lingers(const struct sock *s)
+{
+	return (s->opts & SOPT_LINGER) && s->linger > 0 && s->type == SOCK_STREAM;
+}
+
+/* A lingering close's thread: close(2) may block up to the linger time; then it says so on the pipe. */
+struct lingering {
+	int fd, pipe[2];
+};
+
+static void *lingering_close(void *arg)
+{
+	struct lingering *lg = arg;
+	int r = close(lg->fd), e = r < 0 ? errno : 0;
+	ssize_t w;
+
+	do
+		w = write(lg->pipe[1], &e, sizeof e);
+	while (w < 0 && errno == EINTR);
+	close(lg->pipe[1]);
+	free(lg);
+	return NULL;
+}
+
+int sock_close_background(struct sock *s)
+{
+	struct lingering *lg = malloc(sizeof *lg);
+	pthread_attr_t at;
+	pthread_t t;
+	int done = -1;
+
+	note_before_close(s);
+	if (lg && pipe2(lg->pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+		lg->fd = s->fd;
+		done = lg->pipe[0];
+		pthread_attr_init(&at);
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		if (pthread_create(&t, &at, lingering_close, lg) != 0) {
+			close(lg->pipe[0]);
+			close(lg->pipe[1]);
+			done = -1;
+		} else {
+			lg = NULL;	/* the thread's now */
+		}
+		pthread_attr_destroy(&at);
+	}
+	if (done < 0)
+		close(s->fd);	/* no thread: it blocks here, as close(2) would anyway */
+	free(lg);
+	mark_closed(s);
+	return done;
 }
 
 enum sock_event sock_poll_event(struct sock *s, long *bytes)
@@ -579,4 +646,28 @@ const char *sock_proto_name(const struct sock *s)
 	if (s->type == SOCK_STREAM)
 		return s->family == AF_INET6 ? "tcp6" : "tcp";
 	return s->family == AF_INET6 ? "udp6" : "udp";
+}
+
+bool sock_holds(const struct sock *s, const struct endpoint *ep)
+{
+	struct endpoint x = addr_unmap(&s->local), y = addr_unmap(ep);
+
+	if (x.family == 0 || x.port != y.port)
+		return false;
+	if (addr_is_wildcard(&x))
+		return x.family == y.family || (x.family == AF_INET6 && y.family == AF_INET &&
+						!(s->opts & SOPT_V6ONLY));
+	return addr_same_host(&x, &y);
+}
+
+bool socktab_serves(const struct socktab *t, int type, const struct endpoint *ep)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct sock *s = t->v[i];
+
+		if (s->type == type && s->state != SOCK_CLOSED && sock_holds(s, ep) &&
+		    (type == SOCK_DGRAM ? !(s->peer.family && s->peer.port) : s->state == SOCK_LISTENING))
+			return true;
+	}
+	return false;
 }

@@ -151,6 +151,16 @@ ssize_t sock_sendto(struct sock *s, const struct endpoint *to, const void *buf, 
 ssize_t sock_recv(struct sock *s, void *buf, size_t len, struct endpoint *from);
 int sock_shutdown(struct sock *s, int how);
 int sock_close(struct sock *s);
+/*
+ * SO_LINGER with a time (TCP): close(2) may block up to that long while the
+ * kernel sends what is left.  The session closes such a socket in the
+ * background: sock_close_background gives the descriptor to a thread that
+ * closes it, marks the socket closed, and returns a descriptor that turns
+ * readable when close(2) has returned (an int: 0 or its errno), or -1 when
+ * no thread could be made (it closed here, blocking).
+ */
+bool sock_lingers(const struct sock *s);
+int sock_close_background(struct sock *s);
 
 /* What a readable (or, while connecting, writable) socket has for us. */
 enum sock_event {
@@ -179,5 +189,18 @@ char *sock_opts_format(const struct sock *s, char *buf, size_t len);
 const char *sock_proto_name(const struct sock *s);
 
 double sock_now(void);	/* monotonic seconds */
+
+/*
+ * Does s hold ep's address now, as the kernel would deliver there: its own
+ * address exactly, or a wildcard of its family (and IPv4 for [::] only
+ * without V6ONLY).  Open or closed alike: the caller asks about state.
+ */
+bool sock_holds(const struct sock *s, const struct endpoint *ep);
+/*
+ * Is ep an address one of t's open sockets of this type serves: a TCP
+ * listener, or a bound UDP socket?  (What a lesson outside the sandbox may
+ * reach: the sockets it made itself, never the machine's services.)
+ */
+bool socktab_serves(const struct socktab *t, int type, const struct endpoint *ep);
 
 #endif

@@ -340,24 +340,6 @@ static const struct sock *end_sock(const struct sockindex *ix, const struct sock
 	return best;
 }
 
-/*
- * Does s hold ep's address now, as the kernel would deliver to it: its
- * own address exactly, or a wildcard of its family (and IPv4 for [::]
- * only without V6ONLY).  Strict: unlike the naming, it decides what a
- * capture outside the sandbox may keep.
- */
-static bool holds(const struct sock *s, const struct endpoint *ep)
-{
-	struct endpoint x = addr_unmap(&s->local), y = addr_unmap(ep);
-
-	if (x.family == 0 || x.port != y.port)
-		return false;
-	if (addr_is_wildcard(&x))
-		return x.family == y.family || (x.family == AF_INET6 && y.family == AF_INET &&
-						!(s->opts & SOPT_V6ONLY));
-	return addr_same_host(&x, &y);
-}
-
 /* A closed socket's 4-tuple is the session's for as long as its TIME_WAIT can last, and a little more. */
 #define OWN_AFTER_CLOSE 65.0
 
@@ -384,7 +366,7 @@ static bool own_end(const struct sockindex *ix, const struct socktab *t, int typ
 		const struct sock *s = i < t->n ? t->v[i] : NULL;
 
 		if (s && s->type == type && s->state != SOCK_CLOSED && !(s->peer.family && s->peer.port) &&
-		    (type == SOCK_DGRAM || s->state == SOCK_LISTENING) && holds(s, ep))
+		    (type == SOCK_DGRAM || s->state == SOCK_LISTENING) && sock_holds(s, ep))
 			return true;
 	}
 	return false;

@@ -13,6 +13,7 @@
 
 #include "lang/cmd.h"
 #include "util/errname.h"
+#include "util/utf8.h"
 #include "util/i18n.h"
 
 
@@ -68,15 +69,22 @@ const char *cmd_word_show(const char *word, char *buf, size_t len)
 	size_t n = 0;
 	const unsigned char *w = (const unsigned char *)word;
 
-	for (; *w && n + 5 < len; w++) {
+	while (*w && n + 5 < len) {
+		size_t k = utf8_printable(w, strlen((const char *)w));
+
 		if (n >= 60) {
 			n += (size_t)snprintf(buf + n, len - n, "...");
 			break;
 		}
-		if (*w < 0x20 || *w == 0x7f)
-			n += (size_t)snprintf(buf + n, len - n, "\\x%02x", *w);
-		else
-			buf[n++] = (char)*w;
+		if (k == 0) {	/* a control character or a byte that is not UTF-8 */
+			n += (size_t)snprintf(buf + n, len - n, "\\x%02x", *w++);
+			continue;
+		}
+		if (n + k + 5 >= len)
+			break;
+		memcpy(buf + n, w, k);
+		n += k;
+		w += k;
 	}
 	buf[n < len ? n : len - 1] = '\0';
 	return buf;
@@ -142,8 +150,13 @@ static int split_words(const char *text, struct cmd_line *cl, int *arrow,
 				was_quoted = true;
 				continue;
 			}
-			if (quoted && c == '\\' && *p)
+			if (quoted && c == '\\' && *p) {
 				p += unescape(p, &c);
+				if (c == '\0') {	/* it would end the word: what is sent would be cut short */
+					snprintf(err, errlen, _("a NUL byte (\\x00) cannot be in a word"));
+					return -1;
+				}
+			}
 			if (out == end) {
 				snprintf(err, errlen, _("line too long (at most %d bytes of words)"), CMD_LINEMAX - 1);
 				return -1;
@@ -219,9 +232,7 @@ static int check_shape(struct cmd_line *cl, int arrow, char *err, size_t errlen)
 /* Error messages quote what was typed: no control byte may reach a terminal. */
 static void err_clean(char *err)
 {
-	for (unsigned char *p = (unsigned char *)err; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	utf8_clean(err, strlen(err));
 }
 
 int cmd_parse(const char *text, struct cmd_line *cl, char *err, size_t errlen)
@@ -273,11 +284,18 @@ static void puts_(struct out *o, const char *s)
 
 static bool needs_quotes(const char *a)
 {
+	const unsigned char *p = (const unsigned char *)a;
+
 	if (a[0] == '\0' || strcmp(a, "=>") == 0)
 		return true;
-	for (const unsigned char *p = (const unsigned char *)a; *p; p++)
-		if (*p <= ' ' || *p == '#' || *p == '"' || *p == '\\' || *p == 0x7f)
+	for (size_t n = strlen(a); *p; ) {
+		size_t k = utf8_printable(p, n);
+
+		if (k == 0 || *p == ' ' || *p == '#' || *p == '"' || *p == '\\')
 			return true;
+		p += k;
+		n -= k;
+	}
 	return false;
 }
 
@@ -286,7 +304,9 @@ static void put_quoted(struct out *o, const char *a)
 	static const char hex[] = "0123456789abcdef";
 
 	put(o, '"');
-	for (const unsigned char *p = (const unsigned char *)a; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)a; *p; ) {
+		size_t k = utf8_printable(p, strlen((const char *)p));
+
 		if (*p == '"' || *p == '\\') {
 			put(o, '\\');
 			put(o, (char)*p);
@@ -296,13 +316,17 @@ static void put_quoted(struct out *o, const char *a)
 			puts_(o, "\\t");
 		} else if (*p == '\r') {
 			puts_(o, "\\r");
-		} else if (*p < 0x20 || *p == 0x7f) {
+		} else if (k == 0) {	/* C0, DEL, C1, or not UTF-8: never raw in a transcript */
 			puts_(o, "\\x");
 			put(o, hex[*p >> 4]);
 			put(o, hex[*p & 15]);
 		} else {
-			put(o, (char)*p);
+			for (size_t i = 0; i < k; i++)
+				put(o, (char)p[i]);
+			p += k;
+			continue;
 		}
+		p++;
 	}
 	put(o, '"');
 }

@@ -93,6 +93,8 @@ enum cmd_flag {
 struct cmd_ctx {
 	struct session *s;
 	const struct history *hist;
+	bool confined;		/* a lesson outside the sandbox: connect and sendto reach only the session's sockets */
+	bool stdout_is_screen;	/* export c - would write over the screen */
 };
 
 struct record;

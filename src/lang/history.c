@@ -25,7 +25,8 @@ void history_free(struct history *h)
 		free(h->v[i].argv);
 		free(h->v[i].line);
 		free(h->v[i].output);
-		free(h->v[i].context);
+		if (h->v[i].own_context)
+			free(h->v[i].context);
 	}
 	free(h->v);
 	memset(h, 0, sizeof *h);
@@ -90,11 +91,17 @@ const struct record *history_add(struct history *h, const struct history_call *c
 		cmd_line_text(cl, r->line, need);
 	r->argv = argv_copy(cl);
 	r->output = bounded_output(c->output ? c->output : "");
-	r->context = c->context ? strdup(c->context) : NULL;
+	if (c->context && h->n && h->v[h->n - 1].context && strcmp(h->v[h->n - 1].context, c->context) == 0) {
+		r->context = h->v[h->n - 1].context;	/* a step's calls share its title: no copy each */
+	} else if (c->context) {
+		r->context = strdup(c->context);
+		r->own_context = true;
+	}
 	if (r->line == NULL || r->output == NULL || r->argv == NULL || (c->context && !r->context)) {
 		free(r->line);
 		free(r->output);
-		free(r->context);
+		if (r->own_context)
+			free(r->context);
 		free(r->argv);
 		return NULL;
 	}

@@ -41,7 +41,8 @@ struct record {
 	struct endpoint addr;	/* the address the call was given ($NAME resolved), family 0: none */
 	char created[SOCK_NAMELEN];	/* the socket it made, or "" */
 	char *output;		/* the lines it produced, '\n'-separated (at most HISTORY_OUTPUT_KEEP bytes) */
-	char *context;		/* e.g. the lesson step it belonged to, or NULL */
+	char *context;		/* e.g. the lesson step it belonged to, or NULL (shared by the records of one step) */
+	bool own_context;	/* this record's context is its own allocation (the first of its run) */
 	unsigned serial;	/* the call's number: the cause of the packets it sent */
 	double started;		/* wall-clock seconds when it began (pcap's clock) */
 };

@@ -155,6 +155,22 @@ const struct cmd_entry cmd_entry_listen = {
 	.min_args = 1, .max_args = 2, .flags = R | P, .args = "S-", .exec = cmd_listen,
 	.emit = emit_listen };
 
+/*
+ * A lesson outside the sandbox runs on the machine's own network: it may
+ * reach only what the session made itself, never a service of the machine.
+ */
+static int confined(const struct cmd_ctx *x, const struct sock *sk, const struct endpoint *ep, char *err,
+		    size_t errlen)
+{
+	char a[ADDR_STRLEN];
+
+	if (!x->confined || socktab_serves(&x->s->socks, sk->type, ep))
+		return 0;
+	snprintf(err, errlen, _("no sandbox here: a lesson reaches only the sockets it made, and none of them "
+		 "serves %s"), addr_format(ep, a, sizeof a));
+	return -1;
+}
+
 CMD_HANDLER(cmd_connect)
 {
 	VERB_SESSION;
@@ -169,6 +185,8 @@ CMD_HANDLER(cmd_connect)
 		return -1;
 	if (s == NULL)
 		return 0;
+	if (confined(x, sk, &ep, err, errlen) < 0)
+		return -1;
 	had_local = sk->local.family != 0;
 	snprintf(call, sizeof call, "connect(%s, %s)", sk->name, addr_format(&ep, a, sizeof a));
 	r = sock_connect_start(sk, &ep);
@@ -338,6 +356,8 @@ CMD_HANDLER(cmd_sendto)
 		return -1;
 	if (s == NULL)
 		return 0;
+	if (confined(x, sk, &ep, err, errlen) < 0)
+		return -1;
 	had_local = sk->local.family != 0;
 	cmd_join(cl, 3, text, sizeof text);
 	n = strlen(text);

@@ -327,6 +327,10 @@ CMD_HANDLER(cmd_export)
 	}
 	if (s == NULL)
 		return 0;
+	if (strcmp(path, "-") == 0 && x->stdout_is_screen) {
+		snprintf(err, errlen, _("export: standard output is the screen: give a file name"));
+		return -1;
+	}
 	snprintf(call, sizeof call, "export(c, %s)", path);
 	if (export_c(x->hist, path, force, msg, sizeof msg) < 0) {
 		/* nothing was written where asked: the line was refused, not the kernel */

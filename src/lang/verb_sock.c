@@ -314,6 +314,7 @@ CMD_HANDLER(cmd_close)
 	VERB_SESSION;
 	struct sock *sk;
 	char call[64];
+	bool still;
 	int r;
 
 	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0)
@@ -321,8 +322,11 @@ CMD_HANDLER(cmd_close)
 	if (s == NULL)
 		return 0;
 	snprintf(call, sizeof call, "close(%s)", sk->name);
-	r = sock_close(sk);
+	r = session_close(s, sk, &still);
 	cmd_report(s, o, call, r < 0 ? -1 : 0, r < 0 ? errno : 0);
+	if (still)
+		sink_printf(&s->sink, SINK_WHY, _("SO_LINGER %d: close() is still sending what was left; it "
+			    "finishes by itself, within %d s"), sk->linger, sk->linger);
 	explain_close(s, sk);
 	return 0;
 }

@@ -131,9 +131,11 @@ static int run_file(struct runner *run, struct batch *b, FILE *in, struct batch_
 
 		b->line = (unsigned)(i + 1);
 		rs = run_one(run, lines[i], st, r);
-		fflush(b->out);	/* a signal must not take what already ran */
 		if (rs > status)
 			status = rs;
+		/* a signal must not take what already ran; a reader gone must not see the rest run */
+		if (fflush(b->out) != 0 || ferror(b->out))
+			break;
 	}
 	for (size_t i = 0; i < n; i++)
 		free(lines[i]);
@@ -163,9 +165,10 @@ static int run_stream(struct runner *run, struct batch *b, FILE *in, struct batc
 		} else {
 			rs = run_one(run, line, st, r);
 		}
-		fflush(b->out);
 		if (rs > status)
 			status = rs;
+		if (fflush(b->out) != 0 || ferror(b->out))
+			break;	/* the reader is gone: nothing more runs for it */
 		/* a person at the keyboard may retype; a script may not go on */
 		if (rs == 2 && !interactive)
 			break;

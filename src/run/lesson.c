@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "util/grow.h"
 #include "run/lesson.h"
 #include "util/i18n.h"
+#include "util/utf8.h"
 #include "util/exe.h"
 
 static char *trim(char *s)
@@ -33,6 +35,18 @@ static char *trim(char *s)
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
 		*--e = '\0';
 	return s;
+}
+
+#define LESSON_NUMBER_MAX 99999	/* a larger number in a file's name counts as this */
+
+/* A file's lesson number: its leading digits, at most LESSON_NUMBER_MAX (never an overflow). */
+static int lesson_number(const char *base)
+{
+	long n = 0;
+
+	for (; *base >= '0' && *base <= '9'; base++)
+		n = n * 10 + (*base - '0') > LESSON_NUMBER_MAX ? LESSON_NUMBER_MAX : n * 10 + (*base - '0');
+	return (int)n;
 }
 
 static struct litem *new_item(struct lstep *st, size_t *cap)
@@ -57,9 +71,14 @@ static bool choice_valid(const char *c)
 	return errname_value(c) >= 0;
 }
 
-/* Lessons are small text files; these bounds keep a hostile one from costing much. */
+/*
+ * Lessons are small text files; these bounds keep a hostile one from
+ * costing much, and are checked as it is read (never after).  A repeat's
+ * every copy counts as a command.
+ */
 #define LESSON_MAXBYTES (1024 * 1024)
 #define LESSON_MAXLINE 4096
+#define LESSON_MAXCMDS 10000
 
 /* What the loader carries from line to line. */
 struct loader {
@@ -82,6 +101,7 @@ struct loader {
 	unsigned *repeat_lineno;
 	size_t nrepeat, caprepeat;
 	int blocks;		/* blocks made so far: the next block's id - 1 */
+	unsigned ncmds;		/* commands so far, each copy of a repeat counted */
 	char *err;
 	size_t errlen;
 };
@@ -100,9 +120,7 @@ static int fail(struct loader *ld, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ld->err + n, ld->errlen - n, _(fmt), ap);	/* xgettext: --keyword=fail:2 */
 	va_end(ap);
-	for (unsigned char *p = (unsigned char *)ld->err; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	utf8_clean(ld->err, strlen(ld->err));	/* a path or a word may carry anything */
 	return -1;
 }
 
@@ -240,6 +258,9 @@ static int add_choice(struct loader *ld, char *c)
 	if (!choice_valid(c))
 		return fail(ld, "prediction choice '%.40s': use ok, an errno name or a count "
 			    "(LABEL => OUTCOME to show words)", c);
+	for (int i = 0; i < ld->npending; i++)
+		if (strcmp(ld->pending_c[i], c) == 0)
+			return fail(ld, "two choices with the outcome '%.40s'", c);
 	v = realloc(ld->pending_c, (size_t)(ld->npending + 1) * sizeof *v);
 	if (v == NULL)
 		return fail(ld, "out of memory");
@@ -250,12 +271,9 @@ static int add_choice(struct loader *ld, char *c)
 	ld->pending_l = lv;
 	ld->pending_c[ld->npending] = strdup(c);
 	ld->pending_l[ld->npending] = label ? strdup(label) : NULL;
-	if (ld->pending_c[ld->npending] == NULL || (label && ld->pending_l[ld->npending] == NULL))
+	ld->npending++;		/* counted now: freed with the rest, whatever follows */
+	if (ld->pending_c[ld->npending - 1] == NULL || (label && ld->pending_l[ld->npending - 1] == NULL))
 		return fail(ld, "out of memory");
-	for (int i = 0; i < ld->npending; i++)
-		if (strcmp(ld->pending_c[i], c) == 0)
-			return fail(ld, "two choices with the outcome '%.40s'", c);
-	ld->npending++;
 	return 0;
 }
 
@@ -334,8 +352,12 @@ static int command_line(struct loader *ld, char *t)
 	struct cmd_line cl;
 	char msg[256];
 	struct litem *it;
-	int r = cmd_parse(trim(t + 1), &cl, msg, sizeof msg);
+	int r;
 
+	if (++ld->ncmds > LESSON_MAXCMDS)
+		return fail(ld, "more than %d commands (each copy of a repeat counts): split the lesson",
+			    LESSON_MAXCMDS);
+	r = cmd_parse(trim(t + 1), &cl, msg, sizeof msg);
 	if (r < 0)
 		return fail(ld, "%s", msg);
 	if (r == 1)
@@ -461,15 +483,25 @@ static int prose_line(struct loader *ld, char *t)
 /* One line of the file, raw: what it is decides who reads it. */
 static int load_line(struct loader *ld, char *line, size_t len)
 {
+	size_t bad;
 	char *t;
 
 	if (strlen(line) != len)
 		return fail(ld, "a NUL byte: a lesson is text");
 	if (len > LESSON_MAXLINE)
 		return fail(ld, "line too long (at most %d bytes)", LESSON_MAXLINE);
-	for (const unsigned char *p = (const unsigned char *)line; *p; p++)
-		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
-			return fail(ld, "a control byte (0x%02x): a lesson is plain text", *p);
+	/* the line's end may be \n or \r\n; anywhere else, a CR would forge a line on a terminal */
+	if (len && line[len - 1] == '\n')
+		line[--len] = '\0';
+	if (len && line[len - 1] == '\r')
+		line[--len] = '\0';
+	if (!utf8_text(line, len, true, &bad)) {
+		const unsigned char *b = (const unsigned char *)line + bad;
+
+		if (*b < 0x20 || *b == 0x7f || (b[0] == 0xc2 && b[1] >= 0x80 && b[1] <= 0x9f))
+			return fail(ld, "a control character (byte %zu): a lesson is plain text", bad + 1);
+		return fail(ld, "not UTF-8 (byte %zu): a lesson is UTF-8 text", bad + 1);
+	}
 	t = trim(line);
 	if (t[0] == '#')
 		return 0;
@@ -530,7 +562,7 @@ static void lesson_names(const char *path, struct lesson *l)
 
 	snprintf(l->path, sizeof l->path, "%s", path);
 	base = base ? base + 1 : path;
-	l->number = atoi(base);
+	l->number = lesson_number(base);
 	dash = strchr(base, '-');
 	dot = strrchr(base, '.');
 	if (dash && dot && dot > dash)
@@ -539,28 +571,56 @@ static void lesson_names(const char *path, struct lesson *l)
 		snprintf(l->name, sizeof l->name, "%s", base);
 }
 
+/* Open path to read a lesson: a regular file only (/dev/zero, a FIFO: refused before a byte is read). */
+static FILE *open_lesson(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, _("%s: not a regular file: a lesson is a text file"), path);
+		close(fd);
+		return NULL;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 int lesson_load(const char *path, struct lesson *l, char *err, size_t errlen)
 {
 	struct loader ld = { .path = path, .l = l, .err = err, .errlen = errlen };
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0, total = 0;
-	ssize_t n;
+	char line[LESSON_MAXLINE + 2];
+	FILE *f;
+	size_t total = 0;
 	int r = 0;
 
 	memset(l, 0, sizeof *l);
 	lesson_names(path, l);
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((f = open_lesson(path, err, errlen)) == NULL)
 		return -1;
-	}
-	while (r == 0 && (n = getline(&line, &cap, f)) >= 0) {
+	/* a line at a time, never longer than the limit: a file with no newline costs a line's read */
+	while (r == 0 && fgets(line, sizeof line, f)) {
+		size_t n = strlen(line);
+
 		ld.lineno++;
-		total += (size_t)n;
-		if (total > LESSON_MAXBYTES)
+		total += n;
+		/* fgets stops at a newline: a line whose text ends early, anywhere else, held a NUL byte */
+		if (n == 0 || (n < sizeof line - 1 && line[n - 1] != '\n' && !feof(f)))
+			r = fail(&ld, "a NUL byte: a lesson is text");
+		else if (n == sizeof line - 1 && line[n - 1] != '\n')
+			r = fail(&ld, "line too long (at most %d bytes)", LESSON_MAXLINE);
+		else if (total > LESSON_MAXBYTES)
 			r = fail(&ld, "the lesson is larger than %d KiB: split it", LESSON_MAXBYTES / 1024);
 		else
-			r = load_line(&ld, line, (size_t)n);
+			r = load_line(&ld, line, n);
 	}
 	if (r == 0 && ferror(f)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -568,7 +628,6 @@ int lesson_load(const char *path, struct lesson *l, char *err, size_t errlen)
 	}
 	if (r == 0)
 		r = load_finish(&ld);
-	free(line);
 	fclose(f);
 	pending_free(&ld);
 	repeat_free(&ld);
@@ -640,9 +699,9 @@ const char *lesson_lang(const char *want)
 static int cmp_paths(const void *a, const void *b)
 {
 	const char *x = strrchr(*(char *const *)a, '/'), *y = strrchr(*(char *const *)b, '/');
-	int d = atoi(x + 1) - atoi(y + 1);
+	int nx = lesson_number(x + 1), ny = lesson_number(y + 1);
 
-	return d ? d : strcmp(x, y);
+	return nx != ny ? (nx < ny ? -1 : 1) : strcmp(x, y);
 }
 
 char **lesson_paths(const char *dir, const char *lang)
@@ -697,7 +756,7 @@ char *lesson_find(char **paths, const char *which)
 	for (size_t i = 0; paths && paths[i]; i++) {
 		const char *base = strrchr(paths[i], '/') + 1, *dash = strchr(base, '-');
 
-		if (num && atoi(base) == atoi(which))
+		if (num && lesson_number(base) == lesson_number(which))
 			return paths[i];
 		if (!num && dash && strncmp(dash + 1, which, strlen(which)) == 0 &&
 		    strcmp(dash + 1 + strlen(which), ".lesson") == 0)

@@ -102,6 +102,7 @@ static int check_one(struct runner *run, const char *path, const char *label, co
 		return 1;
 	}
 	strsink_clear(ss);
+	runner_forget(run);	/* the calls of the lessons before: none of this one's business */
 	if (stepper_open(&st, run, &l, lang, false) < 0) {
 		fprintf(out, _("FAIL %s: refused: %s\n"), label, st.error);
 		stepper_close(&st);
@@ -122,6 +123,7 @@ static int check_one(struct runner *run, const char *path, const char *label, co
 	} else {
 		fprintf(out, _("ok   %s: %u expectations held (%s)\n"), label, t->expectations, l.title);
 	}
+	fflush(out);	/* a verdict a signal cannot take back */
 	stepper_close(&st);
 	lesson_free(&l);
 	return failed;
@@ -147,8 +149,8 @@ int lessons_check(struct runner *run, const char *lang, char *const *names, int 
 	if (names_exist(dir, lang, names, nnames, errout) < 0)
 		return 2;
 	if (!run->s->sandboxed)
-		fprintf(out, _("note: no sandbox: lessons run on this machine's own network; "
-			"TIME_WAIT from one run may touch the next\n"));
+		fprintf(out, _("note: no sandbox: lessons run on this machine's own network, reaching only "
+			"the sockets they make; TIME_WAIT from one run may touch the next\n"));
 	runner_push_sink(run, strsink_sink(&ss));
 	/* a teacher's own lesson, by path */
 	for (int i = 0; i < nnames; i++)

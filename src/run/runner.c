@@ -14,6 +14,7 @@
 
 #include "run/runner.h"
 #include "util/errname.h"
+#include "util/utf8.h"
 #include "util/i18n.h"
 
 /* The call under way: what it has written so far. */
@@ -57,6 +58,8 @@ static void runner_sink(void *ctx, enum sink_kind kind, const char *text, size_t
 		}
 		if (c->bulk)
 			transcript_output(&r->tr, kind, text);
+	} else if (kind == SINK_WIRE && ++r->between_packets > RUNNER_BETWEEN_PACKETS) {
+		return;	/* a flood between calls: counted, and told once at the next call */
 	} else if (kind == SINK_EVENT || kind == SINK_WIRE) {
 		transcript_output(&r->tr, kind, text);
 	}
@@ -64,6 +67,20 @@ static void runner_sink(void *ctx, enum sink_kind kind, const char *text, size_t
 		f->line(f->ctx, kind, text, len);
 	if (!c)
 		tell_transcript_failure(r);
+}
+
+/* The packets between calls that were not told one by one: one line for them all. */
+static void tell_untold_packets(struct runner *r)
+{
+	char line[160];
+
+	if (r->between_packets > RUNNER_BETWEEN_PACKETS) {
+		snprintf(line, sizeof line, _("(%lu more packets came between calls: `wire` lists them)"),
+			 r->between_packets - RUNNER_BETWEEN_PACKETS);
+		transcript_output(&r->tr, SINK_WIRE, line);
+		runner_say(r, SINK_WIRE, line);
+	}
+	r->between_packets = 0;
 }
 
 void runner_init(struct runner *r, struct session *s)
@@ -152,6 +169,33 @@ static const char *replay_of(const struct cmd_line *cl, const struct outcome *o,
 	return "ok";
 }
 
+/*
+ * A call's line as the transcript writes it: a call that writes a file
+ * (wire save) is only told, as a comment: a transcript is handed to others
+ * and replayed, and a replay writes no file.
+ */
+static char *transcript_text(const struct cmd_line *cl)
+{
+	size_t need = cmd_line_text(cl, NULL, 0) + 64, k;
+	char *line = malloc(need);
+
+	if (line == NULL)
+		return NULL;
+	k = cmd_writes_files(cl) ? (size_t)snprintf(line, need, "# not replayed (it writes a file): ") : 0;
+	cmd_line_text(cl, line + k, need - k);
+	return line;
+}
+
+/* A bulk call's line goes to the transcript before its output, as it is run. */
+static void bulk_line(struct runner *r, const struct cmd_line *cl)
+{
+	char *line = transcript_text(cl);
+
+	if (line)
+		transcript_line(&r->tr, r->context, line);
+	free(line);
+}
+
 /* After a call that ran: its record, and the transcript (a bulk call's lines are there already). */
 static void record(struct runner *r, const struct cmd_line *cl, const struct cmd_result *res,
 		   const char *output, bool bulk)
@@ -165,36 +209,18 @@ static void record(struct runner *r, const struct cmd_line *cl, const struct cmd
 	const char *replay = replay_of(cl, &res->o, count, sizeof count);
 
 	if (!bulk) {
-		size_t need = cmd_line_text(cl, NULL, 0) + 1;
-		char *line = malloc(need);
+		char *line = transcript_text(cl);
 
-		if (line) {
-			cmd_line_text(cl, line, need);
-			transcript_call(&r->tr, r->context, line, replay, output);
-			free(line);
-		}
+		if (line)
+			transcript_call(&r->tr, r->context, line, cmd_writes_files(cl) ? NULL : replay, output);
+		free(line);
 	}
 	history_add(&r->hist, &hc);
 }
 
-/* A bulk call's line goes to the transcript before its output, as it is run. */
-static void bulk_line(struct runner *r, const struct cmd_line *cl)
-{
-	size_t need = cmd_line_text(cl, NULL, 0) + 1;
-	char *line = malloc(need);
-
-	if (line == NULL)
-		return;
-	cmd_line_text(cl, line, need);
-	transcript_line(&r->tr, r->context, line);
-	free(line);
-}
-
 static void clean_message(char *m)
 {
-	for (unsigned char *p = (unsigned char *)m; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	utf8_clean(m, strlen(m));
 }
 
 /* Run a line parse() accepted: the work, then its packets, then the record. */
@@ -203,13 +229,14 @@ static void run_parsed(struct runner *r, struct cmd_result *res)
 	const struct cmd_line *cl = &res->cl;
 	const struct cmd_entry *c = cl->cmd;
 	struct session *s = r->s;
-	struct cmd_ctx x = { s, &r->hist };
+	struct cmd_ctx x = { s, &r->hist, r->confined, r->stdout_is_screen };
 	struct run_call call = { { 0 }, (c->flags & CMDF_BULK) && (c->flags & CMDF_RECORD), 0 };
 	unsigned before = s->socks.serial;
 	bool names_socket = c->args && c->args[0] == 'S' && cl->argc > 1;
 
 	/* packets that came since the last call are a timer's: told before this one */
 	session_wire_call_begins(s, (c->flags & (CMDF_CREATES | CMDF_CAPTURE)) != 0, is_call(c));
+	tell_untold_packets(r);
 	if (call.bulk)
 		bulk_line(r, cl);
 	r->cur = &call;
@@ -298,9 +325,15 @@ int runner_run(struct runner *r, const char *text, struct outcome *o)
 	return st == CMD_BLANK ? 1 : st == CMD_REFUSED ? -1 : 0;
 }
 
-int runner_transcript_open(struct runner *r, const char *path)
+int runner_transcript_open(struct runner *r, const char *path, char *err, size_t errlen)
 {
-	return transcript_open(&r->tr, path);
+	return transcript_open(&r->tr, path, err, errlen);
+}
+
+void runner_forget(struct runner *r)
+{
+	history_free(&r->hist);
+	history_init(&r->hist);
 }
 
 int runner_transcript_create(struct runner *r, const char *path)

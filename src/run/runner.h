@@ -60,9 +60,15 @@ struct runner {
 	struct runner_hooks hooks;
 	char *context;		/* recorded with each call (a lesson's step), or NULL */
 	bool from_lesson;	/* the lines run now are a lesson's (its waits pace what it shows) */
+	bool confined;		/* ...outside the sandbox: they reach only the session's own sockets */
+	bool stdout_is_screen;	/* the screen draws on standard output: nothing else may write there */
 	struct run_call *cur;	/* the call under way, NULL between calls */
 	bool told_transcript;	/* a failed transcript write was said */
+	unsigned long between_packets;	/* packet lines between calls since the last call */
 };
+
+/* Packet lines told one by one between two calls: past this, counted and told in one line. */
+#define RUNNER_BETWEEN_PACKETS 100
 
 /* Take over s's sink; the sink stack starts empty (lines are dropped). */
 void runner_init(struct runner *r, struct session *s);
@@ -82,14 +88,17 @@ int runner_line(struct runner *r, const char *text, struct cmd_result *res);
 /* Parse and run; a convenience for the engine's own lines ("reset"): 0 ran, 1 blank, -1 refused. */
 int runner_run(struct runner *r, const char *text, struct outcome *o);
 
+/* Forget the calls made so far (--check-lessons between lessons): what a run keeps stays bounded. */
+void runner_forget(struct runner *r);
+
 /* The context recorded with the calls that follow (a lesson step's title), NULL for none. */
 void runner_set_context(struct runner *r, const char *context);
 
 /* Tell the front end a line of the runner's own (not a call's): SINK_INFO and friends. */
 void runner_say(struct runner *r, enum sink_kind kind, const char *text);
 
-/* The transcript: see run/transcript.h.  Open appends; create makes a new 0600 file. */
-int runner_transcript_open(struct runner *r, const char *path);
+/* The transcript: see run/transcript.h (-t FILE, and the screen's own). */
+int runner_transcript_open(struct runner *r, const char *path, char *err, size_t errlen);
 int runner_transcript_create(struct runner *r, const char *path);
 /* A note for the transcript's reader ("# TEXT"). */
 void runner_transcript_comment(struct runner *r, const char *text);

@@ -120,8 +120,9 @@ static bool run_item(struct stepper *st, size_t i, struct cmd_result *r)
 
 	runner_set_context(st->run, sp->title);	/* the transcript and export say which step */
 	st->run->from_lesson = true;
+	st->run->confined = !st->run->s->sandboxed;	/* a lesson file from anyone: never at the machine's services */
 	runner_line(st->run, sp->items[i].text, r);
-	st->run->from_lesson = false;
+	st->run->from_lesson = st->run->confined = false;
 	runner_set_context(st->run, NULL);
 	mark(st, i, r);
 	return !st->run->s->stopping;
@@ -189,7 +190,8 @@ static void run_unit(struct stepper *st, bool judged)
 	st->have_verdict = false;
 	for (size_t k = i; k < j; k++) {
 		st->item = k + 1;
-		if (!run_item(st, k, r))
+		/* a key that cut a wait short (quit) stops the block: the rest waits for the next key */
+		if (!run_item(st, k, r) || r->interrupted)
 			break;
 	}
 	if (judged && sp->items[i].question && st->choice >= 0 && st->item == j)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,9 +74,33 @@ static int attach(struct transcript *t, int fd)
 	return 0;
 }
 
-int transcript_open(struct transcript *t, const char *path)
+int transcript_open(struct transcript *t, const char *path, char *err, size_t errlen)
 {
-	return attach(t, open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), e;
+	struct stat st;
+
+	if (fd < 0 && errno == ENOENT)
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		e = errno;
+		if (e == ELOOP)
+			snprintf(err, errlen, _("%s is a symbolic link: sockplay does not write through one"), path);
+		else if (e == ENXIO)
+			snprintf(err, errlen, _("%s is a pipe nobody reads"), path);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || (S_ISREG(st.st_mode) && st.st_size > 0) || S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, _("%s holds another run: a transcript is written new (remove it, or "
+			 "name another file)"), path);
+		close(fd);
+		errno = EEXIST;
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return attach(t, fd);
 }
 
 int transcript_create(struct transcript *t, const char *path)

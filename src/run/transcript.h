@@ -25,8 +25,13 @@ struct transcript {
 };
 
 void transcript_init(struct transcript *t);
-/* Append to path (made 0644 when new).  0, or -1/errno. */
-int transcript_open(struct transcript *t, const char *path);
+/*
+ * -t FILE: a transcript written new, made 0600, never through a symbolic
+ * link.  A file that exists and holds anything is refused (it is another
+ * run's: a replay of the two would not hold); an empty one, a terminal, a
+ * pipe with a reader are taken.  0, or -1 with errno and a message in err.
+ */
+int transcript_open(struct transcript *t, const char *path, char *err, size_t errlen);
 /* A file of the program's own choosing: made new (O_EXCL, never through a symbolic link), 0600.  0 or -1/errno. */
 int transcript_create(struct transcript *t, const char *path);
 /* fsync and close: 0, or -1 with error set. */

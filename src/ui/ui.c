@@ -230,12 +230,13 @@ static void before_command(void *ctx, const struct cmd_line *cl)
 	/* no key may start a command while one runs; and no watcher may outlive its fd */
 	ev_io_stop(ui->loop, &ui->input);
 	/*
-	 * but a key may cut a long wait short; a short one (a lesson's pacing)
-	 * must not eat the keys typed ahead of it
+	 * Keys typed meanwhile are read (interrupt_cb): a quit key cuts every
+	 * wait short, a lesson's too; any key cuts a typed wait of a second or
+	 * more; the others are kept for after the command.
 	 */
-	if ((cl->cmd->flags & CMDF_WAITS) && cl->argc > 1 && strtod(cl->argv[1], NULL) >= 1.0 &&
-	    !ui->run->from_lesson)	/* a lesson's wait is part of what it shows: never cut short */
-		ev_io_start(ui->loop, &ui->interrupt);
+	ui->any_key_cuts = (cl->cmd->flags & CMDF_WAITS) && cl->argc > 1 && strtod(cl->argv[1], NULL) >= 1.0 &&
+			   !ui->run->from_lesson;	/* a lesson's wait is part of what it shows */
+	ev_io_start(ui->loop, &ui->interrupt);
 	if (ui->run->from_lesson) {
 		/* a lesson's line shows in the log as a typed one does */
 		char echo[CMD_TEXTMAX + 2];
@@ -276,29 +277,67 @@ static void after_command(void *ctx, const struct cmd_result *r)
 }
 
 /* A key while a command waits: drained, and the wait ends. */
+/* q, F10, Ctrl-C and Ctrl-\: what quits, in every mode, during every wait */
+static bool quit_key(wint_t ch, bool is_key)
+{
+	return is_key ? ch == KEY_F(10) : ch == L'q' || ch == 3 || ch == 0x1c;
+}
+
+/* A key while a command waits (see before_command). */
 static void interrupt_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ui *ui = (struct ui *)((char *)w - offsetof(struct ui, interrupt));
 	wint_t ch;
 	int r;
+	bool any = false;
 
 	(void)loop;
 	(void)revents;
-	bool any = false;
-
 	while ((r = get_wch(&ch)) != ERR) {
+		bool is_key = r == KEY_CODE_YES;
+
 		any = true;
-		if (r == KEY_CODE_YES && ch == KEY_RESIZE)
+		if (is_key && ch == KEY_RESIZE) {
 			resize_screen(ui, false);
+		} else if (!is_key && ch == 27) {
+			while (get_wch(&ch) != ERR)
+				;	/* a sequence (a click) while a command runs: nothing of it acts */
+		} else if (quit_key(ch, is_key)) {
+			session_interrupt(ui->s);	/* and it acts once the command is back */
+			ui_queue_key(ui, ch, is_key);
+		} else if (ui->any_key_cuts) {
+			session_interrupt(ui->s);
+		} else {
+			ui_queue_key(ui, ch, is_key);	/* typed ahead: for after the command */
+		}
 	}
 	ui->empty_wakes = any ? 0 : ui->empty_wakes + 1;
 	if (!any && terminal_gone(ui)) {
 		ev_io_stop(loop, w);
 		hang_up(ui);
-		return;
 	}
-	if (any)
-		session_interrupt(ui->s);
+}
+
+void ui_queue_key(struct ui *ui, wint_t ch, bool is_key)
+{
+	if (ui->nqueued < (int)(sizeof ui->queued / sizeof ui->queued[0]))
+		ui->queued[ui->nqueued++] = (struct queued_key){ ch, is_key };
+}
+
+/* The next key: one typed while a command waited, else the terminal's; false when none. */
+static bool next_key(struct ui *ui, wint_t *ch, bool *is_key)
+{
+	int r;
+
+	if (ui->nqueued > 0) {
+		*ch = ui->queued[0].ch;
+		*is_key = ui->queued[0].is_key;
+		memmove(ui->queued, ui->queued + 1, (size_t)--ui->nqueued * sizeof ui->queued[0]);
+		return true;
+	}
+	r = get_wch(ch);
+	*is_key = r == KEY_CODE_YES;
+	return r != ERR;
 }
 
 void ui_run_command(struct ui *ui, const char *text, struct cmd_result *out)
@@ -421,19 +460,17 @@ static void input_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ui *ui = (struct ui *)((char *)w - offsetof(struct ui, input));
 	wint_t ch;
-	int r;
-
-	bool any = false;
+	bool is_key, any = false;
 
 	(void)loop;
 	(void)revents;
 	/* drain every key that is there, as ncdu does */
-	while (!ui->quit && (r = get_wch(&ch)) != ERR) {
+	while (!ui->quit && next_key(ui, &ch, &is_key)) {
 		any = true;
-		if (r == KEY_CODE_YES && ch == KEY_RESIZE)
+		if (is_key && ch == KEY_RESIZE)
 			resize_screen(ui, false);
 		else
-			input_key(ui, ch, r == KEY_CODE_YES);
+			input_key(ui, ch, is_key);
 		ui->dirty = true;
 		if (!ev_is_active(&ui->input))
 			break;	/* a command ran and re-armed us; go round the loop */
@@ -545,6 +582,7 @@ static int screen_start(struct ui *ui, bool projector)
 
 		if (tcgetattr(STDIN_FILENO, &tio) == 0) {
 			tio.c_cc[VINTR] = _POSIX_VDISABLE;
+			tio.c_cc[VQUIT] = _POSIX_VDISABLE;	/* Ctrl-\ too: a key that quits, never a core in curses mode */
 			if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) == 0)
 				def_prog_mode();
 		}
@@ -584,10 +622,12 @@ static void watchers_start(struct ui *ui)
 	ev_signal_init(&ui->sigint, quit_cb, SIGINT);
 	ev_signal_init(&ui->sigterm, quit_cb, SIGTERM);
 	ev_signal_init(&ui->sighup, quit_cb, SIGHUP);
-	ui->sigint.data = ui->sigterm.data = ui->sighup.data = ui;
+	ev_signal_init(&ui->sigquit, quit_cb, SIGQUIT);
+	ui->sigint.data = ui->sigterm.data = ui->sighup.data = ui->sigquit.data = ui;
 	ev_signal_start(ui->loop, &ui->sigint);
 	ev_signal_start(ui->loop, &ui->sigterm);
 	ev_signal_start(ui->loop, &ui->sighup);
+	ev_signal_start(ui->loop, &ui->sigquit);
 	ev_timer_init(&ui->refresh, refresh_cb, 0., ui->pace.base);
 	ev_timer_start(ui->loop, &ui->refresh);
 	ev_prepare_init(&ui->redraw, redraw_cb);
@@ -606,6 +646,7 @@ static void watchers_stop(struct ui *ui)
 	ev_signal_stop(ui->loop, &ui->sigint);
 	ev_signal_stop(ui->loop, &ui->sigterm);
 	ev_signal_stop(ui->loop, &ui->sighup);
+	ev_signal_stop(ui->loop, &ui->sigquit);
 	ev_timer_stop(ui->loop, &ui->refresh);
 	ev_prepare_stop(ui->loop, &ui->redraw);
 }
@@ -665,6 +706,7 @@ int ui_run(struct runner *run, const struct ui_options *o)
 	ui->loop = s->loop;
 	pace_init(&ui->pace, o->interval);
 	runner_push_sink(run, (struct sink){ ui_sink_line, ui });
+	run->stdout_is_screen = true;
 	saved_err = screen_start(ui, o->projector);
 
 	ui_log(ui, R_INFO, _("Welcome to sockplay. Press L for the lessons, t for a TCP socket, ? for help, "
@@ -688,6 +730,7 @@ int ui_run(struct runner *run, const struct ui_options *o)
 	status = ui->status;
 	panes_free(ui);
 	free(ui);
+	run->stdout_is_screen = false;
 	runner_pop_sink(run);
 	return status;
 }

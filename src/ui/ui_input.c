@@ -173,7 +173,7 @@ static void key(struct ui *ui, wint_t ch, bool is_key)
 {
 	char name[32];
 
-	if (!is_key && ch == CTRL_C) {
+	if (!is_key && (ch == CTRL_C || ch == 0x1c)) {	/* Ctrl-C, Ctrl-\\ */
 		/* Ctrl-C asks as q does, in every mode; asked already, it quits */
 		if (mode_up(ui, &mode_confirm) && ui->on_yes == ui_quit) {
 			ui_quit(ui);

@@ -115,7 +115,13 @@ struct ui {
 	ev_io input;
 	ev_io interrupt;	/* while a command waits: a key cuts it short */
 	int empty_wakes;	/* input ready but no key: the terminal may be gone */
-	ev_signal winch, sigint, sigterm, sighup;
+	bool any_key_cuts;	/* the command under way is a typed wait: any key cuts it short */
+	struct queued_key {	/* keys typed while a command waited: theirs after it */
+		wint_t ch;
+		bool is_key;
+	} queued[32];
+	int nqueued;
+	ev_signal winch, sigint, sigterm, sighup, sigquit;
 	ev_timer refresh;
 	ev_prepare redraw;
 	double cost;		/* the last refresh's cost (read, join, draw); pace.wait the interval in use */
@@ -174,6 +180,8 @@ void ui_run_command(struct ui *ui, const char *line, struct cmd_result *r);
 void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* End the loop: the program quits. */
 void ui_quit(struct ui *ui);
+/* A key to act on once the command under way is back (typed ahead, or a quit key that cut a wait). */
+void ui_queue_key(struct ui *ui, wint_t ch, bool is_key);
 /* Ask a yes/no question on the message line: y calls yes(ui), any other key does nothing. */
 void ui_ask(struct ui *ui, const char *question, void (*yes)(struct ui *ui));
 

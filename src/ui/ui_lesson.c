@@ -244,6 +244,9 @@ void lesson_pane_open(struct ui *ui, struct lesson *l, bool owned, const char *l
 	lp->owned = owned;
 	lp->said[0] = lp->end[0] = '\0';
 	ui_log(ui, R_HEADER, l->title);
+	if (!ui->s->sandboxed)
+		ui_log(ui, R_ERROR, _("No sandbox here: this lesson runs on the machine's own network, and "
+				      "reaches only the sockets it makes itself."));
 	resumed = stepper_open(&lp->st, ui->run, l, lang, true);
 	if (resumed < 0)
 		ui_log(ui, R_ERROR, lp->st.error);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 
 #include "util/i18n.h"
 #include "util/sink.h"
+#include "util/utf8.h"
 
 /* The control bytes of p[0..n) become '?'. */
 static void clean_bytes(unsigned char *p, size_t n)
@@ -29,45 +31,56 @@ static void clean_bytes(unsigned char *p, size_t n)
  * length.  Sixteen bytes at a time with SSE2, else eight in a register: a
  * block with none is passed at once (every row of a 200,000-row `net`
  * comes through here); a block with one is done by byte.  The last block
- * ends at the text's end, over bytes already seen if it must.
+ * ends at the text's end, over bytes already seen if it must.  Text with a
+ * byte above 0x7f is then held to the whole rule (util/utf8.h): C1 and
+ * what is not UTF-8 become '?' too.
  */
 static size_t clean(char *text)
 {
 	unsigned char *p = (unsigned char *)text, *end = p + strlen(text);
 	size_t len = (size_t)(end - p);
+	bool high = false;
 
 #ifdef __SSE2__
 	if (len < 16) {
 		clean_bytes(p, len);
-		return len;
-	}
-	for (;; p += 16) {
-		__m128i x, printable, del;
+		for (size_t i = 0; i < len; i++)
+			high |= p[i] >= 0x80;
+	} else {
+		for (;; p += 16) {
+			__m128i x, printable, del;
 
-		if (end - p < 16)
-			p = end - 16;	/* the tail, as a whole block */
-		x = _mm_loadu_si128((const __m128i *)p);
-		printable = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x20)), x);
-		del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
-		if (_mm_movemask_epi8(_mm_andnot_si128(del, printable)) != 0xFFFF)
-			clean_bytes(p, 16);
-		if (end - p == 16)
-			return len;
+			if (end - p < 16)
+				p = end - 16;	/* the tail, as a whole block */
+			x = _mm_loadu_si128((const __m128i *)p);
+			printable = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x20)), x);
+			del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
+			if (_mm_movemask_epi8(_mm_andnot_si128(del, printable)) != 0xFFFF)
+				clean_bytes(p, 16);
+			high |= _mm_movemask_epi8(x) != 0;
+			if (end - p == 16)
+				break;
+		}
 	}
 #else
-	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	const uint64_t ones = 0x0101010101010101ULL, hibits = 0x8080808080808080ULL;
 
 	for (; end - p >= 8; p += 8) {
 		uint64_t x, del;
 
 		memcpy(&x, p, 8);
 		del = x ^ (ones * 0x7f);
-		if ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & high)
+		if ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & hibits)
 			clean_bytes(p, 8);
+		high |= (x & hibits) != 0;
 	}
 	clean_bytes(p, (size_t)(end - p));
-	return len;
+	for (; p < end; p++)
+		high |= *p >= 0x80;
 #endif
+	if (high)
+		utf8_clean(text, len);
+	return len;
 }
 
 void sink_text(const struct sink *s, enum sink_kind kind, char *text)
