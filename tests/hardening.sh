@@ -98,8 +98,13 @@ L
 fi
 
 # -- 9: batch output is kept when a signal ends a wait
-for sig in TERM INT HUP; do
-	printf 'tcp\ntcp\ntcp\ntcp\nwait 30\n' >"$tmp/wait.spl"
+# (SIGINT through timeout: a job a script puts in the background ignores SIGINT from its start)
+printf 'tcp\ntcp\ntcp\ntcp\nwait 30\n' >"$tmp/wait.spl"
+start=$(date +%s)
+timeout -s INT 1 $SB --batch "$tmp/wait.spl" >"$tmp/out.INT" 2>&1
+if [ "$(grep -c '^socket' "$tmp/out.INT")" -eq 4 ] && [ $(( $(date +%s) - start )) -lt 10 ]; then ok; else
+	bad "SIGINT lost batch output, or did not end the wait"; cat "$tmp/out.INT"; fi
+for sig in TERM HUP; do
 	$SB --batch "$tmp/wait.spl" >"$tmp/out.$sig" 2>&1 &
 	pid=$!
 	# until the four lines are out (the file may not exist yet: the child makes it)

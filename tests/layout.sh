@@ -61,9 +61,11 @@ walk() {
 			*"1-9 answer"*|*"1-9 回答"*) T send-keys -t "$s" 1 ;;
 			*) T send-keys -t "$s" '}' ;;	# the rest of the step, up to a prediction
 			esac
-			# until the screen changes: a second at the most
+			# until the screen changes: a second at the most (a key's answer takes a few
+			# tens of milliseconds: looking sooner only costs a capture)
+			sleep 0.12
 			i=0
-			while [ $i -lt 10 ] && [ "$(T capture-pane -t "$s" -p 2>/dev/null)" = "$scr" ]; do
+			while [ $i -lt 9 ] && [ "$(T capture-pane -t "$s" -p 2>/dev/null)" = "$scr" ]; do
 				sleep 0.1; i=$((i + 1))
 			done
 		done

@@ -109,21 +109,32 @@ score() {
 	if wait_for "$s_line" 3; then ok; else bad "$1: the score '$s_line' never showed"; fi
 }
 
-# every lesson, both languages, every prediction answered right and then wrong
-for lang in en zh_CN; do
+# every lesson, both languages, every prediction answered right and then
+# wrong: four walks side by side (each a subshell: its checks are counted in
+# it, and it exits with its failures, its messages in a file of its own)
+walk() {	# LANG MODE
 	for f in "$SOCKPLAY_LESSONS"/en/*.lesson; do
 		b=$(basename "$f" .lesson)
 		num=${b%%-*}
 		want=$(grep -c '^predict:' "$f")
-		for mode in right wrong; do
-			start "l$lang$num$mode" 100 30 --lesson "$num" --lang "$lang"
-			wait_for "1" 5
-			if play "$lang" "$SOCKPLAY_LESSONS/$lang/$b.lesson" "$mode"; then ok; fi
-			if [ "$predictions" -eq "$want" ]; then ok; else bad "$lang $b $mode: $predictions of $want predictions met"; fi
-			if screen | grep -q '^ \[!\]'; then bad "$lang $b: a command did not do what the lesson says"; else ok; fi
-			T kill-session -t "$S"
-		done
+		start "l$1$num$2" 100 30 --lesson "$num" --lang "$1"
+		wait_for "1" 5
+		if play "$1" "$SOCKPLAY_LESSONS/$1/$b.lesson" "$2"; then ok; fi
+		if [ "$predictions" -eq "$want" ]; then ok; else bad "$1 $b $2: $predictions of $want predictions met"; fi
+		if screen | grep -q '^ \[!\]'; then bad "$1 $b: a command did not do what the lesson says"; else ok; fi
+		T kill-session -t "$S"
 	done
+	exit "$fail"
+}
+walks=""
+for lang in en zh_CN; do
+	for mode in right wrong; do
+		(fail=0; walk "$lang" "$mode") >"$tmp/walk-$lang-$mode" 2>&1 &
+		walks="$walks $!:$lang-$mode"
+	done
+done
+for w in $walks; do
+	if wait "${w%%:*}"; then ok; else bad "the ${w#*:} walk:"; cat "$tmp/walk-${w#*:}"; fi
 done
 
 # lesson 3: skipping forward runs the skipped steps; the kernel agrees with the ticks
