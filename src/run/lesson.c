@@ -422,10 +422,22 @@ static int repeat_line(struct loader *ld, char *t)
 /* A command line inside a repeat: kept until `end`. */
 static int repeat_keep(struct loader *ld, const char *t)
 {
+	size_t cap = ld->caprepeat;
+
+	/* each kept line is at least one command: a body past the cap is refused as it grows */
+	if ((size_t)ld->ncmds + ld->nrepeat >= LESSON_MAXCMDS)
+		return fail(ld, "more than %d commands (each copy of a repeat counts): split the lesson",
+			    LESSON_MAXCMDS);
 	if (!GROW(ld->repeat_text, ld->nrepeat, ld->caprepeat, 8))
 		return fail(ld, "out of memory");
-	ld->repeat_lineno = realloc(ld->repeat_lineno, ld->caprepeat * sizeof *ld->repeat_lineno);
-	if (ld->repeat_lineno == NULL || (ld->repeat_text[ld->nrepeat] = strdup(t)) == NULL)
+	if (ld->caprepeat != cap || ld->repeat_lineno == NULL) {
+		unsigned *v = realloc(ld->repeat_lineno, ld->caprepeat * sizeof *v);
+
+		if (v == NULL)
+			return fail(ld, "out of memory");
+		ld->repeat_lineno = v;
+	}
+	if ((ld->repeat_text[ld->nrepeat] = strdup(t)) == NULL)
 		return fail(ld, "out of memory");
 	ld->repeat_lineno[ld->nrepeat++] = ld->lineno;
 	return 0;
