@@ -69,4 +69,12 @@ printf 'sysctl net.ipv4.ip_local_port_range 40000 40009 => ok\nsysctl net.ipv4.i
 	"$SOCKPLAY" --sandbox --batch - >"$tmp/out" 2>&1
 check $? 0 "= 40000 40009" "sandbox sysctl write" "$tmp/out"
 
+# one table whatever the source: a TCP socket that is only bound is in neither (sock_diag
+# lists it since Linux 6.8 if asked; /proc never does), a UDP one is in both
+for src in proc diag; do
+	printf 'tcp b\nbind b 127.0.0.1:7777\nnet tcp :7777 => 0\nudp u\nbind u 127.0.0.1:7777\nnet udp :7777 => 1\ntcp l\nbind l 127.0.0.1:7778\nlisten l\nnet tcp :7778 => 1\n' |
+		"$SOCKPLAY" --sandbox --source $src --batch - >"$tmp/out" 2>&1
+	check $? 0 "3 of 3 expectations held" "bound-only sockets with --source $src" "$tmp/out"
+done
+
 finish

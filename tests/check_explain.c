@@ -68,10 +68,6 @@ static const struct {
 
 static int cell_port;
 
-/* The transcript must not contain text. */
-#define NEVER_SAYS(t, text) ck_assert_msg(!(t)->out.buf || !strstr((t)->out.buf, (text)), \
-	"transcript says \"%s\" but must not:\n%s", (text), (t)->out.buf)
-
 static const char *six(const char *addr)
 {
 	return addr[0] == '[' ? " -6" : "";
@@ -280,6 +276,76 @@ START_TEST(what_close_did)
 }
 END_TEST
 
+/* What a 0 from recv means: a FIN, an RST already reported, or the socket's own SHUT_RD. */
+START_TEST(what_recv_zero_means)
+{
+	struct tsess t;
+	int p = tport(530);
+
+	tsess_init(&t);
+	RUN_OK(&t, "tcp l");
+	RUN_OK(&t, "bind l 127.0.0.1:%d", p);
+	RUN_OK(&t, "listen l");
+	RUN_OK(&t, "tcp c");
+	RUN_OK(&t, "connect c 127.0.0.1:%d", p);
+	RUN_OK(&t, "accept l a");
+	RUN_OK(&t, "set a linger 0");
+	RUN_OK(&t, "close a");
+	RUN_OK(&t, "wait 0.05");
+	RUN_ERR(&t, ECONNRESET, "recv c");
+	RUN_COUNT(&t, 0, "recv c");
+	SAYS(&t, "recv(c) = 0 (the connection was reset: after its one ECONNRESET, recv returns 0)");
+	NEVER_SAYS(&t, "recv(c) = 0 (end of stream");
+	RUN_OK(&t, "tcp c2");
+	RUN_OK(&t, "connect c2 127.0.0.1:%d", p);
+	RUN_OK(&t, "accept l a2");
+	RUN_OK(&t, "shutdown c2 rd");
+	RUN_COUNT(&t, 0, "recv c2");
+	SAYS(&t, "recv(c2) = 0 (shut down for reading: recv returns 0 at once)");
+	RUN_OK(&t, "close a2");
+	RUN_OK(&t, "wait 0.05");
+	RUN_COUNT(&t, 0, "recv c2");
+	SAYS(&t, "recv(c2) = 0 (end of stream: the peer sent FIN)");
+	/* both FINs through: the socket is CLOSE, and the 0 is still the peer's FIN */
+	RUN_OK(&t, "tcp c3");
+	RUN_OK(&t, "connect c3 127.0.0.1:%d", p);
+	RUN_OK(&t, "accept l a3");
+	RUN_OK(&t, "shutdown c3 wr");
+	RUN_OK(&t, "close a3");
+	RUN_OK(&t, "wait 0.05");
+	RUN_COUNT(&t, 0, "recv c3");
+	SAYS(&t, "recv(c3) = 0 (end of stream: the peer sent FIN)");
+	tsess_free(&t);
+}
+END_TEST
+
+/* A UDP disconnect keeps what bind() gave and gives back what the kernel chose (udp_disconnect). */
+START_TEST(udp_disconnect_keeps_what_was_bound)
+{
+	struct tsess t;
+	int p = tport(540);
+	const struct sock *u;
+
+	tsess_init(&t);
+	RUN_OK(&t, "udp u");
+	RUN_OK(&t, "connect u 127.0.0.1:%d", p);
+	RUN_OK(&t, "disconnect u");
+	u = socktab_find(&t.s.socks, "u");
+	ck_assert_int_eq(u->local.family, 0);	/* the kernel's own word: getsockname says port 0 */
+	SAYS(&t, "was chosen by the kernel, not bound by hand: the kernel takes it back");
+	NEVER_SAYS(&t, "u keeps");
+	RUN_OK(&t, "udp v");
+	RUN_OK(&t, "bind v 0.0.0.0:%d", p + 1);
+	RUN_OK(&t, "connect v 127.0.0.1:%d", p);
+	RUN_OK(&t, "disconnect v");
+	u = socktab_find(&t.s.socks, "v");
+	ck_assert_int_eq(u->local.port, p + 1);
+	ck_assert(addr_is_wildcard(&u->local));
+	SAYS(&t, "its address goes back to 0.0.0.0:");
+	tsess_free(&t);
+}
+END_TEST
+
 /* The cases, as a class meets them. */
 START_TEST(holders_as_a_class_meets_them)
 {
@@ -401,6 +467,8 @@ int main(void)
 	tcase_add_test(tc, other_errors);
 	tcase_add_test(tc, holders_as_a_class_meets_them);
 	tcase_add_test(tc, what_close_did);
+	tcase_add_test(tc, what_recv_zero_means);
+	tcase_add_test(tc, udp_disconnect_keeps_what_was_bound);
 	suite_add_tcase(s, tc);
 	return trun_suite(s) ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -23,7 +23,7 @@ ip -o addr show dev lo >"$tmp/addr-before" 2>/dev/null
 st=$?
 if [ $st -eq 0 ] && grep -q "31 of 31 expectations held" "$tmp/err"; then ok; else
 	bad "sandbox.spl: exit $st"; cat "$tmp/err"; grep -B3 FAILED "$tmp/out"; fi
-if grep -q "why: no local port is free toward 127.0.0.1:9000: ip_local_port_range is 40000 40009; 10 connections" "$tmp/out"; then ok; else bad "exhaustion why-line"; fi
+if grep -q "why: no local port is free toward 127.0.0.1:9000: ip_local_port_range is 40000-40009; 10 connections" "$tmp/out"; then ok; else bad "exhaustion why-line"; fi
 
 # every knob the sandbox wrote is exactly as before on the host
 snapshot >"$tmp/after"

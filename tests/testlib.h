@@ -52,6 +52,10 @@ struct outcome trun(struct tsess *t, const char *fmt, ...)
 #define SAYS(t, text) ck_assert_msg((t)->out.buf && strstr((t)->out.buf, (text)), \
 	"transcript lacks \"%s\":\n%s", (text), (t)->out.buf ? (t)->out.buf : "")
 
+/* The transcript so far does not contain text. */
+#define NEVER_SAYS(t, text) ck_assert_msg(!(t)->out.buf || !strstr((t)->out.buf, (text)), \
+	"transcript says \"%s\" but must not:\n%s", (text), (t)->out.buf)
+
 extern char tlast_cmd[];
 
 /* Run a suite with Check's runner; returns the number of failures. */

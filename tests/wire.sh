@@ -147,6 +147,90 @@ play v6.spl "IPv6"
 has out "  wire: l -> c [S.] seq 0 ack 1"
 has out "  wire: ::1 -> u icmp6 port unreachable (to [::1]:9 udp)"
 
+# the receiving end is the socket the kernel chose (kernel/deliver.h), not the newest on the port:
+# an exact address beats wildcards; of two UDP sockets on one address, the one bound last
+cat >pick.spl <<'S'
+tcp w2
+set w2 reuseport 1
+bind w2 0.0.0.0:8890
+listen w2
+tcp s2
+set s2 reuseport 1
+bind s2 127.0.0.1:8890
+listen s2
+tcp w3
+set w3 reuseport 1
+bind w3 0.0.0.0:8890
+listen w3
+tcp c2
+connect c2 127.0.0.1:8890
+accept w3 => EAGAIN
+accept s2 => ok
+udp r1
+set r1 reuseaddr 1
+bind r1 127.0.0.1:8891
+udp r2
+set r2 reuseaddr 1
+bind r2 127.0.0.1:8891
+udp x
+sendto x 127.0.0.1:8891 hi
+sendto r1 127.0.0.1:8891 me
+recv r1 => EAGAIN
+recv r2 => 2
+recv r2 => 2
+S
+play pick.spl "delivery"
+has out "  wire: c2 -> s2 [S] seq 0"
+has out "  wire: s2 -> c2 [S.] seq 0 ack 1"
+has out "  wire: x -> r2 udp len 2"
+has out "  wire: r1 -> r2 udp len 2"
+# an SO_REUSEPORT group: each connection is named after the member that queued it (watched, not guessed)
+{ printf 'tcp w1
+set w1 reuseport 1
+bind w1 127.0.0.1:8892
+listen w1
+tcp w2
+set w2 reuseport 1
+bind w2 127.0.0.1:8892
+listen w2
+'
+  for i in 1 2 3 4 5 6 7 8; do printf 'tcp c%s
+connect c%s 127.0.0.1:8892
+' $i $i; done
+  for i in 1 2 3 4 5 6 7 8; do printf 'accept w1
+accept w2
+'; done; } >group.spl
+$SP --sandbox --batch group.spl >out 2>&1
+awk '/ is now 127\.0\.0\.1:/ { split($4, a, ":"); port[a[2]] = $1 }
+     /wire: c[0-9] -> w[12] \[S\]/ { said[$2] = $4 }
+     /^accept\(w[12]\) = s/ { l = substr($1, 8, 2) }
+     /^  s[0-9]+: .* <- / { split($4, a, ":"); c = port[a[2]]; n++; if (said[c] != l) { bad++; print c " said " said[c] ", queued on " l } }
+     END { exit !(n == 8 && bad == 0) }' out >why 2>&1
+if [ $? -eq 0 ]; then ok; else bad "a group's connection named after the wrong member"; cat why; fi
+# a new connection on a TIME_WAIT's 4-tuple is named after the listener, not the closed socket
+cat >recycle.spl <<'S'
+sysctl net.ipv4.tcp_tw_reuse 1
+tcp l
+set l reuseaddr 1
+bind l 127.0.0.1:8893
+listen l
+tcp c
+set c reuseaddr 1
+bind c 127.0.0.1:40001
+connect c 127.0.0.1:8893
+accept l a
+close c
+close a
+wait 0.1
+tcp c2
+set c2 reuseaddr 1
+bind c2 127.0.0.1:40001
+connect c2 127.0.0.1:8893 => ok
+S
+$SP --sandbox --batch recycle.spl >out 2>&1
+if grep -qxF "  wire: c2 -> l [S] seq 0" out && grep -qxF "  wire: l -> c2 [S.] seq 0 ack 1" out; then ok
+else bad "a recycled 4-tuple named after its old socket"; cat out; fi
+
 # wire save: a pcap file tcpdump reads, packet for packet; never over a file without -f
 printf 'tcp l\nbind l 127.0.0.1:8888\nlisten l\ntcp c\nconnect c 127.0.0.1:8888\nsend c hi\nwire save cap.pcap => 5\nwire save cap.pcap => EEXIST\n' >save.spl
 $SP --sandbox --batch save.spl >out 2>&1

@@ -634,9 +634,12 @@ char *netrow_format(const struct netrow *r, char *buf, size_t len)
 		rb_str(&b, _("  accept queue "));
 		rb_uint(&b, r->e->rxq);
 	} else if (r->e->rxq || r->e->txq) {
-		rb_str(&b, "  rx ");
+		/* UDP's queues are memory (datagrams and their overhead), not bytes: said so */
+		bool udp = r->e->proto == IPPROTO_UDP;
+
+		rb_str(&b, udp ? "  rmem " : "  rx ");
 		rb_uint(&b, r->e->rxq);
-		rb_str(&b, " tx ");
+		rb_str(&b, udp ? " wmem " : " tx ");
 		rb_uint(&b, r->e->txq);
 	}
 	if (r->e->timer != PN_TIMER_NONE) {

@@ -108,6 +108,7 @@ void session_wire_call_begins(struct session *s, bool opens, bool a_call)
 	if (a_call) {
 		s->serial++;
 		s->call_started = wall_now();
+		socktab_rx_mark(&s->socks);	/* where a group's hash chooses, watch who gets it */
 	}
 }
 
@@ -115,6 +116,7 @@ void session_wire_call_ends(struct session *s, const char *subject)
 {
 	if (s->wire == NULL)
 		return;
+	socktab_rx_seen(&s->socks);
 	wire_drain(s->wire, &s->socks, s->serial, subject ? subject : "");
 	tell(s);
 }

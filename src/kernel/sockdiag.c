@@ -77,6 +77,20 @@ static int dump(struct procnet *pn, int fd, int family, int proto, unsigned port
 		req.r.v2.sdiag_protocol = (unsigned char)proto;
 		req.r.v2.idiag_states = ~0u;	/* every state, TIME_WAIT and request socks too */
 	}
+	/*
+	 * But not a TCP socket that is only bound: since Linux 6.8 sock_diag
+	 * lists one (as CLOSE) when asked for the state TCP_BOUND_INACTIVE
+	 * (13); /proc never does, and one table must not change when --source
+	 * auto switches.  (UDP's CLOSE is "unconnected": kept.)
+	 */
+	if (proto == IPPROTO_TCP) {
+		unsigned none = 1u << PN_CLOSE | 1u << 13;
+
+		if (family == AF_UNSPEC)
+			req.r.old.idiag_states &= ~none;
+		else
+			req.r.v2.idiag_states &= ~none;
+	}
 	if (port) {
 		/* sport == port, or jump past the end (reject): the kernel filters */
 		struct nlattr na = { (unsigned short)(NLA_HDRLEN + sizeof req.ops), INET_DIAG_REQ_BYTECODE };

@@ -22,10 +22,12 @@
 #include <time.h>
 #include <pthread.h>
 #include <unistd.h>
+#include <linux/sock_diag.h>
 
 #include "util/i18n.h"
 #include "util/grow.h"
 #include "kernel/sockets.h"
+#include "kernel/sysctl.h"
 
 /* Linux 6.3; older C libraries do not name it */
 #ifndef IP_LOCAL_PORT_RANGE
@@ -213,6 +215,7 @@ static struct sock *socktab_add(struct socktab *t, const char *name, int fd,
 	s->type = type;
 	s->state = SOCK_CREATED;
 	s->serial = ++t->serial;
+	s->rx_mark = -1;
 	s->table = t;
 	s->idx = t->n;
 	t->v[t->n++] = s;
@@ -220,7 +223,99 @@ static struct sock *socktab_add(struct socktab *t, const char *name, int fd,
 	return s;
 }
 
+/* What makes one of the sockets on a port a candidate for its packets. */
+static bool takes(const struct sock *s, int type, uint16_t port)
+{
+	return s->fd >= 0 && s->type == type && s->local.family && s->local.port == port &&
+	       (type == SOCK_DGRAM || s->state == SOCK_LISTENING);
+}
+
+void sock_dl(const struct sock *s, struct dl_sock *d)
+{
+	memset(d, 0, sizeof *d);
+	d->type = s->type;
+	d->family = s->family;
+	d->local = s->local;
+	if (s->type == SOCK_DGRAM && s->peer.family && s->peer.port)
+		d->peer = s->peer;
+	d->v6only = s->opts & SOPT_V6ONLY;
+	d->reuseport = s->opts & SOPT_REUSEPORT;
+	d->seq = s->hash_seq;
+	d->tail = s->hash_tail;
+	d->cseq = s->conn_seq;
+	d->group = s->rp_group;
+}
+
+size_t socktab_port_dl(const struct socktab *t, int type, uint16_t port, struct dl_sock *v,
+		       struct sock **who, size_t max)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		if (takes(t->v[i], type, port)) {
+			if (k < max) {
+				sock_dl(t->v[i], &v[k]);
+				who[k] = t->v[i];
+			}
+			k++;
+		}
+	return k;
+}
+
+/* The groups a socket may join are among the first of these on its port. */
+#define PLACE_MAX 64
+
+/* s has just gone into its slot: anew, or again (rehash) at a new address. */
+static void slot_place(struct sock *s, bool rehash)
+{
+	struct dl_sock others[PLACE_MAX], me;
+	struct sock *who[PLACE_MAX];
+	size_t n;
+
+	if (s->table == NULL)
+		return;
+	if (!rehash)
+		s->rp_group = 0;	/* it joins anew, not its own old group */
+	n = socktab_port_dl(s->table, s->type, s->local.port, others, who, PLACE_MAX);
+	sock_dl(s, &me);
+	deliver_place(others, n < PLACE_MAX ? n : PLACE_MAX, &me, rehash, &s->table->hash_count,
+		      &s->table->group_count);
+	s->hash_seq = me.seq;
+	s->hash_tail = me.tail;
+	s->rp_group = me.group;
+}
+
+/* A UDP socket's address or peer changed under a call: its place in the lookup follows. */
+static void slot_follow(struct sock *s, const struct endpoint *was, const struct endpoint *was_peer)
+{
+	bool had = was->family && was->port, has = s->local.family && s->local.port;
+
+	if (s->type != SOCK_DGRAM || s->fd < 0)
+		return;
+	if (!has) {
+		s->hash_seq = s->rp_group = 0;	/* unhashed: a disconnect gave back its port */
+	} else if (!had || was->port != s->local.port) {
+		slot_place(s, false);
+	} else if (!addr_equal(was, &s->local)) {
+		slot_place(s, true);
+	}
+	if (!(s->peer.family && s->peer.port))
+		s->conn_seq = 0;
+	else if (!(was_peer->family && was_peer->port) || !addr_equal(was_peer, &s->peer))
+		s->conn_seq = s->table ? ++s->table->hash_count : 1;
+}
+
+static void refresh(struct sock *s);
+
 void sock_refresh(struct sock *s)
+{
+	struct endpoint was = s->local, was_peer = s->peer;
+
+	refresh(s);
+	slot_follow(s, &was, &was_peer);
+}
+
+static void refresh(struct sock *s)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -334,6 +429,7 @@ int sock_listen(struct sock *s, int backlog)
 	s->state = SOCK_LISTENING;
 	s->was_listening = true;
 	sock_refresh(s);
+	slot_place(s, false);
 	return 0;
 }
 
@@ -363,10 +459,13 @@ int sock_disconnect(struct sock *s)
 	unspec.sa_family = AF_UNSPEC;
 	if (connect(s->fd, &unspec, sizeof unspec) < 0)
 		return -1;
+	struct endpoint was = s->local, was_peer = s->peer;
+
 	memset(&s->peer, 0, sizeof s->peer);
 	memset(&s->local, 0, sizeof s->local);
 	s->state = SOCK_CREATED;
-	sock_refresh(s);	/* what the kernel kept: a UDP socket keeps its bound port */
+	refresh(s);	/* what the kernel kept: a UDP socket keeps a port it was bound to */
+	slot_follow(s, &was, &was_peer);
 	if (s->local.family)
 		s->state = SOCK_BOUND;
 	return 0;
@@ -424,9 +523,17 @@ struct sock *sock_accept(struct socktab *t, struct sock *ls, const char *name)
 	return s;
 }
 
+/* A call met the peer's RST: remembered, for what a later recv of 0 means. */
+static ssize_t note_reset(struct sock *s, ssize_t r)
+{
+	if (r < 0 && errno == ECONNRESET)
+		s->was_reset = true;
+	return r;
+}
+
 ssize_t sock_send(struct sock *s, const void *buf, size_t len)
 {
-	return send(s->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	return note_reset(s, send(s->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT));
 }
 
 ssize_t sock_sendto(struct sock *s, const struct endpoint *to, const void *buf, size_t len)
@@ -436,8 +543,8 @@ ssize_t sock_sendto(struct sock *s, const struct endpoint *to, const void *buf, 
 	ssize_t r = sendto(s->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT,
 			   (struct sockaddr *)&ss, sl);
 
-	if (r >= 0 && s->local.family == 0)
-		sock_refresh(s);	/* sendto on an unbound UDP socket binds it */
+	if (r >= 0 && (s->local.family == 0 || s->local.port == 0))
+		sock_refresh(s);	/* sendto on a UDP socket with no port binds it */
 	return r;
 }
 
@@ -448,13 +555,44 @@ ssize_t sock_recv(struct sock *s, void *buf, size_t len, struct endpoint *from)
 	ssize_t r;
 
 	memset(&ss, 0, sizeof ss);
-	r = recvfrom(s->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&ss, &sl);
+	r = note_reset(s, recvfrom(s->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&ss, &sl));
 	if (from) {
 		memset(from, 0, sizeof *from);
 		if (r >= 0 && sl > 0)
 			addr_from_sockaddr((struct sockaddr *)&ss, from);
 	}
 	return r;
+}
+
+/* The kernel's state of s's connection (TCP_ESTABLISHED ...), or -1. */
+static int tcp_state(const struct sock *s)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof ti;
+
+	if (s->fd < 0 || getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+		return -1;
+	return ti.tcpi_state;
+}
+
+/*
+ * A FIN from the peer leaves CLOSE_WAIT, LAST_ACK, CLOSING; once both FINs
+ * are through, an open socket is CLOSE (its TIME_WAIT is a separate
+ * entry), as it is after an RST.  Otherwise the 0 is our own SHUT_RD.
+ */
+enum sock_eof sock_eof_why(const struct sock *s)
+{
+	switch (tcp_state(s)) {
+	case TCP_CLOSE_WAIT:
+	case TCP_LAST_ACK:
+	case TCP_CLOSING:
+	case TCP_TIME_WAIT:
+		return EOF_FIN;
+	case TCP_CLOSE:
+		return s->was_reset || !s->shut_wr ? EOF_RESET : EOF_FIN;
+	default:
+		return s->shut_rd ? EOF_SHUT_RD : EOF_FIN;
+	}
 }
 
 int sock_shutdown(struct sock *s, int how)
@@ -585,8 +723,12 @@ enum sock_event sock_poll_event(struct sock *s, long *bytes)
 		 */
 		struct pollfd p = { s->fd, POLLIN, 0 };
 
-		if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
-			return s->type == SOCK_STREAM ? SEV_RESET : SEV_NONE;
+		if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR)) {
+			if (s->type != SOCK_STREAM)
+				return SEV_NONE;
+			s->was_reset = true;
+			return SEV_RESET;
+		}
 	}
 	r = recv(s->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
 	if (r > 0) {
@@ -594,12 +736,27 @@ enum sock_event sock_poll_event(struct sock *s, long *bytes)
 			*bytes = n;
 		return SEV_DATA;
 	}
-	if (r == 0 && s->type == SOCK_STREAM)
-		return SEV_EOF;
+	if (r == 0 && s->type == SOCK_STREAM) {
+		/* a 0 after an RST (its error already taken) or after our own SHUT_RD is no FIN */
+		switch (sock_eof_why(s)) {
+		case EOF_FIN:
+			return SEV_EOF;
+		case EOF_RESET:
+			if (!s->was_reset) {
+				s->was_reset = true;
+				return SEV_RESET;
+			}
+			return SEV_NONE;
+		case EOF_SHUT_RD:
+			return SEV_NONE;
+		}
+	}
 	if (r == 0)
 		return SEV_DATA;	/* an empty datagram */
-	if (errno == ECONNRESET)
+	if (errno == ECONNRESET) {
+		s->was_reset = true;
 		return SEV_RESET;
+	}
 	return SEV_NONE;
 }
 
@@ -670,4 +827,74 @@ bool socktab_serves(const struct socktab *t, int type, const struct endpoint *ep
 			return true;
 	}
 	return false;
+}
+
+/* What s has queued: a UDP socket's receive memory, a listener's accept queue; -1 when unknown. */
+static long rx_level(const struct sock *s)
+{
+	if (s->type == SOCK_DGRAM) {
+		uint32_t mem[SK_MEMINFO_VARS];
+		socklen_t len = sizeof mem;
+
+		if (getsockopt(s->fd, SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 && len > SK_MEMINFO_RMEM_ALLOC * 4)
+			return (long)mem[SK_MEMINFO_RMEM_ALLOC];
+	} else {
+		struct tcp_info ti;
+		socklen_t len = sizeof ti;
+
+		/* a listener's tcpi_unacked is its accept queue (tcp_get_info) */
+		if (getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0)
+			return (long)ti.tcpi_unacked;
+	}
+	return -1;
+}
+
+void socktab_rx_mark(struct socktab *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct sock *s = t->v[i];
+
+		s->rx_got = false;
+		s->rx_mark = s->rp_group && takes(s, s->type, s->local.port) ? rx_level(s) : -1;
+	}
+}
+
+void socktab_rx_seen(struct socktab *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct sock *s = t->v[i];
+
+		if (s->rx_mark >= 0 && s->fd >= 0)
+			s->rx_got = rx_level(s) > s->rx_mark;
+	}
+}
+
+bool sock_rx_recheck(struct sock *s)
+{
+	if (s->rx_mark >= 0 && s->fd >= 0 && !s->rx_got)
+		s->rx_got = rx_level(s) > s->rx_mark;
+	return s->rx_got;
+}
+
+void port_range_narrow(int *lo, int *hi, unsigned sk_lo, unsigned sk_hi)
+{
+	if (sk_lo && (int)sk_lo >= *lo && (int)sk_lo <= *hi)
+		*lo = (int)sk_lo;
+	if (sk_hi && (int)sk_hi >= *lo && (int)sk_hi <= *hi)
+		*hi = (int)sk_hi;
+}
+
+void sock_port_range(const struct sock *s, int *lo, int *hi, bool *own)
+{
+	char v[64];
+	int l = *lo = 32768, h = *hi = 60999;
+
+	if (sysctl_read("net.ipv4.ip_local_port_range", v, sizeof v) == 0 && sscanf(v, "%d %d", &l, &h) == 2) {
+		*lo = l;
+		*hi = h;
+	}
+	if (s && (s->opts & SOPT_PORT_RANGE))
+		port_range_narrow(lo, hi, s->port_lo, s->port_hi);
+	if (own)
+		*own = *lo != l || *hi != h;
 }

@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include "kernel/addr.h"
+#include "kernel/deliver.h"
 
 #define SOCK_NAMELEN 16
 
@@ -80,6 +81,17 @@ struct sock {
 	int state_at_close;	/* TCP: the kernel's state just before close (PN_* numbers), 0 unknown */
 	int unread_at_close;	/* TCP: bytes received but not read when it closed */
 	unsigned serial;	/* creation order, for display */
+	/*
+	 * Its place in the kernel's lookup (kernel/deliver.h): when it went
+	 * into its slot (UDP bind, TCP listen, a UDP connect that gave it an
+	 * address), when it connected (UDP), its SO_REUSEPORT group (0: none).
+	 */
+	unsigned hash_seq, conn_seq, rp_group;
+	bool hash_tail;
+	long rx_mark;		/* what it had queued when the running call began (-1: not watched) */
+	bool rx_got;		/* it was given something during the last call */
+	bool tuple_reused;	/* TCP, closed: a new connection has taken its 4-tuple since (a SYN seen) */
+	bool was_reset;		/* TCP: a call or a look met the peer's RST */
 	struct socktab *table;	/* the table it is in */
 	size_t idx;		/* its place there */
 };
@@ -89,6 +101,7 @@ struct socktab {
 	size_t n, cap;
 	unsigned next_auto;	/* the N of the next automatic sN */
 	unsigned serial;
+	unsigned hash_count, group_count;	/* for hash_seq and rp_group */
 	unsigned long gen;	/* counts changes of entries, their addresses and descriptors */
 	/*
 	 * The entries whose addresses may have changed since the one reader
@@ -150,6 +163,13 @@ ssize_t sock_send(struct sock *s, const void *buf, size_t len);
 ssize_t sock_sendto(struct sock *s, const struct endpoint *to, const void *buf, size_t len);
 ssize_t sock_recv(struct sock *s, void *buf, size_t len, struct endpoint *from);
 int sock_shutdown(struct sock *s, int how);
+/* Why recv on a TCP socket returns 0 now (read from the kernel's state of the connection). */
+enum sock_eof {
+	EOF_FIN,		/* the peer sent FIN: the end of its stream */
+	EOF_SHUT_RD,		/* this socket shut down reading: recv returns 0 at once */
+	EOF_RESET,		/* the connection was reset: after the one ECONNRESET, recv returns 0 */
+};
+enum sock_eof sock_eof_why(const struct sock *s);
 int sock_close(struct sock *s);
 /*
  * SO_LINGER with a time (TCP): close(2) may block up to that long while the
@@ -196,6 +216,35 @@ double sock_now(void);	/* monotonic seconds */
  * without V6ONLY).  Open or closed alike: the caller asks about state.
  */
 bool sock_holds(const struct sock *s, const struct endpoint *ep);
+/*
+ * The range the kernel takes s's automatic port from
+ * (inet_sk_get_local_port_range): net.ipv4.ip_local_port_range, each end
+ * narrowed by s's own IP_LOCAL_PORT_RANGE where that end falls inside it
+ * (0 leaves it).  *own: s's range narrowed it.  One sysctl serves both
+ * families.
+ */
+void sock_port_range(const struct sock *s, int *lo, int *hi, bool *own);
+void port_range_narrow(int *lo, int *hi, unsigned sk_lo, unsigned sk_hi);
+
+/* What the delivery model (kernel/deliver.h) needs to know of s. */
+void sock_dl(const struct sock *s, struct dl_sock *d);
+/*
+ * The sockets that may be given a packet of `type` for port `port` (TCP:
+ * the listeners; UDP: the bound ones), into v and who (both of room
+ * max); returns how many there are (more than max: the first max filled).
+ */
+size_t socktab_port_dl(const struct socktab *t, int type, uint16_t port, struct dl_sock *v,
+		       struct sock **who, size_t max);
+/*
+ * Around a call: note what each SO_REUSEPORT member has queued, then see
+ * who was given something (rx_got): where the kernel's hash chose, the
+ * program watches instead of guessing.
+ */
+void socktab_rx_mark(struct socktab *t);
+void socktab_rx_seen(struct socktab *t);
+/* Look again whether s was given something since the mark (the kernel may finish a handshake late). */
+bool sock_rx_recheck(struct sock *s);
+
 /*
  * Is ep an address one of t's open sockets of this type serves: a TCP
  * listener, or a bound UDP socket?  (What a lesson outside the sandbox may

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/i18n.h"
 #include "util/grow.h"
@@ -59,6 +60,8 @@ struct wire {
 	bool synced;
 	unsigned cause;
 	const char *subject;
+	const struct sock *subject_sock;	/* the subject's entry, if it has one */
+	bool rechecked;		/* this drain looked again for a group's receiver already */
 	size_t kept;
 };
 
@@ -307,37 +310,102 @@ static void ix_sync(struct sockindex *ix, struct socktab *t)
 	socktab_touched_clear(t);
 }
 
+/* Sockets on one port the model weighs at once (more: the first of them). */
+#define LOOSE_MAX 64
+
+/*
+ * Of the sockets without a peer on ep's port, the one the kernel gives a
+ * packet for ep from `other` (kernel/deliver.h): a listener (TCP) or a
+ * bound socket (UDP).  Where an SO_REUSEPORT group's hash chose, the
+ * member seen to receive during the call; else the one the walk meets
+ * first.  When none would take it: an open TCP socket that holds ep and
+ * does not listen (a connect that failed: its SYN and the RST), else a
+ * closed listener that held it (the packets of connections it left
+ * unaccepted).
+ */
+static const struct sock *loose_end(struct wire *w, struct socktab *t, int type,
+				    const struct endpoint *ep, const struct endpoint *other)
+{
+	const struct sockindex *ix = w->ix;
+	struct dl_sock v[LOOSE_MAX];
+	struct sock *who[LOOSE_MAX];
+	const struct sock *other_end = NULL;
+	struct dl_pick p;
+	size_t n = 0;
+
+	for (int32_t k = ix->loose[ep->port]; k >= 0; k = ix->nodes[k].next) {
+		size_t i = (size_t)ix->nodes[k].idx;
+		struct sock *s = i < t->n ? t->v[i] : NULL;
+
+		if (s == NULL || s->type != type || s->local.family == 0 || (s->peer.family && s->peer.port) ||
+		    s->local.port != ep->port)
+			continue;
+		if (s->fd >= 0 && (type == SOCK_DGRAM || s->state == SOCK_LISTENING)) {
+			if (n < LOOSE_MAX) {
+				sock_dl(s, &v[n]);
+				who[n++] = s;
+			}
+		} else if ((s->fd >= 0 || s->was_listening) && ep_covers(&s->local, ep) &&
+			   (other_end == NULL || (s->fd >= 0) > (other_end->fd >= 0) ||
+			    ((s->fd >= 0) == (other_end->fd >= 0) && s->idx > other_end->idx))) {
+			other_end = s;
+		}
+	}
+	p = deliver_pick(v, n, type, ep, other);
+	if (p.one >= 0)
+		return who[p.one];
+	if (p.why != DL_GROUP)
+		return other_end;
+	/* under load the kernel may queue the connection a moment after the call: look again, briefly, once a drain */
+	for (int tries = 0; tries <= (w->rechecked ? 0 : 20); tries++) {
+		if (tries)
+			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+		for (size_t i = 0; i < n; i++)
+			if (dl_in_pick(v, n, i, &p) && sock_rx_recheck(who[i]))
+				return who[i];
+	}
+	w->rechecked = true;
+	return who[p.lead];
+}
+
 /*
  * The socket at end `ep` of a packet whose other end is `other`: the one
- * connected between exactly these two, else one that listens or waits
- * unconnected on ep's address.  The newest wins, so a port's present
- * owner goes before a closed one that had it.
+ * connected between exactly these two (TCP: the newest, but not a closed
+ * one whose 4-tuple a new connection took; UDP: the one that connected
+ * last, as the kernel's 4-tuple lookup finds it), else the one the kernel
+ * gives such a packet to (loose_end).
  */
-static const struct sock *end_sock(const struct sockindex *ix, const struct socktab *t, int type,
+static const struct sock *end_sock(struct wire *w, struct socktab *t, int type,
 				   const struct endpoint *ep, const struct endpoint *other)
 {
+	const struct sockindex *ix = w->ix;
 	const struct sock *best = NULL;
 
 	for (int32_t k = ix->exact[exact_key(ep->port, other->port)]; k >= 0; k = ix->nodes[k].next) {
 		size_t i = (size_t)ix->nodes[k].idx;
 		const struct sock *s = i < t->n ? t->v[i] : NULL;
 
-		if (s && s->type == type && s->peer.family && s->peer.port && ep_same(&s->local, ep) &&
-		    ep_same(&s->peer, other) && (best == NULL || s->idx > best->idx))
+		if (s == NULL || s->type != type || !s->peer.family || !s->peer.port || !ep_same(&s->local, ep) ||
+		    !ep_same(&s->peer, other) || (s->state == SOCK_CLOSED && (s->tuple_reused || type == SOCK_DGRAM)))
+			continue;
+		if (best == NULL || (type == SOCK_DGRAM ? s->conn_seq > best->conn_seq : s->idx > best->idx))
 			best = s;
 	}
-	if (best)
-		return best;
-	for (int32_t k = ix->loose[ep->port]; k >= 0; k = ix->nodes[k].next) {
-		size_t i = (size_t)ix->nodes[k].idx;
-		const struct sock *s = i < t->n ? t->v[i] : NULL;
+	return best ? best : loose_end(w, t, type, ep, other);
+}
 
-		if (s && s->type == type && s->local.family && !(s->peer.family && s->peer.port) &&
-		    ep_covers(&s->local, ep) && (s->state != SOCK_CLOSED || s->was_listening) &&
-		    (best == NULL || s->idx > best->idx))
-			best = s;
+/* A closed TCP socket between exactly local and peer is history once a SYN opens that 4-tuple again. */
+static void tuple_reused(const struct sockindex *ix, struct socktab *t, const struct endpoint *local,
+			 const struct endpoint *peer)
+{
+	for (int32_t k = ix->exact[exact_key(local->port, peer->port)]; k >= 0; k = ix->nodes[k].next) {
+		size_t i = (size_t)ix->nodes[k].idx;
+		struct sock *s = i < t->n ? t->v[i] : NULL;
+
+		if (s && s->type == SOCK_STREAM && s->state == SOCK_CLOSED && s->peer.family &&
+		    ep_same(&s->local, local) && ep_same(&s->peer, peer))
+			s->tuple_reused = true;
 	}
-	return best;
 }
 
 /* A closed socket's 4-tuple is the session's for as long as its TIME_WAIT can last, and a little more. */
@@ -567,7 +635,7 @@ static long link_skip(int dlt, const unsigned char *b, size_t len)
 	}
 }
 
-static void name_ends(const struct wire *w, const struct socktab *t, struct wire_pkt *pk)
+static void name_ends(struct wire *w, struct socktab *t, struct wire_pkt *pk)
 {
 	const struct sock *a, *b;
 	int type;
@@ -576,14 +644,24 @@ static void name_ends(const struct wire *w, const struct socktab *t, struct wire
 	if (pk->unreach) {
 		/* the answer goes to the datagram's sender */
 		type = pk->iproto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
-		b = end_sock(w->ix, t, type, &pk->isrc, &pk->idst);
+		b = end_sock(w, t, type, &pk->isrc, &pk->idst);
 		if (b)
 			snprintf(pk->to, sizeof pk->to, "%s", b->name);
 		return;
 	}
 	type = pk->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
-	a = end_sock(w->ix, t, type, &pk->src, &pk->dst);
-	b = end_sock(w->ix, t, type, &pk->dst, &pk->src);
+	if (type == SOCK_STREAM && (pk->flags & (WF_SYN | WF_ACK)) == WF_SYN) {
+		/* a new connection: whoever had its 4-tuple before is closed and done */
+		tuple_reused(w->ix, t, &pk->src, &pk->dst);
+		tuple_reused(w->ix, t, &pk->dst, &pk->src);
+	}
+	a = end_sock(w, t, type, &pk->src, &pk->dst);
+	/* a datagram the call sent is the call's socket's, whoever else shares its address */
+	if (type == SOCK_DGRAM && w->subject_sock && w->subject_sock->type == SOCK_DGRAM &&
+	    w->subject_sock->fd >= 0 && sock_holds(w->subject_sock, &pk->src) &&
+	    (a == NULL || !(a->peer.family && a->peer.port)))
+		a = w->subject_sock;
+	b = end_sock(w, t, type, &pk->dst, &pk->src);
 	if (a)
 		snprintf(pk->from, sizeof pk->from, "%s", a->name);
 	if (b)
@@ -667,6 +745,8 @@ size_t wire_drain(struct wire *w, struct socktab *t, unsigned cause, const char 
 	w->synced = false;
 	w->cause = cause;
 	w->subject = subject;
+	w->subject_sock = subject && *subject ? socktab_find(t, subject) : NULL;
+	w->rechecked = false;
 	w->kept = 0;
 	/* nonblocking: returns at once when the ring is empty */
 	while (pc.dispatch(w->p, -1, on_packet, (unsigned char *)w) > 0)

@@ -31,12 +31,27 @@ const struct pn_entry *explain_entry_of(const struct session *s, const struct so
 	return NULL;
 }
 
+/* What tcp_tw_reuse is now, in words (it decides whether connect() may take over a TIME_WAIT). */
+static const char *tw_reuse_words(char *v, size_t len)
+{
+	if (sysctl_read("net.ipv4.tcp_tw_reuse", v, len) < 0)
+		return "?";
+	if (strcmp(v, "2") == 0)
+		return _("2: on loopback only, the default");
+	if (strcmp(v, "1") == 0)
+		return _("1: on");
+	if (strcmp(v, "0") == 0)
+		return _("0: off");
+	return v;
+}
+
 static void explain_connect_notavail(struct session *s, const struct sock *sk,
 				     const struct endpoint *ep)
 {
-	char a[ADDR_STRLEN], b[ADDR_STRLEN], range[64] = "?";
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], tw_v[16];
 	size_t tw = 0, other = 0;
-	int lo = 1, hi = 0, bound = 0;
+	int lo, hi, bound = 0, held = 0;
+	bool own;
 
 	session_refresh_net(s);
 	addr_format(ep, b, sizeof b);
@@ -44,16 +59,22 @@ static void explain_connect_notavail(struct session *s, const struct sock *sk,
 		for (size_t i = 0; i < s->nv.n; i++) {
 			const struct netrow *r = &s->nv.rows[i];
 
-			if (r->e && r->e->proto == IPPROTO_TCP && r->own != sk &&
-			    addr_equal(&r->e->local, &sk->local) && addr_equal(&r->e->remote, ep)) {
-				WHY(s, "the 4-tuple %s -> %s already exists: %s%s, %s",
-				    addr_format(&sk->local, a, sizeof a), b,
-				    r->own ? (r->was ? _("was ") : "") : _("a socket of another program"),
-				    r->own ? r->own->name : "", pn_state_name(r->e));
-				WHY(s, "rule: a connection is named by its 4-tuple; the same local port may "
-				    "serve different destinations, never the same one twice");
-				return;
-			}
+			if (!(r->e && r->e->proto == IPPROTO_TCP && r->own != sk &&
+			      addr_equal(&r->e->local, &sk->local) && addr_equal(&r->e->remote, ep)))
+				continue;
+			WHY(s, "the 4-tuple %s -> %s already exists: %s%s, %s",
+			    addr_format(&sk->local, a, sizeof a), b,
+			    r->own ? (r->was ? _("was ") : "") : _("a socket of another program"),
+			    r->own ? r->own->name : "", pn_state_name(r->e));
+			if (r->e->state == PN_TIME_WAIT)
+				WHY(s, "rule: a 4-tuple names one connection; a new connect() may take over a "
+				    "TIME_WAIT's only when net.ipv4.tcp_tw_reuse allows it (now %s), both ends use "
+				    "TCP timestamps, and the TIME_WAIT is older than tcp_tw_reuse_delay (1 s; a "
+				    "sysctl since Linux 6.14)", tw_reuse_words(tw_v, sizeof tw_v));
+			else
+				WHY(s, "rule: a 4-tuple names one connection: while that one lives no other may "
+				    "have it; the same local port still serves other destinations");
+			return;
 		}
 	}
 	for (size_t i = 0; i < s->nv.n; i++) {
@@ -66,23 +87,34 @@ static void explain_connect_notavail(struct session *s, const struct sock *sk,
 				other++;
 		}
 	}
-	/* one range serves both families */
-	sysctl_read("net.ipv4.ip_local_port_range", range, sizeof range);
-	sscanf(range, "%d %d", &lo, &hi);
-	WHY(s, "no local port is free toward %s: ip_local_port_range is %s; %zu connections "
-	    "to it sit in TIME_WAIT and %zu are in other states", b, range, tw, other);
+	sock_port_range(sk, &lo, &hi, &own);
+	if (own)
+		WHY(s, "no local port is free toward %s in %s's own range %d-%d (IP_LOCAL_PORT_RANGE within "
+		    "ip_local_port_range); %zu connections to it sit in TIME_WAIT and %zu are in other "
+		    "states", b, sk->name, lo, hi, tw, other);
+	else
+		WHY(s, "no local port is free toward %s: ip_local_port_range is %d-%d; %zu connections "
+		    "to it sit in TIME_WAIT and %zu are in other states", b, lo, hi, tw, other);
 	/* a port that bind() took is never one connect() picks, whatever the destination */
 	for (size_t i = 0; i < s->socks.n; i++) {
 		const struct sock *k = s->socks.v[i];
 
-		if (k->fd >= 0 && (k->state == SOCK_BOUND || k->state == SOCK_LISTENING) &&
-		    k->local.port >= lo && k->local.port <= hi && k->type == SOCK_STREAM && bound++ < 4)
+		if (k->fd < 0 || (k->state != SOCK_BOUND && k->state != SOCK_LISTENING) || k->type != SOCK_STREAM ||
+		    k->local.port < lo || k->local.port > hi)
+			continue;
+		held++;
+		if (bound++ < 4)
 			WHY(s, "port %u of the range is held by bind(): %s (%s); connect() never takes a "
 			    "port that bind() took", k->local.port, k->name, sock_state_name(k->state));
 	}
-	WHY(s, "rule: connect() needs a port whose 4-tuple toward this destination is unused; "
-	    "other destinations still work; net.ipv4.tcp_tw_reuse lets connect() take a "
-	    "TIME_WAIT port (needs TCP timestamps, after tcp_tw_reuse_delay)");
+	if (held >= hi - lo + 1)
+		WHY(s, "rule: bind() holds every port of the range: connect() finds no port toward any "
+		    "destination until one is closed or the range is widened");
+	else
+		WHY(s, "rule: connect() needs a port whose 4-tuple toward this destination is unused; "
+		    "other destinations still work; a TIME_WAIT's port can be taken over when "
+		    "net.ipv4.tcp_tw_reuse allows it (now %s), with TCP timestamps, after "
+		    "tcp_tw_reuse_delay (1 s; a sysctl since Linux 6.14)", tw_reuse_words(tw_v, sizeof tw_v));
 }
 
 static void explain_refused(struct session *s, const struct endpoint *ep)
@@ -124,6 +156,17 @@ void explain_connect(struct session *s, const struct sock *sk, const struct endp
 	case EADDRNOTAVAIL:
 		explain_connect_notavail(s, sk, ep);
 		return;
+	case EAGAIN:
+		if (sk->type == SOCK_DGRAM) {
+			int lo, hi;
+
+			sock_port_range(sk, &lo, &hi, NULL);
+			WHY(s, "%s has no port, and none of %d-%d is free for it by bind's rule: a UDP socket "
+			    "takes its port before it connects, and connect() says EAGAIN when it cannot",
+			    sk->name, lo, hi);
+			return;
+		}
+		break;
 	case ECONNREFUSED:
 		explain_refused(s, ep);
 		return;
@@ -145,47 +188,10 @@ void explain_connect(struct session *s, const struct sock *sk, const struct endp
 	explain_common(s, err);
 }
 
-/*
- * Nothing waits on sk, but the port has other sockets of the session: did
- * the kernel give what came to one of them?  For a listener rx_queue is its
- * accept queue; for UDP, the bytes waiting.  True when a why-line was said.
- */
-static bool went_elsewhere(struct session *s, const struct sock *sk)
-{
-	const char *what = sk->type == SOCK_STREAM ? _("connections") : _("datagrams");
-	struct br_sock me, other;
-	char a[ADDR_STRLEN];
-	bool said = false;
-
-	session_refresh_net(s);
-	explain_br_sock(sk, NULL, &me);
-	for (size_t i = 0; i < s->socks.n; i++) {
-		const struct sock *k = s->socks.v[i];
-		const struct pn_entry *e;
-
-		if (k == sk || k->fd < 0 || k->type != sk->type || k->local.port != sk->local.port ||
-		    k->state != sk->state || (e = explain_entry_of(s, k)) == NULL || e->rxq == 0)
-			continue;
-		explain_br_sock(k, NULL, &other);
-		addr_format(&k->local, a, sizeof a);
-		if (bindrule_same_group(&me, &other))
-			WHY(s, "%s and %s are one SO_REUSEPORT group: the kernel spread the %s over it, and "
-			    "%s has %u waiting (%s it)", sk->name, k->name, what, k->name, e->rxq,
-			    sk->type == SOCK_STREAM ? _("accept from") : _("recv on"));
-		else
-			WHY(s, "%s on %s has %u waiting: the %s went to it, the most specific socket for "
-			    "their destination (an exact address beats a wildcard, the destination's own "
-			    "family beats [::]); SO_REUSEPORT spreads them only over one group: the same "
-			    "address, family, V6ONLY and owner", k->name, a, e->rxq, what);
-		said = true;
-	}
-	return said;
-}
-
 void explain_accept(struct session *s, const struct sock *sk, int err)
 {
 	if (err == EAGAIN) {
-		if (!went_elsewhere(s, sk))
+		if (!explain_went_elsewhere(s, sk))
 			WHY(s, "no connection is waiting in %s's accept queue yet: connect a client first",
 			    sk->name);
 	} else if (err == EINVAL) {
@@ -205,7 +211,7 @@ void explain_io(struct session *s, const struct sock *sk, bool receiving, int er
 	case EAGAIN:
 		if (!receiving)
 			WHY(s, "%s's send buffer is full: the peer is not reading", sk->name);
-		else if (!(udp && went_elsewhere(s, sk)))
+		else if (!(udp && explain_went_elsewhere(s, sk)))
 			WHY(s, "nothing has arrived on %s yet: send something to it first", sk->name);
 		return;
 	case ENOTCONN:

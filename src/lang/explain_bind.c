@@ -213,18 +213,22 @@ static bool row_is_open_own(const struct netrow *r)
 /* bind(port 0) failed: every port of the range has a holder that keeps it from sk. */
 static void explain_port0(struct session *s, const struct sock *sk, const struct endpoint *ep)
 {
-	char range[64] = "", reuse[16] = "0", a[ADDR_STRLEN];
-	int lo = 0, hi = -1, named = 0;
+	char reuse[16] = "0", a[ADDR_STRLEN];
+	int lo, hi, named = 0;
 	size_t held = 0;
-	bool autobind;
+	bool autobind, own, udp = sk->type == SOCK_DGRAM;
 	struct br_sock n;
 
-	if (sysctl_read("net.ipv4.ip_local_port_range", range, sizeof range) == 0)
-		sscanf(range, "%d %d", &lo, &hi);
+	sock_port_range(sk, &lo, &hi, &own);
 	sysctl_read("net.ipv4.ip_autobind_reuse", reuse, sizeof reuse);
 	autobind = strcmp(reuse, "1") == 0;
-	WHY(s, "port 0 asks the kernel for a free port of ip_local_port_range (%d-%d); none is "
-	    "left for %s", lo, hi, addr_format_host(ep, a, sizeof a));
+	if (own)
+		WHY(s, "port 0 asks the kernel for a free port of %s's own range (IP_LOCAL_PORT_RANGE "
+		    "within ip_local_port_range): %d-%d; none is left for %s", sk->name, lo, hi,
+		    addr_format_host(ep, a, sizeof a));
+	else
+		WHY(s, "port 0 asks the kernel for a free port of ip_local_port_range (%d-%d); none is "
+		    "left for %s", lo, hi, addr_format_host(ep, a, sizeof a));
 	explain_br_sock(sk, ep, &n);
 	for (size_t i = 0; i < s->nv.n; i++) {
 		const struct netrow *r = &s->nv.rows[i];
@@ -238,7 +242,15 @@ static void explain_port0(struct session *s, const struct sock *sk, const struct
 			explain_br_row(r, &h);
 		else
 			explain_br_sock(r->own, NULL, &h);
-		v = bindrule_autobind(&n, &h, autobind);
+		/* UDP's port 0 shares by bind's own rule; TCP's by ip_autobind_reuse's */
+		if (udp) {
+			struct br_sock at = n;
+
+			at.ep.port = h.ep.port;	/* the port the kernel would try */
+			v = bindrule_bind(&at, &h);
+		} else {
+			v = bindrule_autobind(&n, &h, autobind);
+		}
 		if (!bindrule_conflicts(v) && v != BR_UNKNOWN)
 			continue;
 		held++;
@@ -246,7 +258,13 @@ static void explain_port0(struct session *s, const struct sock *sk, const struct
 			WHY(s, "port %u: %s%s, %s", l->port, r->own ? (r->was ? _("was ") : "") : _("another program"),
 			    r->own ? r->own->name : "", r->e ? pn_state_name(r->e) : _("bound"));
 	}
-	if (autobind)
+	if (udp)
+		sink_printf(&s->sink, SINK_WHY, ngettext("rule: for port 0 UDP takes a port of the range whose "
+			    "holders would let %s share it by bind's own rule (both SO_REUSEADDR, or both "
+			    "SO_REUSEPORT); none would (%zu port held)", "rule: for port 0 UDP takes a port of the "
+			    "range whose holders would let %s share it by bind's own rule (both SO_REUSEADDR, or "
+			    "both SO_REUSEPORT); none would (%zu ports held)", held), sk->name, held);
+	else if (autobind)
 		sink_printf(&s->sink, SINK_WHY, ngettext("rule: for port 0 the kernel first looks for a port "
 			    "nobody holds; with net.ipv4.ip_autobind_reuse 1 it then shares one whose holder and "
 			    "%s both have SO_REUSEADDR, when the holder does not listen and they do not both have "
@@ -343,15 +361,16 @@ static void bind_success(struct session *s, const struct sock *sk, const struct 
 			    a, k->name, what);
 		else if (v == BR_SHARE_REUSEPORT)
 			WHY(s, "%s and %s (%s) both have SO_REUSEPORT, so both binds pass; but they are not "
-			    "one group (the address, family or V6ONLY differs): the kernel gives each of "
-			    "the %s to the most specific socket, never spreads them", sk->name, k->name, a,
-			    what);
+			    "one group (the address, family or V6ONLY differs): the kernel never spreads "
+			    "%s between them", sk->name, k->name, a, what);
 		else if (v == BR_SHARE_REUSEADDR && sk->type == SOCK_STREAM)
 			WHY(s, "%s shares %s with %s: both have SO_REUSEADDR and neither listens yet; only "
 			    "one of them will be able to listen()", sk->name, a, k->name);
 		else if (v == BR_SHARE_REUSEADDR)
 			WHY(s, "%s shares %s with %s: both have SO_REUSEADDR", sk->name, a, k->name);
 	}
+	if (sk->type == SOCK_DGRAM)
+		explain_who_gets(s, sk);
 }
 
 void explain_bind(struct session *s, const struct sock *sk, const struct endpoint *ep, int err)
@@ -405,6 +424,8 @@ void explain_listen(struct session *s, const struct sock *sk, int err)
 		    sock_state_name(sk->state));
 		return;
 	}
+	if (err == 0)
+		explain_who_gets(s, sk);
 	if (err != EADDRINUSE)
 		return;
 	explain_br_sock(sk, NULL, &n);

@@ -22,6 +22,10 @@ const char *explain_has(unsigned opts, unsigned bit);
 const struct pn_entry *explain_entry_of(const struct session *s, const struct sock *k);
 /* The rule's view of an own socket, at address ep (NULL: its own address). */
 void explain_br_sock(const struct sock *k, const struct endpoint *ep, struct br_sock *b);
+/* After a UDP bind or a listen that shares the port: where a new datagram or connection goes now. */
+void explain_who_gets(struct session *s, const struct sock *sk);
+/* Nothing waits on sk: where what came to its port went, and by which rule.  True when said. */
+bool explain_went_elsewhere(struct session *s, const struct sock *sk);
 /* The rule's view of a kernel row: options known when the row is one of ours. */
 void explain_br_row(const struct netrow *r, struct br_sock *b);
 

@@ -60,29 +60,40 @@ static int arg_endpoint(struct session *s, const struct cmd_line *cl, int i, con
 	return 0;
 }
 
-/* After a call that may have bound implicitly, say what the kernel chose. */
-static void note_autobind(struct session *s, const struct sock *sk, bool had_local,
+/* After a call that may have bound implicitly (before: the address it had), say what the kernel chose. */
+static void note_autobind(struct session *s, const struct sock *sk, const struct endpoint *before,
 			  const struct endpoint *asked)
 {
 	char a[ADDR_STRLEN];
 
 	if (sk->local.family == 0)
 		return;
-	if (!had_local)
+	if (asked) {
+		/* bind: only a port 0 leaves the kernel a choice */
+		if (asked->port == 0 && sk->local.port == 0)
+			sink_printf(&s->sink, SINK_INFO, sk->type == SOCK_STREAM ?
+				    _("%s has its address; with IP_BIND_ADDRESS_NO_PORT the kernel picks the port at "
+				      "connect(), for the 4-tuple") :
+				    _("%s has its address, no port yet: UDP picks one at connect() or the first send, "
+				      "from ip_local_port_range by bind's rule (IP_BIND_ADDRESS_NO_PORT saves no port "
+				      "for UDP: it has no 4-tuple to share by)"), sk->name);
+		else if (asked->port == 0)
+			sink_printf(&s->sink, SINK_INFO, _("%s is now %s (port chosen by the kernel)"),
+				    sk->name, addr_format(&sk->local, a, sizeof a));
+		return;
+	}
+	if (before->family == 0)
 		sink_printf(&s->sink, SINK_INFO, _("%s is now %s (address and port chosen by the kernel)"),
 			    sk->name, addr_format(&sk->local, a, sizeof a));
-	else if (asked && asked->port == 0 && sk->local.port == 0)
-		sink_printf(&s->sink, SINK_INFO, _("%s has its address; with IP_BIND_ADDRESS_NO_PORT the "
-			    "kernel picks the port at connect(), for the 4-tuple"), sk->name);
-	else if (asked && asked->port == 0)
-		sink_printf(&s->sink, SINK_INFO, _("%s is now %s (port chosen by the kernel)"),
+	else if (before->port == 0 && sk->local.port != 0)
+		sink_printf(&s->sink, SINK_INFO, _("%s is now %s (port chosen by the kernel now, not at bind)"),
 			    sk->name, addr_format(&sk->local, a, sizeof a));
 }
 
 CMD_HANDLER(cmd_bind)
 {
 	VERB_SESSION;
-	struct endpoint ep;
+	struct endpoint ep, was;
 	struct sock *sk;
 	char call[128], a[ADDR_STRLEN];
 
@@ -92,13 +103,14 @@ CMD_HANDLER(cmd_bind)
 	if (s == NULL)
 		return 0;
 	snprintf(call, sizeof call, "bind(%s, %s)", sk->name, addr_format(&ep, a, sizeof a));
+	was = sk->local;
 	if (sock_bind(sk, &ep) < 0) {
 		cmd_report(s, o, call, -1, errno);
 		explain_bind(s, sk, &ep, o->err);
 		return 0;
 	}
 	cmd_report(s, o, call, 0, 0);
-	note_autobind(s, sk, true, &ep);
+	note_autobind(s, sk, &was, &ep);
 	explain_bind(s, sk, &ep, 0);
 	return 0;
 }
@@ -119,7 +131,7 @@ CMD_HANDLER(cmd_listen)
 	int backlog = LISTEN_BACKLOG;
 	struct sock *sk;
 	char call[96];
-	bool had_local;
+	struct endpoint was;
 
 	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0)
 		return -1;
@@ -129,7 +141,7 @@ CMD_HANDLER(cmd_listen)
 	}
 	if (s == NULL)
 		return 0;
-	had_local = sk->local.family != 0;
+	was = sk->local;
 	snprintf(call, sizeof call, "listen(%s, %d)", sk->name, backlog);
 	if (sock_listen(sk, backlog) < 0) {
 		cmd_report(s, o, call, -1, errno);
@@ -137,7 +149,8 @@ CMD_HANDLER(cmd_listen)
 		return 0;
 	}
 	cmd_report(s, o, call, 0, 0);
-	note_autobind(s, sk, had_local, NULL);
+	note_autobind(s, sk, &was, NULL);
+	explain_listen(s, sk, 0);
 	return 0;
 }
 
@@ -177,7 +190,7 @@ CMD_HANDLER(cmd_connect)
 	struct endpoint ep;
 	struct sock *sk;
 	char call[128], a[ADDR_STRLEN];
-	bool had_local;
+	struct endpoint was;
 	int r;
 
 	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0 ||
@@ -187,7 +200,7 @@ CMD_HANDLER(cmd_connect)
 		return 0;
 	if (confined(x, sk, &ep, err, errlen) < 0)
 		return -1;
-	had_local = sk->local.family != 0;
+	was = sk->local;
 	snprintf(call, sizeof call, "connect(%s, %s)", sk->name, addr_format(&ep, a, sizeof a));
 	r = sock_connect_start(sk, &ep);
 	if (r == 1) {
@@ -208,7 +221,7 @@ CMD_HANDLER(cmd_connect)
 		return 0;
 	}
 	cmd_report(s, o, call, 0, 0);
-	note_autobind(s, sk, had_local, NULL);
+	note_autobind(s, sk, &was, NULL);
 	return 0;
 }
 
@@ -348,7 +361,7 @@ CMD_HANDLER(cmd_sendto)
 	char text[CMD_LINEMAX], q[96], call[200], a[ADDR_STRLEN];
 	struct endpoint ep;
 	struct sock *sk;
-	bool had_local;
+	struct endpoint was;
 	size_t n;
 
 	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0 ||
@@ -358,7 +371,7 @@ CMD_HANDLER(cmd_sendto)
 		return 0;
 	if (confined(x, sk, &ep, err, errlen) < 0)
 		return -1;
-	had_local = sk->local.family != 0;
+	was = sk->local;
 	cmd_join(cl, 3, text, sizeof text);
 	n = strlen(text);
 	cmd_quote(text, n, q, sizeof q);
@@ -366,7 +379,7 @@ CMD_HANDLER(cmd_sendto)
 		 addr_format(&ep, a, sizeof a));
 	report_send(s, o, sk, call, sock_sendto(sk, &ep, text, n));
 	if (o->err == 0)
-		note_autobind(s, sk, had_local, NULL);
+		note_autobind(s, sk, &was, NULL);
 	return 0;
 }
 
@@ -393,6 +406,24 @@ const struct cmd_entry cmd_entry_sendto = {
 	.min_args = 3, .max_args = CMD_MAXARGS - 1, .flags = R | P | CMDF_COUNT | CMDF_SENDS, .args = "SAT", .exec = cmd_sendto,
 	.emit = emit_sendto };
 
+/*
+ * What a 0 from recv on a TCP socket means, from the kernel's state of the
+ * connection.  Part of the call's line, as strace would print it: English,
+ * as the exported C program prints it too.
+ */
+static const char *eof_words(const struct sock *sk)
+{
+	switch (sock_eof_why(sk)) {
+	case EOF_SHUT_RD:
+		return "shut down for reading: recv returns 0 at once";
+	case EOF_RESET:
+		return "the connection was reset: after its one ECONNRESET, recv returns 0";
+	case EOF_FIN:
+		break;
+	}
+	return "end of stream: the peer sent FIN";
+}
+
 CMD_HANDLER(cmd_recv)
 {
 	VERB_SESSION;
@@ -418,7 +449,7 @@ CMD_HANDLER(cmd_recv)
 		sink_printf(&s->sink, SINK_CALL, "%s = %zd %s from %s", call, r, q,
 			    addr_format(&from, a, sizeof a));
 	else if (r == 0)
-		sink_printf(&s->sink, SINK_CALL, "%s = 0 (end of stream: the peer sent FIN)", call);
+		sink_printf(&s->sink, SINK_CALL, "%s = 0 (%s)", call, eof_words(sk));
 	else
 		sink_printf(&s->sink, SINK_CALL, "%s = %zd %s", call, r, q);
 	return 0;

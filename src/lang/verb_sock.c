@@ -150,8 +150,9 @@ CMD_HANDLER(cmd_set)
 	if (opt->bit == SOPT_PORT_RANGE) {
 		int lo = addr_parse_port(v), hi = addr_parse_port(cl->argv[4]);
 
-		if (lo < 0 || hi < 0 || lo > hi) {
-			snprintf(err, errlen, _("set: local_port_range takes LO HI, two ports with LO <= HI"));
+		/* any two ports: the kernel refuses LO > HI itself (EINVAL), and 0 leaves an end open */
+		if (lo < 0 || hi < 0) {
+			snprintf(err, errlen, _("set: local_port_range takes LO HI, two ports (0..65535)"));
 			return -1;
 		}
 		value = (int)((uint32_t)hi << 16 | (uint32_t)lo);
@@ -263,7 +264,7 @@ static void emit_shutdown(struct export_ctx *x, const struct record *r)
 
 	export_var(r, var, sizeof var);
 	export_open_result(x, r, "result");
-	fprintf(x->f, ", shutdown(%s, %s));\n", var, how);
+	fprintf(x->f, ", shut(%s, %s));\n", var, how);
 }
 
 const struct cmd_entry cmd_entry_shutdown = {
@@ -274,22 +275,39 @@ const struct cmd_entry cmd_entry_shutdown = {
 CMD_HANDLER(cmd_disconnect)
 {
 	VERB_SESSION;
+	struct endpoint was;
 	struct sock *sk;
-	char call[96];
+	char call[96], a[ADDR_STRLEN];
 
 	if (cmd_arg_sock(s, cl, 1, &sk, err, errlen) < 0)
 		return -1;
 	if (s == NULL)
 		return 0;
 	snprintf(call, sizeof call, "connect(%s, AF_UNSPEC)", sk->name);
+	was = sk->local;
 	if (sock_disconnect(sk) < 0) {
 		cmd_report(s, o, call, -1, errno);
 		return 0;
 	}
 	cmd_report(s, o, call, 0, 0);
-	sink_printf(&s->sink, SINK_WHY, _("connect() with AF_UNSPEC dissolves %s's association%s"),
-		    sk->name, sk->type == SOCK_STREAM ? _(": a TCP connection is aborted (RST), and the "
-		    "socket may connect again") : _(": it takes datagrams from anyone again"));
+	if (sk->type == SOCK_STREAM) {
+		sink_printf(&s->sink, SINK_WHY, _("connect() with AF_UNSPEC dissolves %s's association: a TCP "
+			    "connection is aborted (RST), and the socket may connect again"), sk->name);
+		return 0;
+	}
+	/* udp_disconnect: what bind() gave by hand stays, what connect() or a send chose goes */
+	sink_printf(&s->sink, SINK_WHY, _("connect() with AF_UNSPEC dissolves %s's association: it takes "
+		    "datagrams from anyone again"), sk->name);
+	if (sk->local.family == 0 && was.family)
+		sink_printf(&s->sink, SINK_WHY, _("%s's port %u was chosen by the kernel, not bound by hand: "
+			    "the kernel takes it back, and the next send picks a new one"), sk->name, was.port);
+	else if (sk->local.family && !addr_equal(&was, &sk->local))
+		sink_printf(&s->sink, SINK_WHY, _("%s keeps port %u, which bind() gave it; its address goes "
+			    "back to %s, because connect() had chosen it"), sk->name, sk->local.port,
+			    addr_format(&sk->local, a, sizeof a));
+	else if (sk->local.family)
+		sink_printf(&s->sink, SINK_WHY, _("%s keeps %s, which bind() gave it"), sk->name,
+			    addr_format(&sk->local, a, sizeof a));
 	return 0;
 }
 

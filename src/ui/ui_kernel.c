@@ -224,8 +224,9 @@ static void kernel_draw(struct ui *ui, void *data, const struct rect *r)
 			snprintf(detail, sizeof detail, _("%4.1fs left"), krow_left(ui, row));
 		else if (e->state == PN_LISTEN && e->proto == IPPROTO_TCP)
 			snprintf(detail, sizeof detail, _("queue %u"), e->rxq);
-		else if (e->rxq || e->txq)
-			snprintf(detail, sizeof detail, "rx %u tx %u", e->rxq, e->txq);
+		else if (e->rxq || e->txq)	/* UDP's queues are memory, not bytes: said so */
+			snprintf(detail, sizeof detail, e->proto == IPPROTO_UDP ? "rmem %u wmem %u" : "rx %u tx %u",
+				 e->rxq, e->txq);
 		else if (e->timer)
 			snprintf(detail, sizeof detail, "%s %.1f%s", netrow_timer_word(e), krow_left(ui, row),
 				 C_("unit", "s"));
