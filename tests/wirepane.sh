@@ -45,6 +45,13 @@ run "accept l a" "close c"
 expect "wire: c -> a [F.] seq 1 ack 1"
 expect "(by the kernel" 3
 expect "ACK (kernel)"
+# the states read when `close c` returned (FIN_WAIT1) are drawn above the ACK the kernel sent later,
+# never under it (that ACK is what made c FIN_WAIT2)
+screen >"$tmp/s"
+st=$(grep -n "FIN_WAIT1" "$tmp/s" | grep -v "wire:" | tail -1 | cut -d: -f1)
+ka=$(grep -n "ACK (kernel)" "$tmp/s" | tail -1 | cut -d: -f1)
+if [ -n "$st" ] && [ -n "$ka" ] && [ "$st" -lt "$ka" ]; then ok; else
+	bad "the states of 'close c' are not drawn above the kernel's later ACK (row $st, ACK row $ka)"; cat "$tmp/s"; fi
 # it scrolls with the log: once later packets push the handshake out, PgUp brings it back
 run "send a x1" "send a x2" "send a x3" "send a x4"
 expect "PSH,ACK 2B" 3

@@ -146,11 +146,14 @@ static int build_rows(const struct wire_pane *wp, const struct wire_pkt *v, size
 	int k = 0;
 
 	/*
-	 * backwards from the newest: under a call's last packet the states it
-	 * left, a packet, and above the first its call's line
+	 * backwards from the newest: under the last packet that came while a
+	 * call ran, the states the call left (packets the kernel sent later,
+	 * a delayed ACK, come below them: the states were read before they
+	 * came), a packet, and above the first its call's line
 	 */
 	for (size_t i = n; i-- > 0 && k < want;) {
-		if ((i + 1 == n || v[i + 1].cause != v[i].cause) && wstate_of(wp, v[i].cause))
+		if (!v[i].between && (i + 1 == n || v[i + 1].cause != v[i].cause || v[i + 1].between) &&
+		    wstate_of(wp, v[i].cause))
 			rows[k++] = (struct wrow){ 's', i };
 		if (k < want)
 			rows[k++] = (struct wrow){ 'p', i };
