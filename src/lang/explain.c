@@ -16,6 +16,7 @@
 
 #include "lang/explain_int.h"
 #include "kernel/sysctl.h"
+#include "kernel/teardown.h"
 
 const char *explain_has(unsigned opts, unsigned bit)
 {
@@ -257,51 +258,54 @@ void explain_shutdown(struct session *s, const struct sock *sk, int err)
 
 /*
  * What close() did to a connection follows from the state the kernel had
- * it in just before (tcp_close's table), read then with TCP_INFO: no need
- * to read the whole table after.
+ * it in just before (read then with TCP_INFO), the bytes never read and
+ * SO_LINGER: the model in kernel/teardown.c, which check_teardown holds
+ * against the kernel.
  */
 void explain_close(struct session *s, const struct sock *sk)
 {
 	char a[ADDR_STRLEN];
+	struct td_close m;
 
-	if (sk->type != SOCK_STREAM || !sk->peer.family)
+	if (sk->type != SOCK_STREAM || !sk->peer.family || sk->state_at_close == 0)
 		return;
-	if ((sk->opts & SOPT_LINGER) && sk->linger == 0) {
+	m = teardown_close(sk->state_at_close, sk->unread_at_close, (sk->opts & SOPT_LINGER) && sk->linger == 0,
+			   sk->shut_wr, sk->was_reset);
+	switch (m.why) {
+	case TD_WHY_LINGER0:
 		WHY(s, "SO_LINGER {on, 0}: close() sent RST instead of FIN; no TIME_WAIT is left, "
 		    "and the peer gets ECONNRESET");
-		return;
-	}
-	if (sk->unread_at_close > 0) {
+		break;
+	case TD_WHY_UNREAD:
 		sink_printf(&s->sink, SINK_WHY, ngettext("%d byte had arrived and was never read: close() sent "
 			    "RST instead of FIN; no TIME_WAIT is left, and the peer gets ECONNRESET",
 			    "%d bytes had arrived and were never read: close() sent RST instead of FIN; no "
 			    "TIME_WAIT is left, and the peer gets ECONNRESET", (unsigned long)sk->unread_at_close),
 			    sk->unread_at_close);
-		return;
-	}
-	switch (sk->state_at_close) {
-	case PN_ESTABLISHED:
+		break;
+	case TD_WHY_ACTIVE:
 		WHY(s, "%s closed first: it sent its FIN and waits for the peer's (FIN_WAIT1, then "
 		    "FIN_WAIT2 once its FIN is acknowledged), then keeps TIME_WAIT for 60 s on %s",
 		    sk->name, addr_format(&sk->local, a, sizeof a));
 		break;
-	case PN_FIN_WAIT1:
-	case PN_FIN_WAIT2:
-		WHY(s, "%s had sent its FIN already (shutdown) and the peer has not closed: the "
-		    "connection lives on without its socket, in %s, then TIME_WAIT for 60 s",
-		    sk->name, sk->state_at_close == PN_FIN_WAIT2 ? "FIN_WAIT2" : "FIN_WAIT1");
-		break;
-	case PN_CLOSE:
-		if (sk->shut_wr)
+	case TD_WHY_SHUT_BEFORE:
+		if (m.waits == PN_TIME_WAIT)
 			WHY(s, "%s had sent its FIN first (shutdown) and the peer has closed too: its "
 			    "connection keeps TIME_WAIT for 60 s, as whoever closes first does", sk->name);
 		else
-			WHY(s, "%s's connection was already over (reset): close() only gave back the "
-			    "descriptor; no FIN, no TIME_WAIT", sk->name);
+			WHY(s, "%s had sent its FIN already (shutdown) and the peer has not closed: the "
+			    "connection lives on without its socket, in %s, then TIME_WAIT for 60 s",
+			    sk->name, sk->state_at_close == PN_FIN_WAIT2 ? "FIN_WAIT2" : "FIN_WAIT1");
 		break;
-	case PN_CLOSE_WAIT:
+	case TD_WHY_PASSIVE:
 		WHY(s, "the peer closed first: %s sends its FIN and waits in LAST_ACK for the last "
 		    "ACK; it leaves no TIME_WAIT", sk->name);
+		break;
+	case TD_WHY_OVER:
+		WHY(s, "%s's connection was already over (reset): close() only gave back the "
+		    "descriptor; no FIN, no TIME_WAIT", sk->name);
+		break;
+	case TD_WHY_NONE:
 		break;
 	}
 }
