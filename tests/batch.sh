@@ -77,4 +77,13 @@ for src in proc diag; do
 	check $? 0 "3 of 3 expectations held" "bound-only sockets with --source $src" "$tmp/out"
 done
 
+# net's timer column keeps the kernel's tenths: three samples 0.13 s apart count down,
+# each a tenth apart or more, whatever the source (the kernel gives hundredths)
+for src in proc diag; do
+	printf 'tcp l\nbind l 127.0.0.1:7000\nlisten l\ntcp c\nconnect c 127.0.0.1:7000\naccept l a\nclose c\nclose a\nwait 0.1\nnet tcp\nwait 0.13\nnet tcp\nwait 0.13\nnet tcp\n' |
+		"$SOCKPLAY" --sandbox --source $src --batch - 2>&1 | sed -n 's/.*TIME_WAIT .* timewait \([0-9]*\)\.\([0-9]\)s$/\1\2/p' >"$tmp/tw"
+	if [ "$(wc -l <"$tmp/tw")" -eq 3 ] && awk 'NR > 1 && $1 >= prev { exit 1 } { prev = $1 } $1 < 580 || $1 > 600 { exit 1 }' "$tmp/tw"
+	then ok; else bad "net's TIME_WAIT timer with --source $src does not count down in tenths (x10: $(tr '\n' ' ' <"$tmp/tw"))"; fi
+done
+
 finish

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The message catalogues: every message the sources mark (po/POTFILES) is
 # in po/sockplay.pot and translated, not fuzzy, in every po/LANG.po, with
-# formats that match (msgfmt -c); and the program speaks the language:
+# formats that match (msgfmt -c) and the numbers, arrows and negations of
+# the English (tests/po-meaning.awk); and the program speaks the language:
 # --help in zh_CN.UTF-8 is Chinese.  `make update-po` brings them in step.
 set -u
 : "${top_srcdir:=..}"
@@ -38,6 +39,14 @@ for l in $PO_LANGS; do
 	if $MSGFMT -c --statistics -o /dev/null "$po/$l.po" >"$tmp/out" 2>&1 &&
 	   ! grep -q "untranslated\|fuzzy" "$tmp/out"; then ok; else
 		bad "$l.po: msgfmt -c"; cat "$tmp/out"; fi
+	# what can be checked of the meaning is checked: the same numbers, arrows and printf
+	# conversions (in argument order), and no English negation lost in the translation
+	if [ "$l" = zh_CN ]; then
+		msgcat --no-wrap "$po/$l.po" -o "$tmp/$l.po" &&
+			awk -f "$top_srcdir/tests/po-meaning.awk" "$tmp/$l.po" >"$tmp/out" 2>&1
+		if [ $? -eq 0 ] && [ ! -s "$tmp/out" ]; then ok; else
+			bad "$l.po says something else than the English (line numbers of msgcat --no-wrap):"; head -30 "$tmp/out"; fi
+	fi
 done
 # the program speaks it: --help, where the machine has the locale
 if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then

@@ -154,6 +154,15 @@ START_TEST(automatic_names)
 	ck_assert_ptr_nonnull(socktab_find(&T.s.socks, "s3"));
 	ck_assert_ptr_nonnull(socktab_find(&T.s.socks, "s5"));
 	SAYS(&T, "socket(AF_INET, SOCK_DGRAM) = s2");
+	/* a failed accept spends no name: the next socket is s6, not s7 */
+	RUN_OK(&T, "bind s1 127.0.0.1:%d", tport(40));
+	RUN_OK(&T, "listen s1");
+	RUN_ERR(&T, EAGAIN, "accept s1");
+	RUN_OK(&T, "tcp");
+	ck_assert_ptr_nonnull(socktab_find(&T.s.socks, "s6"));
+	/* the documented limit: 15 characters pass, 16 do not */
+	RUN_OK(&T, "tcp abcdefghijklmno");
+	parse_fails("tcp abcdefghijklmnop", "bad socket name 'abcdefghijklmnop'");
 }
 END_TEST
 

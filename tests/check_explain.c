@@ -259,6 +259,15 @@ START_TEST(what_close_did)
 	RUN_OK(&t, "wait 0.05");
 	RUN_OK(&t, "close a2");
 	SAYS(&t, "a2 had sent its FIN first (shutdown) and the peer has closed too");
+	/* shutdown, its FIN acknowledged, the peer still open: the connection waits in FIN_WAIT2 */
+	RUN_OK(&t, "tcp c4");
+	RUN_OK(&t, "connect c4 127.0.0.1:%d", p);
+	RUN_OK(&t, "accept l a4");
+	RUN_OK(&t, "shutdown a4 wr");
+	RUN_OK(&t, "wait 0.05");
+	RUN_OK(&t, "close a4");
+	SAYS(&t, "a4 had sent its FIN already (shutdown) and the peer has not closed: the connection lives on "
+	     "without its socket, in FIN_WAIT2");
 	/* data never read: RST; the peer's connection is over, and its close says so */
 	RUN_OK(&t, "tcp c3");
 	RUN_OK(&t, "connect c3 127.0.0.1:%d", p);

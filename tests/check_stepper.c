@@ -332,6 +332,30 @@ START_TEST(skip_and_back)
 }
 END_TEST
 
+/* A command that did not do what the lesson says is marked so, never ticked, and counted. */
+START_TEST(a_mismatch_is_never_ticked)
+{
+	char text[400];
+	struct lesson l;
+	struct stepper st;
+
+	snprintf(text, sizeof text, "title: t\nstep: s\n$ tcp a\n$ bind a 127.0.0.1:%d => EADDRINUSE\n"
+		 "$ tcp b\n$ bind b 127.0.0.1:%d => ok\nstep: end\n$ tcp z\n", tport(16), tport(17));
+	load_text(text, &l);
+	ck_assert_int_eq(stepper_open(&st, &T.run, &l, "en", false), 0);
+	/* the marks are the step's: read them before it moves on */
+	for (int i = 0; i < 4; i++)
+		ck_assert(stepper_next(&st));
+	ck_assert_uint_eq(st.tally.expectations, 2);
+	ck_assert_uint_eq(st.tally.held, 1);
+	ck_assert_int_eq(st.marks[1].state, LM_MISMATCH);
+	ck_assert_str_eq(st.marks[1].want, "EADDRINUSE");
+	ck_assert_int_eq(st.marks[3].state, LM_MET);
+	stepper_close(&st);
+	lesson_free(&l);
+}
+END_TEST
+
 /* --check-lessons' walk: every command, unasked, the tally of what held. */
 START_TEST(run_all_tallies)
 {
@@ -358,6 +382,7 @@ static Suite *stepper_suite(void)
 	TCase *tc = tcase_create("judge");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, a_mismatch_is_never_ticked);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, right_answer_every_time);
 	tcase_add_test(tc, restart_clears_score);

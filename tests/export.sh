@@ -40,14 +40,14 @@ if grep -q "# not exported: net tcp :8000" "$tmp/program"; then ok; else bad "ne
 if grep -q '/\* why: no connection is waiting in l' "$tmp/session.c"; then ok; else bad "why-lines are not comments in the program"; fi
 
 # what the exported program really did, seen by strace, not by what it prints:
-# every setsockopt with its value and every listen with its backlog, in order
+# every setsockopt with its value, every listen with its backlog and every shutdown's how, in order
 if command -v strace >/dev/null 2>&1; then
-	traced() { strace -f -qq -e trace=setsockopt,listen -o "$tmp/trace" "$tmp/session" >/dev/null; }
+	traced() { strace -f -qq -e trace=setsockopt,listen,shutdown -o "$tmp/trace" "$tmp/session" >/dev/null; }
 	isolated_traced() {
 		if unshare -n true 2>/dev/null; then
-			unshare -n sh -c 'ip link set lo up && strace -f -qq -e trace=setsockopt,listen -o "$1" "$0" >/dev/null' "$tmp/session" "$tmp/trace"
+			unshare -n sh -c 'ip link set lo up && strace -f -qq -e trace=setsockopt,listen,shutdown -o "$1" "$0" >/dev/null' "$tmp/session" "$tmp/trace"
 		else
-			unshare -rn sh -c 'ip link set lo up && strace -f -qq -e trace=setsockopt,listen -o "$1" "$0" >/dev/null' "$tmp/session" "$tmp/trace"
+			unshare -rn sh -c 'ip link set lo up && strace -f -qq -e trace=setsockopt,listen,shutdown -o "$1" "$0" >/dev/null' "$tmp/session" "$tmp/trace"
 		fi
 	}
 	isolated_traced
@@ -56,14 +56,17 @@ if command -v strace >/dev/null 2>&1; then
 		-e 's/^setsockopt\([^,]+, ([A-Z_0-9]+), off\) = .*/\1=0/p' \
 		-e 's/^setsockopt\([^,]+, SO_LINGER, \{on, ([0-9]+)s\}\) = .*/SO_LINGER=1,\1/p' \
 		-e 's/^setsockopt\([^,]+, SO_LINGER, \{off\}\) = .*/SO_LINGER=0,0/p' \
-		-e 's/^listen\([^,]+, ([0-9]+)\) = .*/listen=\1/p' "$tmp/transcript" >"$tmp/want-calls"
+		-e 's/^listen\([^,]+, ([0-9]+)\) = .*/listen=\1/p' \
+		-e 's/^shutdown\([^,]+, (SHUT_[A-Z]+)\) = .*/shutdown=\1/p' "$tmp/transcript" >"$tmp/want-calls"
 	# strace: setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0; SO_LINGER {l_onoff=1, l_linger=0}
 	sed -n -E -e 's/^[0-9]+ +setsockopt\([0-9]+, [A-Z_0-9]+, ([A-Z_0-9]+), \[([0-9]+)\], [0-9]+\).*/\1=\2/p' \
 		-e 's/^[0-9]+ +setsockopt\([0-9]+, SOL_SOCKET, SO_LINGER, \{l_onoff=([0-9]+), l_linger=([0-9]+)\}.*/SO_LINGER=\1,\2/p' \
-		-e 's/^[0-9]+ +listen\([0-9]+, ([0-9]+)\).*/listen=\1/p' "$tmp/trace" >"$tmp/got-calls"
+		-e 's/^[0-9]+ +listen\([0-9]+, ([0-9]+)\).*/listen=\1/p' \
+		-e 's/^[0-9]+ +shutdown\([0-9]+, (SHUT_[A-Z]+)\).*/shutdown=\1/p' "$tmp/trace" >"$tmp/got-calls"
 	if [ -s "$tmp/want-calls" ] && cmp -s "$tmp/want-calls" "$tmp/got-calls"; then ok; else
 		bad "the exported program's setsockopt/listen calls differ (strace):"; diff "$tmp/want-calls" "$tmp/got-calls"; fi
-	if [ "$(wc -l <"$tmp/want-calls")" -ge 5 ]; then ok; else bad "too few setsockopt/listen calls compared"; fi
+	if [ "$(wc -l <"$tmp/want-calls")" -ge 5 ] && grep -qx "shutdown=SHUT_RD" "$tmp/want-calls"; then ok
+	else bad "too few setsockopt/listen/shutdown calls compared"; cat "$tmp/want-calls"; fi
 fi
 
 # the transcript file is a script: it replays, and the kernel agrees again

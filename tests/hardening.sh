@@ -175,6 +175,9 @@ if command -v tmux >/dev/null 2>&1; then
 		if wait_for "w$sig" "EXIT=" 1; then ok; else bad "SIG$sig during wait: still running"; fi
 		f=$(ls "$tmp/st-w$sig/sockplay/transcripts/"*.spl 2>/dev/null | head -1)
 		if [ -n "$f" ] && grep -q "^tcp => ok" "$f"; then ok; else bad "SIG$sig: transcript incomplete"; fi
+		# the program caught it (a default death would leave the terminal raw and say nothing)
+		if [ -n "$f" ] && grep -q "^# sockplay ended by SIG$sig" "$f" && grep -q "^# wait(20 s) = -1 EINTR" "$f"; then ok
+		else bad "SIG$sig was not caught: the transcript does not say how it ended"; cat "$f"; fi
 	done
 	start wkey
 	wait_for wkey "Welcome"

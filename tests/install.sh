@@ -1,7 +1,8 @@
 #!/bin/sh
 # make install into a DESTDIR: the program, both man pages, the lessons and
 # the bash completion land there, and the installed program finds its
-# lessons without being told.
+# lessons without being told; moved to another prefix, it still finds them
+# and speaks Chinese in zh_CN.UTF-8.
 set -u
 : "${top_srcdir:=..}"
 : "${top_builddir:=..}"
@@ -25,6 +26,26 @@ if "$bin" --sandbox --batch - </dev/null >/dev/null 2>&1; then
 	if env -u SOCKPLAY_LESSONS "$bin" --check-lessons --lang en 1 >"$tmp/out" 2>&1 &&
 	   grep -q "^ok   en/01-tcp-udp.lesson" "$tmp/out"; then ok; else bad "installed lesson run"; cat "$tmp/out"; fi
 fi
+# moved elsewhere (a relocated prefix: the tree copied as it is), it still finds its lessons and,
+# in Chinese, its message catalogue, beside bin/ (unless a real install in the configured
+# prefix answers first: then the move proves nothing, and is skipped)
+prefix=${bin%/bin/sockplay}
+cp -a "$prefix" "$tmp/moved"
+moved="$tmp/moved/bin/sockplay"
+if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
+	for b in "$bin" "$moved"; do
+		LC_ALL=zh_CN.UTF-8 env -u SOCKPLAY_LESSONS "$b" --help >"$tmp/out" 2>&1
+		if grep -q "^用法：sockplay" "$tmp/out"; then ok; else bad "$b in zh_CN.UTF-8: --help is not Chinese"; head -3 "$tmp/out"; fi
+		LC_ALL=zh_CN.UTF-8 env -u SOCKPLAY_LESSONS "$b" --list-lessons >"$tmp/out" 2>&1
+		if grep -q "^ 3  restart .*重启服务器" "$tmp/out"; then ok; else bad "$b in zh_CN.UTF-8: --list-lessons"; head -3 "$tmp/out"; fi
+	done
+else
+	skip "no zh_CN.UTF-8 locale here (./bootstrap makes it)"
+fi
+if [ -f "${prefix#"$tmp/root"}/share/locale/zh_CN/LC_MESSAGES/sockplay.mo" ]; then
+	echo "note: a catalogue is installed in ${prefix#"$tmp/root"}: the relocated program may have read that one"
+fi
+
 # the completion completes: options (every one --help names), values, lessons
 if command -v bash >/dev/null 2>&1; then
 	comp=$(find "$tmp/root" -path '*/completions/sockplay')

@@ -66,6 +66,13 @@ left() { T capture-pane -t k -p | grep -o '[0-9][0-9.]*s left' | head -1 | tr -d
 a=$(left); sleep 1.6; b=$(left)
 if [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN { exit !(a - b >= 1.0 && a - b < 3) }'; then ok; else
 	bad "countdown did not move: $a then $b"; fi
+# and it ticks between the kernel reads (once a second when nothing changes), not only at them:
+# sampled every 0.1 s for 1.5 s, it shows several values, each below the one before
+: >"$tmp/ticks"
+i=0; while [ $i -lt 15 ]; do left >>"$tmp/ticks"; sleep 0.1; i=$((i + 1)); done
+n=$(uniq "$tmp/ticks" | wc -l); echo "countdown, every 0.1 s: $(tr "\n" " " <"$tmp/ticks")"
+if [ "$n" -ge 5 ] && uniq "$tmp/ticks" | awk 'NR > 1 && $1 >= prev { exit 1 } { prev = $1 }'; then ok; else
+	bad "the countdown moves only at the kernel reads: $(uniq "$tmp/ticks" | tr '\n' ' ')"; fi
 
 # J and K scroll the kernel pane: with more rows than it shows, the first row changes
 i=0; while [ $i -lt 16 ]; do keys : "udp" Enter : "bind s$((i + 7)) 127.0.0.1:$((9100 + i))" Enter; i=$((i + 1)); done

@@ -52,6 +52,18 @@ expect "LOG  (scrolled: End returns)"
 wheel 5 $(($2 + 2)) 65; wheel 5 $(($2 + 2)) 65
 wait_for "= s16" 3
 never "(scrolled"
+# the wheel over the kernel pane scrolls the kernel pane, not the log
+i=3; while [ $i -le 16 ]; do keys : "bind s$i 127.0.0.1:$((9000 + i))" Enter; i=$((i + 1)); done
+expect "bind(s16, 127.0.0.1:9016) = 0"
+# the kernel pane's title says what is above and below it: "▲ N more" and "▼ N more"
+khead() { screen | grep "^KERNEL ports touched" | grep -q "$1"; }
+if poll 5 khead "▼ [0-9]* more" && ! khead "▲"; then ok; else bad "the kernel pane does not say there is more below"; fi
+set -- $(find "KERNEL ports touched")
+wheel 5 $(($2 + 2)) 65; wheel 5 $(($2 + 2)) 65
+if poll 5 khead "▲ [0-9]* "; then ok; else bad "the wheel over the kernel pane did not scroll it"; fi
+never "(scrolled"
+wheel 5 $(($2 + 2)) 64; wheel 5 $(($2 + 2)) 64
+if poll 5 eval '! khead "▲"'; then ok; else bad "the wheel back over the kernel pane did not scroll it back"; fi
 # a click while a question is up does not go past it
 set -- $(find "t tcp ")
 keys q; expect "(y/n)"

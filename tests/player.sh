@@ -118,7 +118,8 @@ walk() {	# LANG MODE
 		num=${b%%-*}
 		want=$(grep -c '^predict:' "$f")
 		start "l$1$num$2" 100 30 --lesson "$num" --lang "$1"
-		wait_for "1" 5
+		if [ "$1" = zh_CN ]; then first="第 1 步，共"; else first="Step 1 of"; fi
+		if wait_for "$first" 5; then ok; else bad "$1 $b: the lesson did not open on its first step"; fi
 		if play "$1" "$SOCKPLAY_LESSONS/$1/$b.lesson" "$2"; then ok; fi
 		if [ "$predictions" -eq "$want" ]; then ok; else bad "$1 $b $2: $predictions of $want predictions met"; fi
 		if screen | grep -q '^ \[!\]'; then bad "$1 $b: a command did not do what the lesson says"; else ok; fi

@@ -6,7 +6,15 @@ tmp=$(mktemp -d) || exit 99
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
 unset LC_MESSAGES LANGUAGE
 cleanup=:
-trap 'eval "$cleanup"; rm -rf "$tmp"' EXIT
+# a test never hangs: past TEST_LIMIT seconds (600) it is stopped, and says so
+test_limit=${TEST_LIMIT:-600}
+( sleep "$test_limit" & sp=$!; trap 'kill $sp 2>/dev/null; exit 0' TERM; wait $sp || exit 0
+  trap '' TERM
+  echo "FAIL: $(basename "$0") still running after $test_limit s: stopped"
+  kill -TERM $$; pkill -TERM -P $$ ) &
+watchdog=$!
+trap 'kill $watchdog 2>/dev/null; eval "$cleanup"; rm -rf "$tmp"' EXIT
+trap 'exit 1' TERM INT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }

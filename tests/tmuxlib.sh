@@ -18,14 +18,15 @@ S=
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; [ -n "$S" ] && T capture-pane -t "$S" -p | sed 's/^/    | /'; }
 screen() { T capture-pane -t "$S" -p; }
 on_screen() { screen | grep -qF -- "$1"; }
-# poll SECONDS CMD...: run CMD every 0.05 s until it succeeds (never a bare sleep)
+# poll SECONDS CMD...: run CMD every 0.05 s until it succeeds (never a bare sleep); its
+# counters are its own (a caller's loop over i once never ended: poll reset it)
 poll() {
-	i=0 limit=$(( $1 * 20 ))
+	_poll_n=0 _poll_limit=$(( $1 * 20 ))
 	shift
-	while [ $i -lt $limit ]; do
+	while [ $_poll_n -lt $_poll_limit ]; do
 		"$@" && return 0
 		sleep 0.05
-		i=$((i + 1))
+		_poll_n=$((_poll_n + 1))
 	done
 	return 1
 }

@@ -243,6 +243,38 @@ else
 	skip "tcpdump is not installed (./bootstrap installs it)"
 fi
 
+# the saved file read back field by field: the header (magic, version, snaplen, linktype), then
+# each record's time, captured and original length; a 400-byte send is kept to the snaplen (256)
+# while its original length stays the frame's (14 + 20 + 32 + 400); tcpdump reads the same times
+big=$(head -c 400 /dev/zero | tr '\0' x)
+printf 'tcp l\nbind l 127.0.0.1:8888\nlisten l\ntcp c\nconnect c 127.0.0.1:8888\nsend c %s\nwire save big.pcap => 5\n' "$big" >big.spl
+t0=$(date +%s)
+$SP --sandbox --batch big.spl >out 2>&1
+t1=$(date +%s)
+set -- $(od -An -tu4 -N24 big.pcap)
+if [ "${1:-}" = 2712847316 ] && [ "${2:-}" = 262146 ] && [ "${5:-}" = 256 ] && [ "${6:-}" = 1 ]; then ok
+else bad "pcap header: magic, version 2.4, snaplen 256, linktype 1 (ethernet on lo): got '$*'"; fi
+size=$(wc -c <big.pcap) off=24 recs= last=0 cut=0 whole=0
+while [ "$off" -lt "$size" ]; do
+	set -- $(od -An -tu4 -j "$off" -N16 big.pcap)
+	recs="$recs$1.$(printf %06d "$2") $3 $4
+"
+	[ "$1" -ge "$t0" ] && [ "$1" -le "$t1" ] && [ "$1" -ge "$last" ] || bad "record at $off: time $1 not within the run ($t0..$t1) in order"
+	last=$1
+	if [ "$3" -eq "$4" ] && [ "$3" -le 256 ]; then whole=$((whole + 1))
+	elif [ "$3" -eq 256 ] && [ "$4" -eq 466 ]; then cut=$((cut + 1))
+	else bad "record at $off: captured $3, original $4"; fi
+	off=$((off + 16 + $3))
+done
+if [ "$off" -eq "$size" ] && [ "$cut" -eq 1 ] && [ "$whole" -eq 4 ]; then ok
+else bad "pcap records: $whole whole, $cut cut to the snaplen (want 4 and 1), end at $off of $size"; fi
+if command -v tcpdump >/dev/null 2>&1; then
+	tcpdump -tt -nr big.pcap 2>/dev/null | awk '{print $1}' >tdtimes
+	printf %s "$recs" | awk '{print $1}' >ourtimes
+	if [ -s tdtimes ] && cmp -s tdtimes ourtimes && tcpdump -nr big.pcap 2>/dev/null | grep -q "seq 1:401, .*length 400"
+	then ok; else bad "tcpdump reads other times or lengths"; cat tdtimes ourtimes; fi
+fi
+
 # a full disk is said, not a cut file passed off as whole
 printf 'tcp l\nbind l 127.0.0.1:8888\nlisten l\ntcp c\nconnect c 127.0.0.1:8888\nwire save -f /dev/full\n' >full.spl
 "$SOCKPLAY" --sandbox --batch full.spl >out 2>&1

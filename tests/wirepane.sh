@@ -33,23 +33,38 @@ case "$line" in
 esac
 # the columns are named, and the call heads its packets
 if screen | grep -qE "^ +l +c *$"; then ok; else bad "no column heads 'l' and 'c'"; fi
-if screen | grep -qxF "connect c 127.0.0.1:8888"; then ok; else bad "the call does not head its packets"; fi
+# the call heads its packets: its line is above the SYN it sent, not merely somewhere on screen
+screen >"$tmp/s"
+hd=$(grep -nxF "connect c 127.0.0.1:8888" "$tmp/s" | head -1 | cut -d: -f1)
+sy=$(grep -n "│.* SYN  seq 0 .*│" "$tmp/s" | head -1 | cut -d: -f1)
+if [ -n "$hd" ] && [ -n "$sy" ] && [ "$hd" -lt "$sy" ]; then ok; else
+	bad "the call does not head its packets (call row '$hd', SYN row '$sy')"; cat "$tmp/s"; fi
 # under the call's arrows, the states the kernel gave its sockets once it was over
 if screen | grep -qE "^ +LISTEN +ESTABLISHED *$"; then ok; else bad "no state row 'LISTEN ESTABLISHED' under the handshake"; fi
 # the order of the handshake, top to bottom
 screen | grep -n "SYN\|ACK" | grep -v "wire:" >"$tmp/order"
 if awk -F: '/ SYN  seq/ {s=$1} /SYN,ACK/ {sa=$1} / ACK  seq 1 ack 1/ {a=$1} END {exit !(s < sa && sa < a)}' "$tmp/order"; then
 	ok; else bad "the handshake is not drawn in order"; cat "$tmp/order"; fi
-# the kernel's own packet between calls: the FIN of an unread connection is ACKed late
-run "accept l a" "close c"
-expect "wire: c -> a [F.] seq 1 ack 1"
+# the kernel's own packet between calls: once a has received data its ACKs are delayed
+# (the delack timer starts at TCP_ATO_MIN, 40 ms), so the ACK of c's FIN comes late
+run "accept l a" "send c hi" "recv a" "close c"
+expect "wire: c -> a [F.] seq 3 ack 1"
 expect "(by the kernel" 3
-expect "ACK (kernel)"
+expect "(kernel)"
+# the ladder labels the close's FIN as a FIN, and nothing on it is a reset
+screen >"$tmp/s"
+if grep -v "wire:" "$tmp/s" | grep -q "FIN,ACK"; then ok; else bad "the ladder does not label c's FIN 'FIN,ACK'"; cat "$tmp/s"; fi
+if grep -v "wire:" "$tmp/s" | grep -q "RST"; then bad "the ladder shows an RST nobody sent"; cat "$tmp/s"; else ok; fi
+# the delayed ACK's timing, as the kernel took it: 40 ms or a little more after close began,
+# well under a second; a clock off by ten leaves this window
+ms=$(sed -n 's/.*(by the kernel, \([0-9]*\) ms later).*/\1/p' "$tmp/s" | tail -1)
+if [ -n "$ms" ] && [ "$ms" -ge 20 ] && [ "$ms" -le 1000 ]; then ok; else
+	bad "the kernel's ACK is said to come '$ms' ms later (want 20..1000)"; grep "by the kernel" "$tmp/s"; fi
 # the states read when `close c` returned (FIN_WAIT1) are drawn above the ACK the kernel sent later,
 # never under it (that ACK is what made c FIN_WAIT2)
 screen >"$tmp/s"
 st=$(grep -n "FIN_WAIT1" "$tmp/s" | grep -v "wire:" | tail -1 | cut -d: -f1)
-ka=$(grep -n "ACK (kernel)" "$tmp/s" | tail -1 | cut -d: -f1)
+ka=$(grep -n "ACK.*(kernel)" "$tmp/s" | tail -1 | cut -d: -f1)
 if [ -n "$st" ] && [ -n "$ka" ] && [ "$st" -lt "$ka" ]; then ok; else
 	bad "the states of 'close c' are not drawn above the kernel's later ACK (row $st, ACK row $ka)"; cat "$tmp/s"; fi
 # it scrolls with the log: once later packets push the handshake out, PgUp brings it back
@@ -76,6 +91,21 @@ keys y
 sleep 0.3
 if grep -qF "#  wire: c -> l [S] seq 0" "$tmp/t.spl" && grep -qF "#  wire: (by the kernel" "$tmp/t.spl"; then ok; else
 	bad "the transcript lacks the packets"; grep wire "$tmp/t.spl"; fi
+
+# the other labels: a reset from a closed port, UDP with its length, the ICMP that answers it
+S=w3
+T new-session -d -s $S -x 100 -y 32 "$SOCKPLAY --sandbox"
+expect "sockplay [sandbox]"
+keys W
+expect "no packets yet"
+run "tcp c" "connect c 127.0.0.1:9" "udp u" "sendto u 127.0.0.1:9 hello"
+expect "icmp port unreachable"
+screen | grep -v "wire:" >"$tmp/s"
+for label in "SYN" "RST,ACK" "UDP 5B" "ICMP port unreachable"; do
+	if grep -q "│.*$label" "$tmp/s" || grep -q "$label.*│" "$tmp/s"; then ok; else bad "the ladder has no '$label' arrow"; cat "$tmp/s"; fi
+done
+if grep -q "FIN" "$tmp/s"; then bad "the ladder shows a FIN nobody sent"; cat "$tmp/s"; else ok; fi
+keys q; expect "(y/n)"; keys y
 
 # no capture: the pane says why
 S=w2
