@@ -257,7 +257,7 @@ static int load_lesson(const struct opts *o, struct lesson *les)
  * private table), and a lesson that changes the kernel cannot go without.
  * Returns 1 in the sandbox, 0 outside it, or 2 (said) when it must stop.
  */
-static int enter_sandbox(const struct opts *o, const struct lesson *les)
+static int enter_sandbox(const struct opts *o, const struct lesson *les, char *why, size_t whylen)
 {
 	char err[256];
 	int r;
@@ -279,6 +279,7 @@ static int enter_sandbox(const struct opts *o, const struct lesson *les)
 		fprintf(stderr, _("sockplay: lesson %d (%s) needs the sandbox: %s\n"), les->number, les->name, err);
 		return 2;
 	}
+	snprintf(why, whylen, "%s", err);	/* the lessons run without it, and say why */
 	return 0;
 }
 
@@ -368,6 +369,7 @@ int main(int argc, char **argv)
 	struct session s;
 	struct runner run;
 	int in_sandbox, status;
+	char why[256] = "";
 
 	i18n_init();
 	parse_options(argc, argv, &o);
@@ -381,13 +383,14 @@ int main(int argc, char **argv)
 	}
 	if (o.lesson && load_lesson(&o, &les) != 0)
 		return 2;
-	in_sandbox = enter_sandbox(&o, o.lesson ? &les : NULL);
+	in_sandbox = enter_sandbox(&o, o.lesson ? &les : NULL, why, sizeof why);
 	if (in_sandbox == 2) {
 		if (o.lesson)
 			lesson_free(&les);
 		return 2;
 	}
 	session_init(&s, EV_DEFAULT);
+	snprintf(s.sandbox_why, sizeof s.sandbox_why, "%s", why);
 	runner_init(&run, &s);
 	s.sandboxed = in_sandbox;
 	s.source = o.source;

@@ -1,9 +1,15 @@
 #!/bin/sh
 # End-to-end: the sandbox.  Port exhaustion and tcp_tw_reuse, an added
 # address, reset; the host's own settings are read before and after and
-# must not change; and the sandbox as an unprivileged user.
+# must not change; the sandbox as an unprivileged user; and every wall
+# that keeps a sandbox from being made, made for real (a seccomp filter,
+# user.max_user_namespaces = 0 in a namespace of the test's own), said in
+# one line that names it, exit 2; a lesson that does not need the sandbox
+# runs without it and says why.
 set -u
 : "${SOCKPLAY:=../src/sockplay}"
+: "${NOSHARE:=../tests/noshare}"
+: "${NOUSERNS:=../tests/nouserns}"
 : "${top_srcdir:=..}"
 . "$top_srcdir/tests/testlib.sh"
 
@@ -71,6 +77,43 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 		printf 'tcp s1\nbind s1 127.0.0.1:80 => EACCES\n' |
 			setpriv --reuid=65534 --regid=65534 --clear-groups "$SOCKPLAY" --batch - >"$tmp/out" 2>&1
 		if [ $? -eq 0 ] && grep -q "why: ports below $start need privilege" "$tmp/out"; then ok; else bad "EACCES"; cat "$tmp/out"; fi
+	fi
+fi
+
+# -- the walls.  wall NAME TEXT CMD...: --sandbox behind the wall exits 2 with one line that names it
+wall() {
+	w_name=$1 w_text=$2
+	shift 2
+	"$@" "$SOCKPLAY" --sandbox --batch - </dev/null >"$tmp/wout" 2>"$tmp/werr"
+	w_st=$?
+	if [ $w_st -eq 77 ]; then echo "note: cannot build the wall '$w_name' here"; return 1; fi
+	if [ $w_st -eq 2 ] && [ "$(wc -l <"$tmp/werr")" -eq 1 ] && grep -q "^sockplay: --sandbox: .*$w_text" "$tmp/werr" &&
+	   [ ! -s "$tmp/wout" ]; then ok
+	else bad "$w_name: --sandbox gave exit $w_st and: $(cat "$tmp/werr" "$tmp/wout")"; fi
+	return 0
+}
+wall "a seccomp filter (root)" "a seccomp filter on this process refuses namespaces .*allow unshare(2)" "$NOSHARE"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	wall "a seccomp filter (nobody)" "a seccomp filter on this process refuses namespaces" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$NOSHARE"
+fi
+if wall "user.max_user_namespaces = 0" "no user namespace may be made (user.max_user_namespaces = 0): run as root, or raise it" "$NOUSERNS"; then
+	# behind it, a lesson that only prefers the sandbox runs and says why; one that needs it is refused, naming the wall
+	"$NOUSERNS" "$SOCKPLAY" --check-lessons --lang en 1 8 >"$tmp/wout" 2>&1
+	if grep -q "^note: no sandbox: no user namespace may be made (user.max_user_namespaces = 0)" "$tmp/wout" &&
+	   grep -q "^ok   en/01-tcp-udp.lesson" "$tmp/wout" &&
+	   grep -q "^FAIL en/08-tw-exhaustion.lesson: refused: .*needs the sandbox, which cannot be had here: no user namespace" "$tmp/wout"
+	then ok; else bad "lessons behind the wall"; cat "$tmp/wout"; fi
+	# and the screen says it, in the log, where the class sees it
+	if command -v tmux >/dev/null 2>&1; then
+		tmux -S "$tmp/tm" new-session -d -s w -x 120 -y 30 \
+			"env TERM=xterm-256color XDG_STATE_HOME=$tmp/st $NOUSERNS $SOCKPLAY --lesson 1; sleep 30"
+		i=0; while [ $i -lt 100 ] && ! tmux -S "$tmp/tm" capture-pane -t w -p | grep -q "No sandbox: no user namespace"; do
+			sleep 0.05; i=$((i + 1)); done
+		tmux -S "$tmp/tm" capture-pane -t w -p >"$tmp/wscreen"
+		if grep -q "No sandbox: no user namespace may be made" "$tmp/wscreen" && grep -q "Step 1 of" "$tmp/wscreen"; then ok
+		else bad "the screen does not say why there is no sandbox"; cat "$tmp/wscreen"; fi
+		tmux -S "$tmp/tm" kill-server 2>/dev/null
 	fi
 fi
 

@@ -18,6 +18,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,20 +65,52 @@ static int read_int_file(const char *path)
 	return atoi(buf);
 }
 
-/* Why an unprivileged user namespace was refused, as precisely as we can. */
-static void userns_reason(int err, char *msg, size_t len)
+/* The process's seccomp mode (/proc/self/status): 2 when a filter is on it, 0 none, -1 unknown. */
+static int seccomp_mode(void)
 {
-	if (read_int_file("/proc/sys/kernel/unprivileged_userns_clone") == 0)
+	char line[128];
+	int mode = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Seccomp: %d", &mode) == 1)
+			break;
+	fclose(f);
+	return mode;
+}
+
+/*
+ * Why a namespace was refused, as one line that names the wall and its way
+ * out.  Every wall is read from the kernel, never guessed: the settings of
+ * Debian (unprivileged_userns_clone), of every kernel (max_user_namespaces),
+ * of Ubuntu 23.10 and later (AppArmor's restriction, lifted for a program
+ * by a profile with a `userns,` rule: data/apparmor/sockplay, installed in
+ * PKGDATADIR/apparmor), and a
+ * seccomp filter (a container's profile, a sandboxing launcher).
+ */
+static void ns_reason(int err, bool userns, char *msg, size_t len)
+{
+	if (userns && read_int_file("/proc/sys/kernel/unprivileged_userns_clone") == 0)
 		snprintf(msg, len, _("unprivileged user namespaces are disabled "
-			 "(kernel.unprivileged_userns_clone = 0); run as root or enable it"));
-	else if (read_int_file("/proc/sys/user/max_user_namespaces") == 0)
-		snprintf(msg, len, _("user namespaces are disabled "
-			 "(user.max_user_namespaces = 0); run as root or raise it"));
-	else if (read_int_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1)
+			 "(kernel.unprivileged_userns_clone = 0): run as root, or set it to 1"));
+	else if (userns && (err == ENOSPC || read_int_file("/proc/sys/user/max_user_namespaces") == 0))
+		snprintf(msg, len, _("no user namespace may be made "
+			 "(user.max_user_namespaces = %d): run as root, or raise it"),
+			 read_int_file("/proc/sys/user/max_user_namespaces"));
+	else if (userns && read_int_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1)
 		snprintf(msg, len, _("AppArmor forbids unprivileged user namespaces "
-			 "(kernel.apparmor_restrict_unprivileged_userns = 1); run as root"));
-	else
+			 "(kernel.apparmor_restrict_unprivileged_userns = 1): as root, copy %s to "
+			 "/etc/apparmor.d/ and run apparmor_parser -r /etc/apparmor.d/sockplay; or run as root"),
+			 PKGDATADIR "/apparmor/sockplay");
+	else if (err == EPERM && seccomp_mode() == 2)
+		snprintf(msg, len, _("a seccomp filter on this process refuses namespaces "
+			 "(a container's profile?): run sockplay outside it, or allow unshare(2)"));
+	else if (userns)
 		snprintf(msg, len, _("cannot create a user namespace: %s"), strerror(err));
+	else
+		snprintf(msg, len, _("cannot create a network namespace: %s"), strerror(err));
 }
 
 static int loopback_up(char *err, size_t errlen)
@@ -131,7 +164,7 @@ int sandbox_enter(char *err, size_t errlen)
 		char map[64];
 
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) {
-			userns_reason(errno, err, errlen);
+			ns_reason(errno, true, err, errlen);
 			return -1;
 		}
 		/* be root inside, ourselves outside */
@@ -147,7 +180,7 @@ int sandbox_enter(char *err, size_t errlen)
 			return -2;
 		}
 	} else if (unshare(CLONE_NEWNET) < 0) {
-		snprintf(err, errlen, _("cannot create a network namespace: %s"), strerror(errno));
+		ns_reason(errno, false, err, errlen);
 		return -1;
 	}
 	/*

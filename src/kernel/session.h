@@ -41,6 +41,7 @@ struct session {
 	struct sink sink;	/* the runner's: see the opening paragraph */
 	double connect_timeout;	/* seconds a connect may take before we report */
 	bool sandboxed;		/* in a namespace of our own: sysctl writes allowed */
+	char sandbox_why[256];	/* a sandbox was tried for a lesson and could not be had: the wall */
 	int busy;		/* > 0 while a command runs the loop itself */
 	enum net_source source;	/* asked for */
 	bool using_diag;	/* what the last refresh used */

@@ -148,7 +148,10 @@ int lessons_check(struct runner *run, const char *lang, char *const *names, int 
 	}
 	if (names_exist(dir, lang, names, nnames, errout) < 0)
 		return 2;
-	if (!run->s->sandboxed)
+	if (!run->s->sandboxed && run->s->sandbox_why[0])
+		fprintf(out, _("note: no sandbox: %s; lessons run on this machine's own network, reaching only "
+			"the sockets they make\n"), run->s->sandbox_why);
+	else if (!run->s->sandboxed)
 		fprintf(out, _("note: no sandbox: lessons run on this machine's own network, reaching only "
 			"the sockets they make; TIME_WAIT from one run may touch the next\n"));
 	runner_push_sink(run, strsink_sink(&ss));

@@ -61,7 +61,7 @@ struct stepper {
 	struct verdict verdict;
 	bool finished;		/* the last command of the last step has run */
 	struct stepper_tally tally;
-	char error[300];	/* what went wrong beside the commands (begin, progress), or "" */
+	char error[600];	/* what went wrong beside the commands (begin, progress), or "" */
 };
 
 /*
