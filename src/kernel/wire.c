@@ -528,7 +528,7 @@ static void set_ep(struct endpoint *ep, int family, const unsigned char *a, uint
 static bool parse_ip(const unsigned char *b, size_t len, struct wire_pkt *pk, bool inner)
 {
 	int family;
-	size_t hl, total;
+	size_t hl, total, full;
 	uint8_t proto;
 	const unsigned char *sa, *da, *l4;
 	size_t l4len;
@@ -538,7 +538,7 @@ static bool parse_ip(const unsigned char *b, size_t len, struct wire_pkt *pk, bo
 	if ((b[0] >> 4) == 4) {
 		if (len < 20 || (hl = (size_t)(b[0] & 15) * 4) < 20 || hl > len)
 			return false;
-		total = get16(b + 2);
+		total = full = get16(b + 2);
 		if (total < hl)
 			return false;
 		if (total > len)
@@ -553,7 +553,7 @@ static bool parse_ip(const unsigned char *b, size_t len, struct wire_pkt *pk, bo
 		if (len < 40)
 			return false;
 		hl = 40;
-		total = 40 + (size_t)get16(b + 4);
+		total = full = 40 + (size_t)get16(b + 4);
 		if (total > len)
 			total = len;
 		family = AF_INET6;
@@ -587,7 +587,8 @@ static bool parse_ip(const unsigned char *b, size_t len, struct wire_pkt *pk, bo
 		pk->ack = get32(l4 + 8);
 		pk->flags = l4[13] & 0x3f;
 		pk->win = get16(l4 + 14);
-		pk->len = (uint32_t)(l4len - off);
+		/* the payload the packet carried, by its IP length: the capture may keep less of it */
+		pk->len = (uint32_t)(full - hl - off);
 		return true;
 	}
 	case IPPROTO_UDP:
@@ -876,6 +877,93 @@ int wire_save(const struct wire *w, FILE *f)
 		put32le(rec + 12, p->wirelen);
 		fwrite(rec, 1, sizeof rec, f);
 		fwrite(p->raw, 1, p->caplen, f);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+/*
+ * pcapng (draft-ietf-opsawg-pcapng): a Section Header Block, one
+ * Interface Description Block (loopback, our snap length, microsecond
+ * times: the default), then an Enhanced Packet Block per packet with an
+ * opt_comment.  Little-endian, as the byte-order magic says; every block
+ * and option padded to 32 bits, its length written at both ends.
+ */
+#define NG_SHB 0x0a0d0d0au
+#define NG_IDB 1u
+#define NG_EPB 6u
+#define NG_COMMENT 1u
+#define NG_SHB_USERAPPL 4u
+#define NG_IF_NAME 2u
+
+static size_t pad4(size_t n)
+{
+	return (n + 3) & ~(size_t)3;
+}
+
+/* An option: code, length, the value padded with zeros; the bytes it took. */
+static size_t ng_option(unsigned char *b, uint16_t code, const void *v, size_t n)
+{
+	b[0] = (unsigned char)code, b[1] = (unsigned char)(code >> 8);
+	b[2] = (unsigned char)n, b[3] = (unsigned char)(n >> 8);
+	memcpy(b + 4, v, n);
+	memset(b + 4 + n, 0, pad4(n) - n);
+	return 4 + pad4(n);
+}
+
+/* A block: its type, the body (already padded), the total length at both ends. */
+static void ng_block(FILE *f, uint32_t type, const unsigned char *body, size_t n)
+{
+	unsigned char h[8], t[4];
+
+	put32le(h, type);
+	put32le(h + 4, (uint32_t)(12 + n));
+	put32le(t, (uint32_t)(12 + n));
+	fwrite(h, 1, sizeof h, f);
+	fwrite(body, 1, n, f);
+	fwrite(t, 1, sizeof t, f);
+}
+
+int wire_save_ng(const struct wire *w, FILE *f, wire_comment_fn *comment, void *ctx)
+{
+	/* the largest body: an EPB's 20 bytes, the snap length, a comment, the end of options */
+	unsigned char body[20 + WIRE_SNAP + 4 + 1024 + 4];
+	static const char app[] = PACKAGE_NAME " " PACKAGE_VERSION;
+	char text[1021];
+	size_t n;
+
+	/* SHB: byte-order magic, version 1.0, section length unknown (-1), who wrote it */
+	put32le(body, 0x1a2b3c4d);
+	body[4] = 1, body[5] = 0, body[6] = 0, body[7] = 0;
+	memset(body + 8, 0xff, 8);
+	n = 16 + ng_option(body + 16, NG_SHB_USERAPPL, app, strlen(app));
+	memset(body + n, 0, 4), n += 4;
+	ng_block(f, NG_SHB, body, n);
+	/* IDB: link type, reserved, snap length, the interface's name */
+	body[0] = (unsigned char)w->dlt, body[1] = (unsigned char)(w->dlt >> 8), body[2] = body[3] = 0;
+	put32le(body + 4, WIRE_SNAP);
+	n = 8 + ng_option(body + 8, NG_IF_NAME, "lo", 2);
+	memset(body + n, 0, 4), n += 4;
+	ng_block(f, NG_IDB, body, n);
+	for (size_t i = 0; i < w->n; i++) {
+		const struct wire_pkt *p = &w->v[i];
+		uint64_t us = (uint64_t)p->ts_sec * 1000000u + (uint64_t)p->ts_usec;
+		size_t cap = p->caplen > WIRE_SNAP ? WIRE_SNAP : p->caplen;
+
+		put32le(body, 0);	/* interface 0 */
+		put32le(body + 4, (uint32_t)(us >> 32));
+		put32le(body + 8, (uint32_t)us);
+		put32le(body + 12, (uint32_t)cap);
+		put32le(body + 16, p->wirelen);
+		memcpy(body + 20, p->raw, cap);
+		memset(body + 20 + cap, 0, pad4(cap) - cap);
+		n = 20 + pad4(cap);
+		text[0] = '\0';
+		if (comment)
+			comment(p, ctx, text, sizeof text);
+		if (text[0])
+			n += ng_option(body + n, NG_COMMENT, text, strlen(text));
+		memset(body + n, 0, 4), n += 4;
+		ng_block(f, NG_EPB, body, n);
 	}
 	return ferror(f) ? -1 : 0;
 }

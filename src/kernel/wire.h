@@ -118,4 +118,12 @@ const char *wire_flags(const struct wire_pkt *p, char *buf, size_t len);
  */
 int wire_save(const struct wire *w, FILE *f);
 
+/*
+ * The same as pcapng (Wireshark, tshark, tcpdump -r), each packet with a
+ * comment: what comment(p, ctx, buf, len) writes in buf (UTF-8; "" for
+ * none), which Wireshark shows beside the packet.  0 or -1 (errno).
+ */
+typedef void wire_comment_fn(const struct wire_pkt *p, void *ctx, char *buf, size_t len);
+int wire_save_ng(const struct wire *w, FILE *f, wire_comment_fn *comment, void *ctx);
+
 #endif

@@ -17,10 +17,12 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lang/verb.h"
 #include "lang/export.h"
 #include "util/i18n.h"
+#include "util/utf8.h"
 
 /* a row's flags, short */
 #define R CMDF_RECORD
@@ -151,8 +153,30 @@ static void no_capture(struct session *s, struct outcome *o, const char *call)
 	sink_printf(&s->sink, SINK_WHY, "%s", s->wire_why[0] ? s->wire_why : _("this session has no capture"));
 }
 
-static int wire_save_cmd(struct session *s, const struct cmd_line *cl, struct outcome *o,
-			 char *err, size_t errlen)
+/* A packet's comment in a pcapng file: what the log told of it, and the call that sent it. */
+static void save_comment(const struct wire_pkt *p, void *ctx, char *buf, size_t len)
+{
+	const struct record *r = history_of(ctx, p->cause);
+	char pk[200];
+
+	wire_format(p, pk, sizeof pk);
+	if (p->late)
+		snprintf(buf, len, _("%s (by the kernel, after: %s)"), pk, r ? r->line : _("(before the first call)"));
+	else
+		snprintf(buf, len, _("%s (sent by: %s)"), pk, r ? r->line : _("(before the first call)"));
+	utf8_clean(buf, strlen(buf));	/* a name or a line from a lesson never carries a control byte out */
+}
+
+/* FILE ends in .pcapng (any case): pcapng with comments; otherwise classic pcap. */
+static bool is_pcapng(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n >= 7 && strcasecmp(path + n - 7, ".pcapng") == 0;
+}
+
+static int wire_save_cmd(struct session *s, const struct history *h, const struct cmd_line *cl,
+			 struct outcome *o, char *err, size_t errlen)
 {
 	bool force = cl->argc == 4;
 	const char *path = cl->argv[cl->argc - 1];
@@ -181,7 +205,7 @@ static int wire_save_cmd(struct session *s, const struct cmd_line *cl, struct ou
 		snprintf(err, errlen, _("wire: %s"), msg);
 		return -1;
 	}
-	if (wire_save(s->wire, f) < 0)
+	if ((is_pcapng(path) ? wire_save_ng(s->wire, f, save_comment, (void *)h) : wire_save(s->wire, f)) < 0)
 		e = errno ? errno : EIO;
 	if (fclose(f) != 0 && e == 0)
 		e = errno ? errno : EIO;
@@ -236,7 +260,7 @@ CMD_HANDLER(cmd_wire)
 	long count = 0;
 
 	if (cl->argc > 1 && strcmp(cl->argv[1], "save") == 0)
-		return wire_save_cmd(s, cl, o, err, errlen);
+		return wire_save_cmd(s, x ? x->hist : NULL, cl, o, err, errlen);
 	if (cl->argc > 1 && strcmp(cl->argv[1], "clear") == 0) {
 		if (cl->argc > 2) {
 			snprintf(err, errlen, _("wire: 'clear' takes nothing after it"));
