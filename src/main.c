@@ -24,6 +24,7 @@
 #include "run/batch.h"
 #include "run/runner.h"
 #include "util/i18n.h"
+#include "util/record.h"
 #include "run/lesson.h"
 #include "run/lesson_check.h"
 #include "kernel/sandbox.h"
@@ -63,6 +64,8 @@ static void usage(FILE *f)
 		"                       contrast, nothing dim, for a class; F2 switches)\n"
 		"      --no-wire        do not capture the packets on loopback (the wire\n"
 		"                       pane, `wire` and the wire: lines after each call)\n"
+		"      --record FILE    record the screen as an asciicast for asciinema\n"
+		"                       play, marked at each lesson step and prediction\n"
 		"  -h, --help           show this help and exit\n"
 		"  -V, --version        show the version and exit\n"
 		"\n"
@@ -100,7 +103,7 @@ static void die_usage(const char *msg)
 
 /* What the command line asked for. */
 struct opts {
-	const char *batch, *lesson, *lang, *transcript, *export;
+	const char *batch, *lesson, *lang, *transcript, *export, *record;
 	bool list_lessons, list_keys, check_lessons, want_sandbox, no_wire, projector;
 	double interval;
 	enum net_source source;
@@ -160,6 +163,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		{ "export-c", required_argument, NULL, 'e' },
 		{ "source", required_argument, NULL, 'S' },
 		{ "no-wire", no_argument, NULL, 'W' },
+		{ "record", required_argument, NULL, 'R' },
 		{ "theme", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -187,6 +191,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case 'i': o->interval = parse_interval(optarg); break;
 		case 'S': o->source = parse_source(optarg); break;
 		case 'W': o->no_wire = true; break;
+		case 'R': o->record = optarg; break;
 		case 'T':
 			if (strcmp(optarg, "projector") != 0 && strcmp(optarg, "default") != 0) {
 				char msg[128];
@@ -207,6 +212,8 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			exit(2);
 		}
 	}
+	if (o->record && (o->batch || o->check_lessons || o->list_lessons || o->list_keys))
+		die_usage(_("--record records the screen: not with --batch, --check-lessons or a list"));
 	if (o->export && !o->batch)
 		die_usage(_("--export-c needs --batch SCRIPT (in the screen, use the command 'export c FILE')"));
 	if (optind < argc && !o->check_lessons) {
@@ -380,6 +387,15 @@ int main(int argc, char **argv)
 	if (o.list_keys) {
 		keys_list(stdout);
 		return 0;
+	}
+	if (o.record) {
+		/* from here on the program runs on the recorder's pseudo-terminal (the recorder never returns) */
+		char err[300];
+
+		if (record_start(o.record, err, sizeof err) < 0) {
+			fprintf(stderr, "sockplay: %s\n", err);
+			return 2;
+		}
 	}
 	if (o.lesson && load_lesson(&o, &les) != 0)
 		return 2;

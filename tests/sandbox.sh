@@ -108,10 +108,10 @@ if wall "user.max_user_namespaces = 0" "no user namespace may be made (user.max_
 	if command -v tmux >/dev/null 2>&1; then
 		tmux -S "$tmp/tm" new-session -d -s w -x 120 -y 30 \
 			"env TERM=xterm-256color XDG_STATE_HOME=$tmp/st $NOUSERNS $SOCKPLAY --lesson 1; sleep 30"
-		i=0; while [ $i -lt 100 ] && ! tmux -S "$tmp/tm" capture-pane -t w -p | grep -q "No sandbox: no user namespace"; do
+		i=0; while [ $i -lt 100 ] && ! tmux -S "$tmp/tm" capture-pane -t w -p | grep -q "No sandbox here: no user namespace"; do
 			sleep 0.05; i=$((i + 1)); done
 		tmux -S "$tmp/tm" capture-pane -t w -p >"$tmp/wscreen"
-		if grep -q "No sandbox: no user namespace may be made" "$tmp/wscreen" && grep -q "Step 1 of" "$tmp/wscreen"; then ok
+		if grep -q "No sandbox here: no user namespace may be made" "$tmp/wscreen" && grep -q "Step 1 of" "$tmp/wscreen"; then ok
 		else bad "the screen does not say why there is no sandbox"; cat "$tmp/wscreen"; fi
 		tmux -S "$tmp/tm" kill-server 2>/dev/null
 	fi

@@ -713,13 +713,7 @@ int ui_run(struct runner *run, const struct ui_options *o)
 			     ": to type a command."));
 	if (s->sandboxed)
 		ui_log(ui, R_INFO, _("Sandbox: a private network namespace; sysctl and addr add may change it."));
-	else if (s->sandbox_why[0]) {
-		char line[512];
 
-		snprintf(line, sizeof line, _("No sandbox: %s; lessons run on this machine's own network and "
-					      "reach only the sockets they make."), s->sandbox_why);
-		ui_log(ui, R_ERROR, line);
-	}
 	if (o->warning[0]) {
 		ui_log(ui, R_ERROR, o->warning);
 		ui_message(ui, "%s", o->warning);

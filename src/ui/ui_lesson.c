@@ -19,6 +19,7 @@
 #include "run/stepper.h"
 #include "ui/ui_int.h"
 #include "util/i18n.h"
+#include "util/record.h"
 
 struct lesson_pane {
 	struct stepper st;
@@ -26,6 +27,7 @@ struct lesson_pane {
 	bool owned;		/* the pane loaded it: it frees it */
 	char said[400];		/* the last verdict */
 	char end[400];		/* at the lesson's end: the score, and what comes next */
+	long marked_step, marked_ask;	/* the step and the prediction last marked in a recording (-1: none) */
 };
 
 static struct lesson_pane *lp_of(struct ui *ui)
@@ -66,9 +68,34 @@ int lesson_nchoices(struct ui *ui)
 	return lp->les ? stepper_nchoices(&lp->st) : 0;
 }
 
-/* The stepper's own trouble (a progress file that could not be written), said once. */
+/* In a recording (--record), a marker where a step begins and where a prediction is asked. */
+static void mark(struct lesson_pane *lp)
+{
+	const struct lstep *sp;
+	char label[200];
+	size_t i;
+
+	if (lp->les == NULL)
+		return;
+	sp = stepper_cur(&lp->st);
+	if ((long)lp->st.step != lp->marked_step) {
+		snprintf(label, sizeof label, _("Step %1$zu of %2$zu: %3$s"), lp->st.step + 1, lp->les->nsteps, sp->title);
+		record_marker(label);
+		lp->marked_step = (long)lp->st.step;
+		lp->marked_ask = -1;
+	}
+	i = stepper_next_cmd(&lp->st);
+	if (stepper_asking(&lp->st) && (long)i != lp->marked_ask) {
+		snprintf(label, sizeof label, _("Prediction: %s"), sp->items[i].question);
+		record_marker(label);
+		lp->marked_ask = (long)i;
+	}
+}
+
+/* The stepper's own trouble (a progress file that could not be written), said once; the recording's markers. */
 static void say_error(struct ui *ui, struct lesson_pane *lp)
 {
+	mark(lp);
 	if (lp->st.error[0]) {
 		ui_message(ui, "%s", lp->st.error);
 		lp->st.error[0] = '\0';
@@ -243,10 +270,18 @@ void lesson_pane_open(struct ui *ui, struct lesson *l, bool owned, const char *l
 	lp->les = l;
 	lp->owned = owned;
 	lp->said[0] = lp->end[0] = '\0';
+	lp->marked_step = lp->marked_ask = -1;
 	ui_log(ui, R_HEADER, l->title);
-	if (!ui->s->sandboxed)
+	if (!ui->s->sandboxed && ui->s->sandbox_why[0]) {
+		char line[600];
+
+		snprintf(line, sizeof line, _("No sandbox here: %s. This lesson runs on the machine's own "
+					      "network, and reaches only the sockets it makes itself."), ui->s->sandbox_why);
+		ui_log(ui, R_ERROR, line);
+	} else if (!ui->s->sandboxed) {
 		ui_log(ui, R_ERROR, _("No sandbox here: this lesson runs on the machine's own network, and "
 				      "reaches only the sockets it makes itself."));
+	}
 	resumed = stepper_open(&lp->st, ui->run, l, lang, true);
 	if (resumed < 0)
 		ui_log(ui, R_ERROR, lp->st.error);
