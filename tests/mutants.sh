@@ -119,6 +119,17 @@ mutant "Space runs the rest of the step" src/ui/ui_keys.c \
 # -- installed
 mutant "a relocated program does not find its catalogue" src/util/i18n.c \
 	's/{ "share\/locale", "locale", NULL }/{ "share\/locales", "locale", NULL }/' tests/install.sh
+# -- the sandbox's walls, the recording, the saved capture
+mutant "the seccomp wall said as a bare EPERM" src/kernel/sandbox.c \
+	's/else if (err == EPERM \&\& seccomp_mode() == 2)/else if (0)/' tests/sandbox.sh
+mutant "user.max_user_namespaces = 0 not named" src/kernel/sandbox.c \
+	's/else if (userns \&\& (err == ENOSPC || read_int_file("\/proc\/sys\/user\/max_user_namespaces") == 0))/else if (0)/' tests/sandbox.sh
+mutant "a recording without its markers" src/util/record.c \
+	's/marker_fd = marks\[1\];/marker_fd = -1;/' tests/record.sh
+mutant "a pcapng without its comments" src/kernel/wire.c \
+	's/^\t\tif (text\[0\])$/\t\tif (0)/' tests/wire.sh
+mutant "a long packet's length taken from what the capture kept" src/kernel/wire.c \
+	's/pk->len = (uint32_t)(full - hl - off);/pk->len = (uint32_t)(l4len - off);/' tests/wire.sh
 # -- export
 mutant "export inverts a setsockopt value" src/lang/verb_sock.c \
 	's/strcmp(r->argv\[3\], "on") == 0 || strcmp(r->argv\[3\], "1") == 0);/strcmp(r->argv[3], "off") == 0);/' tests/export.sh

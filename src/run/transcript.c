@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "run/transcript.h"
+#include "util/fdio.h"
 #include "util/i18n.h"
 
 void transcript_init(struct transcript *t)
@@ -23,27 +24,11 @@ void transcript_init(struct transcript *t)
 	t->fd = -1;
 }
 
-/* write(2) all of it; a transcript must not lose lines to a short write */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 static void put(struct transcript *t, const char *buf, size_t len)
 {
 	if (t->fd < 0 || t->failed)
 		return;
-	if (write_all(t->fd, buf, len) == 0)
+	if (write_full(t->fd, buf, len) == 0)
 		return;
 	t->failed = true;
 	snprintf(t->error, sizeof t->error, _("the transcript could not be written (%s): it stops here"),

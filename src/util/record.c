@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/fdio.h"
 #include "util/i18n.h"
 #include "util/record.h"
 #include "util/utf8.h"
@@ -103,21 +104,6 @@ static void copy_size(int from, int to, struct winsize *ws)
 		ioctl(to, TIOCSWINSZ, ws);
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The recorder: until the program's side of the pty closes; then the program's status. */
 static int recorder(int master, int marks, pid_t child, FILE *cast, double t0)
 {
@@ -153,7 +139,7 @@ static int recorder(int master, int marks, pid_t child, FILE *cast, double t0)
 		if (p[2].revents & (POLLIN | POLLHUP | POLLERR)) {
 			r = read(STDIN_FILENO, buf, sizeof buf - 4);
 			if (r > 0)
-				write_all(master, buf, (size_t)r);
+				write_full(master, buf, (size_t)r);
 			else if (r == 0 || errno != EINTR) {
 				in_open = false;	/* the terminal went away: the program sees it as a hangup */
 				kill(child, SIGHUP);
@@ -180,7 +166,7 @@ static int recorder(int master, int marks, pid_t child, FILE *cast, double t0)
 					continue;
 				break;	/* EIO: the program closed its side */
 			}
-			write_all(STDOUT_FILENO, buf + ncarry, (size_t)r);
+			write_full(STDOUT_FILENO, buf + ncarry, (size_t)r);
 			n = ncarry + (size_t)r;
 			keep = utf8_tail(buf, n);
 			event(cast, now() - t0, "o", buf, n - keep);
