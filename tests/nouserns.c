@@ -4,7 +4,8 @@
  * namespace, made where it harms nothing: the limit is the new
  * namespace's, the host's stays as it was.  Needs root (the parent writes
  * the child's uid_map for the whole range, as newuidmap would); exits 77
- * when it cannot build the wall, so a test can skip.
+ * when it cannot build the wall, or nobody may not run the program (a
+ * build in a directory only root may enter), so a test can say so.
  *
  *   nouserns PROGRAM [ARG...]
  */
@@ -64,7 +65,8 @@ int main(int argc, char **argv)
 			_exit(77);
 		execvp(argv[1], argv + 1);
 		fprintf(stderr, "nouserns: %s: %s\n", argv[1], strerror(errno));
-		_exit(127);
+		/* a program nobody may not run (a build in a 0700 directory): no wall to show here */
+		_exit(errno == EACCES ? 77 : 127);
 	}
 	close(up[1]);
 	close(go[0]);
