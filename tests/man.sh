@@ -1,7 +1,9 @@
 #!/bin/sh
 # The man pages: lint clean, and in step with the program: every option of
 # --help is in sockplay(1) and every option documented there is in --help;
-# every command of the language is documented.
+# every command of the language is documented.  The Chinese pages (po4a,
+# man/po/zh_CN.po): every entry translated, none fuzzy, in step with the
+# English page, and the page made from them renders.
 set -u
 : "${SOCKPLAY:=../src/sockplay}"
 : "${top_srcdir:=..}"
@@ -17,6 +19,22 @@ for m in "$man1" "$man5"; do
 	fi
 	if [ -z "$out" ]; then ok; else bad "$(basename "$m") is not lint clean:"; echo "$out"; fi
 done
+
+# the Chinese pages: translated whole and in step (an English change leaves entries fuzzy or
+# untranslated once merged), lint clean, rendering as Chinese
+: "${top_builddir:=..}"
+if command -v po4a-updatepo >/dev/null 2>&1; then
+	cp "$top_srcdir/man/po/zh_CN.po" "$tmp/man-zh.po"
+	po4a-updatepo -f man -m "$man5" -p "$tmp/man-zh.po" -M UTF-8 >/dev/null 2>&1
+	if msgfmt --statistics -o /dev/null "$tmp/man-zh.po" >"$tmp/st" 2>&1 && ! grep -q "fuzzy\|untranslated" "$tmp/st"; then ok
+	else bad "man/po/zh_CN.po is not the English pages' translation, whole: $(cat "$tmp/st") (make update-man-po, then translate)"; fi
+else
+	bad "po4a is not installed (./bootstrap installs it)"
+fi
+zh5="$top_builddir/man/zh_CN/sockplay-lesson.5"
+if [ -s "$zh5" ] && mandoc -T lint -W warning "$zh5" >"$tmp/lint" 2>&1 && [ ! -s "$tmp/lint" ] &&
+   mandoc -T utf8 "$zh5" 2>/dev/null | grep -q "sockplay-lesson - sockplay 引导课程的格式"; then ok
+else bad "the Chinese sockplay-lesson(5) is not made, not lint clean, or does not render"; cat "$tmp/lint" 2>/dev/null; fi
 
 # options: --help against the OPTIONS section (\-\-name in roff)
 help_opts=$("$SOCKPLAY" --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
