@@ -16,7 +16,7 @@ bin=$(find "$tmp/root" -path '*/bin/sockplay' -type f | head -1)
 if [ -n "$bin" ] && [ -x "$bin" ]; then ok; else bad "no installed program"; fi
 for f in man1/sockplay.1 man5/sockplay-lesson.5 sockplay/lessons/en/03-restart.lesson \
 	 sockplay/lessons/zh_CN/08-tw-exhaustion.lesson bash-completion/completions/sockplay sockplay/apparmor/sockplay \
-	 man/zh_CN/man5/sockplay-lesson.5; do
+	 man/zh_CN/man1/sockplay.1 man/zh_CN/man5/sockplay-lesson.5; do
 	if [ -n "$(find "$tmp/root" -path "*/$f" -type f)" ]; then ok; else bad "not installed: $f"; fi
 done
 # the installed program, told nothing, finds the installed lessons and runs one

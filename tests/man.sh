@@ -25,16 +25,22 @@ done
 : "${top_builddir:=..}"
 if command -v po4a-updatepo >/dev/null 2>&1; then
 	cp "$top_srcdir/man/po/zh_CN.po" "$tmp/man-zh.po"
-	po4a-updatepo -f man -m "$man5" -p "$tmp/man-zh.po" -M UTF-8 >/dev/null 2>&1
+	po4a-updatepo -f man -m "$man5" -m "$man1" -p "$tmp/man-zh.po" -M UTF-8 >/dev/null 2>&1
 	if msgfmt --statistics -o /dev/null "$tmp/man-zh.po" >"$tmp/st" 2>&1 && ! grep -q "fuzzy\|untranslated" "$tmp/st"; then ok
 	else bad "man/po/zh_CN.po is not the English pages' translation, whole: $(cat "$tmp/st") (make update-man-po, then translate)"; fi
 else
 	bad "po4a is not installed (./bootstrap installs it)"
 fi
-zh5="$top_builddir/man/zh_CN/sockplay-lesson.5"
-if [ -s "$zh5" ] && mandoc -T lint -W warning "$zh5" >"$tmp/lint" 2>&1 && [ ! -s "$tmp/lint" ] &&
-   mandoc -T utf8 "$zh5" 2>/dev/null | grep -q "sockplay-lesson - sockplay 引导课程的格式"; then ok
-else bad "the Chinese sockplay-lesson(5) is not made, not lint clean, or does not render"; cat "$tmp/lint" 2>/dev/null; fi
+for page in "sockplay.1|sockplay - 真实内核上的套接字游乐场" "sockplay-lesson.5|sockplay-lesson - sockplay 引导课程的格式"; do
+	zh="$top_builddir/man/zh_CN/${page%%|*}"
+	if [ -s "$zh" ] && mandoc -T lint -W warning "$zh" >"$tmp/lint" 2>&1 && [ ! -s "$tmp/lint" ] &&
+	   mandoc -T utf8 "$zh" 2>/dev/null | grep -q "${page#*|}"; then ok
+	else bad "the Chinese ${page%%|*} is not made, not lint clean, or does not render"; cat "$tmp/lint" 2>/dev/null; fi
+done
+# and it says what the English says of the program: the same options, in its OPTIONS section
+zh_opts=$(sed -n '/^\.SH 选项/,/^\.SH /p' "$top_builddir/man/zh_CN/sockplay.1" | sed 's/\\-/-/g' | grep -o -- '--[a-z][a-z-]*' | sort -u)
+en_opts=$(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$man1" | sed 's/\\-/-/g' | grep -o -- '--[a-z][a-z-]*' | sort -u)
+if [ -n "$en_opts" ] && [ "$zh_opts" = "$en_opts" ]; then ok; else bad "the Chinese sockplay(1) documents other options: $zh_opts"; fi
 
 # options: --help against the OPTIONS section (\-\-name in roff)
 help_opts=$("$SOCKPLAY" --help | grep -o -- '--[a-z][a-z-]*' | sort -u)

@@ -31,7 +31,7 @@ if lintian --fail-on error,warning sockplay_"$ver"-*.changes >lintian.log 2>&1; 
 # -- what it ships
 dpkg -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >contents
 for f in /usr/bin/sockplay /usr/share/man/man1/sockplay.1.gz /usr/share/man/man5/sockplay-lesson.5.gz \
-	 /usr/share/man/zh_CN/man5/sockplay-lesson.5.gz \
+	 /usr/share/man/zh_CN/man1/sockplay.1.gz /usr/share/man/zh_CN/man5/sockplay-lesson.5.gz \
 	 /usr/share/locale/zh_CN/LC_MESSAGES/sockplay.mo /usr/share/bash-completion/completions/sockplay \
 	 /usr/share/sockplay/lessons/en/01-tcp-udp.lesson /usr/share/sockplay/lessons/zh_CN/11-wire.lesson \
 	 /usr/share/sockplay/apparmor/sockplay /usr/share/doc/sockplay/copyright; do
@@ -63,13 +63,14 @@ for page in "1 sockplay" "5 sockplay-lesson"; do
 	if grep -q "^NAME" man.out && grep -q "sockplay" man.out && [ ! -s man.err ]; then ok; else
 		bad "man $page does not render"; head -5 man.out man.err; fi
 done
-# the Chinese page, as man -L zh_CN shows it
-if command -v man >/dev/null 2>&1; then
-	MANPAGER=cat MANWIDTH=80 man -L zh_CN 5 sockplay-lesson >man.out 2>man.err
-else
-	mandoc -T utf8 /usr/share/man/zh_CN/man5/sockplay-lesson.5.gz >man.out 2>man.err
-fi
-if grep -q "sockplay 引导课程的格式" man.out; then ok; else bad "man -L zh_CN 5 sockplay-lesson is not Chinese"; head -5 man.out man.err; fi
+# the Chinese pages, as man -L zh_CN shows them
+for page in "1 sockplay|真实内核上的套接字游乐场" "5 sockplay-lesson|sockplay 引导课程的格式"; do
+	p=${page%%|*}
+	# shellcheck disable=SC2086
+	if command -v man >/dev/null 2>&1; then MANPAGER=cat MANWIDTH=80 man -L zh_CN $p >man.out 2>man.err
+	else mandoc -T utf8 "/usr/share/man/zh_CN/man${p% *}/${p#* }.${p% *}.gz" >man.out 2>man.err; fi
+	if grep -q "${page#*|}" man.out; then ok; else bad "man -L zh_CN $p is not Chinese"; head -5 man.out man.err; fi
+done
 # -- removed: nothing of it left
 if dpkg --purge sockplay >purge.log 2>&1; then ok; else bad "dpkg --purge"; cat purge.log; fi
 left=$(while read -r f; do
