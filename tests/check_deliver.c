@@ -269,6 +269,15 @@ static void barrier(void)
 	ck_assert_int_eq(recv(barrier_rx, b, sizeof b, MSG_DONTWAIT), 1);
 }
 
+/* A case's sockets: the made ones, and the one whose bind failed (made < n). */
+static void close_case(const int *fd, int made, int n)
+{
+	for (int i = 0; i < made; i++)
+		close(fd[i]);
+	if (made < n)
+		close(fd[made]);
+}
+
 static void udp_case(const struct spec *sp, int n, bool late, int sfam)
 {
 	int port = case_port(), fd[MAXSOCKS], sfd, made = 0;
@@ -333,10 +342,7 @@ static void udp_case(const struct spec *sp, int n, bool late, int sfam)
 		}
 	}
 out:
-	for (int i = 0; i < made; i++)
-		close(fd[i]);
-	if (made < n)
-		close(fd[made]);
+	close_case(fd, made, n);
 	close(sfd);
 }
 
@@ -407,10 +413,7 @@ static void tcp_case(const struct spec *sp, int n, bool reverse, int sfam)
 		spread_judge(v, n, &p, reached, sp, SOCK_STREAM, reverse, sfam);
 	}
 out:
-	for (int i = 0; i < made; i++)
-		close(fd[i]);
-	if (made < n)
-		close(fd[made]);
+	close_case(fd, made, n);
 }
 
 START_TEST(udp_pairs)

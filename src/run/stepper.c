@@ -280,15 +280,13 @@ int stepper_begin(struct stepper *st)
 	struct outcome o;
 	char line[300];
 
-	if (l->sandbox && !st->run->s->sandboxed && st->run->s->sandbox_why[0]) {
-		/* it was tried: say the wall, not a flag that would meet it again */
-		snprintf(st->error, sizeof st->error, _("lesson %d (%s) changes kernel settings and needs the "
-			 "sandbox, which cannot be had here: %s"), l->number, l->name, st->run->s->sandbox_why);
-		return -1;
-	}
 	if (l->sandbox && !st->run->s->sandboxed) {
-		snprintf(st->error, sizeof st->error, _("lesson %d (%s) changes kernel settings and needs the "
-			 "sandbox: start sockplay with --sandbox"), l->number, l->name);
+		if (st->run->s->sandbox_why[0])	/* it was tried: say the wall, not a flag that would meet it again */
+			snprintf(st->error, sizeof st->error, _("lesson %d (%s) changes kernel settings and needs the "
+				 "sandbox, which cannot be had here: %s"), l->number, l->name, st->run->s->sandbox_why);
+		else
+			snprintf(st->error, sizeof st->error, _("lesson %d (%s) changes kernel settings and needs the "
+				 "sandbox: start sockplay with --sandbox"), l->number, l->name);
 		return -1;
 	}
 	runner_run(st->run, "reset", &o);
