@@ -81,6 +81,10 @@ int netfilter_parse(int argc, char *const argv[], struct netfilter *f,
 			f->own_only = true;
 			continue;
 		}
+		if (w[0] == '@' && w[1] && strlen(w) < sizeof f->host + 1) {
+			snprintf(f->host, sizeof f->host, "%s", w + 1);
+			continue;
+		}
 		if (w[0] == '-' && w[1] == '>') {
 			if (parse_endpoint_filter(w + 2, &f->remote, &f->remote_wild,
 						  err, errlen) < 0)
@@ -146,6 +150,11 @@ static int row_proto(const struct netrow *r)
 	return r->own->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
 }
 
+int netrow_host(const struct netrow *r)
+{
+	return r->e ? r->e->host : r->own ? r->own->host : 0;
+}
+
 bool netfilter_match(const struct netfilter *f, const struct netrow *r)
 {
 	int proto = row_proto(r);
@@ -157,6 +166,8 @@ bool netfilter_match(const struct netfilter *f, const struct netrow *r)
 			return false;
 	}
 	if (f->own_only && r->own == NULL)
+		return false;
+	if (f->host[0] && netrow_host(r) != f->host_no)
 		return false;
 	if (f->state[0]) {
 		const char *name;

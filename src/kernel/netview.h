@@ -34,10 +34,14 @@ struct netfilter {
 	struct endpoint local, remote;	/* family 0: any address */
 	bool local_wild, remote_wild;	/* "*:P": the wildcard address itself */
 	bool own_only;
+	char host[16];			/* "@NAME": that host's rows only ("" any); */
+	int host_no;			/* ... its number, which the caller sets (kernel/hosts.h) */
 };
+/* The host a row is on: its entry's table, or its socket's host. */
+int netrow_host(const struct netrow *r);
 
 /*
- * Parse `net` filter words: tcp, udp, a state (TIME_WAIT, LISTEN, ESTAB...),
+ * Parse `net` filter words: tcp, udp, @HOST, a state (TIME_WAIT, LISTEN, ESTAB...),
  * :PORT or ADDR:PORT (local side), ->:PORT or ->ADDR:PORT (remote side), own.
  * Returns 0, or -1 with a message naming the bad word.
  */

@@ -53,6 +53,7 @@ struct pn_entry {
 	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */
 	uint8_t state;		/* the kernel's st code */
 	uint8_t timer;		/* enum pn_timer */
+	uint8_t host;		/* whose table it is in: 0 the sandbox's (or the machine's), 1.. a host's */
 };
 
 struct procnet {

@@ -113,7 +113,7 @@ static void ns_reason(int err, bool userns, char *msg, size_t len)
 		snprintf(msg, len, _("cannot create a network namespace: %s"), strerror(err));
 }
 
-static int loopback_up(char *err, size_t errlen)
+int sandbox_link_up(const char *ifname, char *err, size_t errlen)
 {
 	struct ifreq ifr;
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -123,15 +123,15 @@ static int loopback_up(char *err, size_t errlen)
 		return -1;
 	}
 	memset(&ifr, 0, sizeof ifr);
-	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
-		snprintf(err, errlen, _("loopback: %s"), strerror(errno));
+		snprintf(err, errlen, "%s: %s", ifname, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
-		snprintf(err, errlen, _("bringing loopback up: %s"), strerror(errno));
+		snprintf(err, errlen, _("bringing %s up: %s"), ifname, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -148,7 +148,7 @@ static int new_netns_sized(const char *entries, char *err, size_t errlen)
 		snprintf(err, errlen, _("cannot create a network namespace: %s"), strerror(errno));
 		return -1;
 	}
-	return loopback_up(err, errlen);
+	return sandbox_link_up("lo", err, errlen);
 }
 
 static int new_netns(char *err, size_t errlen)
@@ -193,7 +193,7 @@ int sandbox_enter(char *err, size_t errlen)
 	 */
 	if (new_netns(err, errlen) == 0)
 		return 0;
-	if (loopback_up(err, errlen) == 0)
+	if (sandbox_link_up("lo", err, errlen) == 0)
 		return 0;
 	return -2;
 }

@@ -31,6 +31,9 @@ int sandbox_renew(char *err, size_t errlen);
 /* The same with a connection hash of `entries` buckets (make bench: the host's size). */
 int sandbox_renew_hash(unsigned entries, char *err, size_t errlen);
 
+/* Bring an interface of the namespace the process is in up (IFF_UP): 0, or -1 with err. */
+int sandbox_link_up(const char *ifname, char *err, size_t errlen);
+
 /* Give loopback another address (IPv4 or IPv6): 0 or -1 with errno. */
 int sandbox_addr_add(const char *addr, char *err, size_t errlen);
 

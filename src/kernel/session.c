@@ -27,11 +27,16 @@ void session_init(struct session *s, struct ev_loop *loop)
 	s->connect_timeout = 3.0;
 	socktab_init(&s->socks);
 	procnet_init(&s->pn, NULL);
+	hosts_init(&s->hosts);
+	cable_init(&s->cable, loop);
+	s->cable.tap = session_cable_tap;
+	s->cable.tap_ctx = s;
 }
 
 void session_free(struct session *s)
 {
 	free(s->tw_seen);
+	session_hosts_clear(s);
 	session_wire_stop(s);
 	socktab_free(&s->socks);
 	netview_free(&s->nv);
@@ -139,7 +144,44 @@ int session_refresh_net(struct session *s)
 	return session_refresh_net_mask(s, PN_ALL);
 }
 
+static int session_read_net(struct session *s, unsigned mask);
+
+/* Each host's table after the sandbox's own, its entries marked with their host. */
+static int read_hosts(struct session *s, unsigned mask)
+{
+	for (size_t h = 1; h <= s->hosts.n; h++) {
+		size_t from = s->pn.n;
+		int r;
+
+		if (hosts_get(&s->hosts, (int)h)->nsfd < 0 || hosts_enter(&s->hosts, (int)h) < 0)
+			continue;
+		r = s->source == SRC_PROC ? procnet_read(&s->pn, mask | PN_APPEND)
+					  : sockdiag_read(&s->pn, mask | PN_APPEND, 0);
+		hosts_leave(&s->hosts);
+		if (r < 0)
+			return -1;
+		for (size_t i = from; i < s->pn.n; i++)
+			s->pn.v[i].host = (uint8_t)h;
+	}
+	return 0;
+}
+
 int session_refresh_net_mask(struct session *s, unsigned mask)
+{
+	int r;
+
+	/* the sandbox's own table from the sandbox, wherever a why-line has entered */
+	if (hosts_enter(&s->hosts, 0) < 0)
+		return -1;
+	r = session_read_net(s, mask);
+	hosts_leave(&s->hosts);
+	if (r < 0 || read_hosts(s, mask) < 0)
+		return -1;
+	return netview_build(&s->nv, &s->pn, &s->socks);
+}
+
+/* The sandbox's (or the machine's) own table, from the source asked for. */
+static int session_read_net(struct session *s, unsigned mask)
 {
 	double t0;
 	size_t tcp_n;
@@ -148,14 +190,14 @@ int session_refresh_net_mask(struct session *s, unsigned mask)
 	if (s->source == SRC_DIAG || (s->source == SRC_AUTO && s->using_diag)) {
 		if (sockdiag_read(&s->pn, mask, 0) == 0) {
 			s->using_diag = true;
-			return netview_build(&s->nv, &s->pn, &s->socks);
+			return 0;
 		}
 		if (s->source == SRC_DIAG)
 			return -1;	/* asked for it and it failed: say so */
 		s->using_diag = false;
 	}
 	if (s->source == SRC_PROC)
-		return procnet_read(&s->pn, mask) < 0 ? -1 : netview_build(&s->nv, &s->pn, &s->socks);
+		return procnet_read(&s->pn, mask) < 0 ? -1 : 0;
 	/*
 	 * auto: TCP from /proc, UDP from sock_diag (the kernel prints
 	 * /proc/net/udp in time quadratic in the number of sockets).  A /proc
@@ -173,7 +215,7 @@ int session_refresh_net_mask(struct session *s, unsigned mask)
 		if (procnet_read(&s->pn, (mask & PN_UDPS) | PN_APPEND) < 0)
 			return -1;
 	}
-	return netview_build(&s->nv, &s->pn, &s->socks);
+	return 0;
 }
 
 int session_port_gauge(struct session *s, struct port_gauge *g)

@@ -19,6 +19,8 @@
 
 #include <ev.h>
 
+#include "kernel/cable.h"
+#include "kernel/hosts.h"
 #include "kernel/netview.h"
 #include "kernel/procnet.h"
 #include "util/sink.h"
@@ -56,6 +58,12 @@ struct session {
 	unsigned serial;	/* calls run so far: a packet's cause */
 	double call_started;	/* wall-clock seconds when the last call began (pcap's clock) */
 	size_t wire_told;	/* absolute number of the next packet to tell */
+	/* hosts in the sandbox and the cable between them (none: one host, the sandbox) */
+	struct hosts hosts;
+	struct cable cable;
+	/* the front end's: packets were told between calls (the cable's, a timer's) */
+	void (*on_between)(void *ctx);
+	void *on_between_ctx;
 };
 
 /* The sink starts as one that drops every line, until the runner plugs in its own. */
@@ -143,6 +151,18 @@ void session_wire_between(struct session *s);
 void session_wire_call_begins(struct session *s, bool opens, bool a_call);
 /* subject: the socket the call was about (a packet without it is a timer's), or NULL */
 void session_wire_call_ends(struct session *s, const char *subject);
+
+/*
+ * Hosts: make one (its end joined to the cable), restart one (its sockets
+ * forgotten, closed where they are: nothing they send reaches anyone), or
+ * let every one go (reset).  0 or -1 with err.
+ */
+int session_host_add(struct session *s, const char *name, struct in_addr addr, int plen,
+		     char *err, size_t errlen);
+int session_host_restart(struct session *s, int h, char *err, size_t errlen);
+void session_hosts_clear(struct session *s);
+/* The cable's tap (session_wire.c): each frame to the capture, told between calls. */
+void session_cable_tap(void *ctx, const struct cable_frame *f, enum cable_fate fate, unsigned ms);
 
 /* Re-read the kernel table and join it with the sockets: 0 or -1 (errno). */
 int session_refresh_net(struct session *s);

@@ -246,13 +246,13 @@ void sock_dl(const struct sock *s, struct dl_sock *d)
 	d->group = s->rp_group;
 }
 
-size_t socktab_port_dl(const struct socktab *t, int type, uint16_t port, struct dl_sock *v,
+size_t socktab_port_dl(const struct socktab *t, int type, uint16_t port, int host, struct dl_sock *v,
 		       struct sock **who, size_t max)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < t->n; i++)
-		if (takes(t->v[i], type, port)) {
+		if (t->v[i]->host == host && takes(t->v[i], type, port)) {
 			if (k < max) {
 				sock_dl(t->v[i], &v[k]);
 				who[k] = t->v[i];
@@ -276,7 +276,7 @@ static void slot_place(struct sock *s, bool rehash)
 		return;
 	if (!rehash)
 		s->rp_group = 0;	/* it joins anew, not its own old group */
-	n = socktab_port_dl(s->table, s->type, s->local.port, others, who, PLACE_MAX);
+	n = socktab_port_dl(s->table, s->type, s->local.port, s->host, others, who, PLACE_MAX);
 	sock_dl(s, &me);
 	deliver_place(others, n < PLACE_MAX ? n : PLACE_MAX, &me, rehash, &s->table->hash_count,
 		      &s->table->group_count);
@@ -518,6 +518,7 @@ struct sock *sock_accept(struct socktab *t, struct sock *ls, const char *name)
 		return NULL;
 	}
 	snprintf(s->parent, sizeof s->parent, "%s", ls->name);
+	s->host = ls->host;	/* an accepted connection lives where its listener does */
 	s->state = SOCK_CONNECTED;
 	sock_refresh(s);
 	return s;

@@ -81,6 +81,7 @@ struct sock {
 	int state_at_close;	/* TCP: the kernel's state just before close (PN_* numbers), 0 unknown */
 	int unread_at_close;	/* TCP: bytes received but not read when it closed */
 	unsigned serial;	/* creation order, for display */
+	int host;		/* the host it was made on (kernel/hosts.h): 0 the sandbox itself */
 	/*
 	 * Its place in the kernel's lookup (kernel/deliver.h): when it went
 	 * into its slot (UDP bind, TCP listen, a UDP connect that gave it an
@@ -92,6 +93,7 @@ struct sock {
 	bool rx_got;		/* it was given something during the last call */
 	bool tuple_reused;	/* TCP, closed: a new connection has taken its 4-tuple since (a SYN seen) */
 	bool was_reset;		/* TCP: a call or a look met the peer's RST */
+	bool power_lost;	/* closed by its host's restart: it sent nothing and left nothing */
 	struct socktab *table;	/* the table it is in */
 	size_t idx;		/* its place there */
 };
@@ -229,11 +231,11 @@ void port_range_narrow(int *lo, int *hi, unsigned sk_lo, unsigned sk_hi);
 /* What the delivery model (kernel/deliver.h) needs to know of s. */
 void sock_dl(const struct sock *s, struct dl_sock *d);
 /*
- * The sockets that may be given a packet of `type` for port `port` (TCP:
+ * The sockets on host `host` that may be given a packet of `type` for port `port` (TCP:
  * the listeners; UDP: the bound ones), into v and who (both of room
  * max); returns how many there are (more than max: the first max filled).
  */
-size_t socktab_port_dl(const struct socktab *t, int type, uint16_t port, struct dl_sock *v,
+size_t socktab_port_dl(const struct socktab *t, int type, uint16_t port, int host, struct dl_sock *v,
 		       struct sock **who, size_t max);
 /*
  * Around a call: note what each SO_REUSEPORT member has queued, then see

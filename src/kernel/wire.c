@@ -42,8 +42,23 @@ struct sockindex {
 	bool built;
 };
 
+/* frames the cable fed, waiting for the next drain */
+struct fed {
+	double ts;
+	uint32_t len, caplen;
+	uint8_t fate;
+	uint16_t ms;
+	unsigned id;
+	unsigned char bytes[WIRE_SNAP];
+};
+#define FED_MAX 4096		/* a flood past this between two drains is counted, not kept */
+
 struct wire {
+	const struct hosts *hosts;	/* the session's, to tell which host an end is on */
+	int end_host;		/* the host of the end being looked up */
 	pcap_t *p;
+	struct fed *fed;
+	size_t nfed, capfed;
 	int dlt;
 	bool own_only;
 	double t0;		/* capture's epoch: the first packet's timestamp base */
@@ -205,6 +220,7 @@ void wire_close(struct wire *w)
 	for (size_t i = 0; i < w->n; i++)
 		free(w->v[i].raw);
 	free(w->v);
+	free(w->fed);
 	if (w->p)
 		pc.close(w->p);
 	if (w->ix) {
@@ -338,14 +354,14 @@ static const struct sock *loose_end(struct wire *w, struct socktab *t, int type,
 		struct sock *s = i < t->n ? t->v[i] : NULL;
 
 		if (s == NULL || s->type != type || s->local.family == 0 || (s->peer.family && s->peer.port) ||
-		    s->local.port != ep->port)
+		    s->local.port != ep->port || s->host != w->end_host)
 			continue;
 		if (s->fd >= 0 && (type == SOCK_DGRAM || s->state == SOCK_LISTENING)) {
 			if (n < LOOSE_MAX) {
 				sock_dl(s, &v[n]);
 				who[n++] = s;
 			}
-		} else if ((s->fd >= 0 || s->was_listening) && ep_covers(&s->local, ep) &&
+		} else if ((s->fd >= 0 || s->was_listening) && !s->power_lost && ep_covers(&s->local, ep) &&
 			   (other_end == NULL || (s->fd >= 0) > (other_end->fd >= 0) ||
 			    ((s->fd >= 0) == (other_end->fd >= 0) && s->idx > other_end->idx))) {
 			other_end = s;
@@ -386,7 +402,8 @@ static const struct sock *end_sock(struct wire *w, struct socktab *t, int type,
 		const struct sock *s = i < t->n ? t->v[i] : NULL;
 
 		if (s == NULL || s->type != type || !s->peer.family || !s->peer.port || !ep_same(&s->local, ep) ||
-		    !ep_same(&s->peer, other) || (s->state == SOCK_CLOSED && (s->tuple_reused || type == SOCK_DGRAM)))
+		    !ep_same(&s->peer, other) || (s->state == SOCK_CLOSED && (s->tuple_reused || type == SOCK_DGRAM)) ||
+		    s->power_lost || s->host != w->end_host)	/* gone with its host's power: what comes now is the new kernel's */
 			continue;
 		if (best == NULL || (type == SOCK_DGRAM ? s->conn_seq > best->conn_seq : s->idx > best->idx))
 			best = s;
@@ -636,6 +653,17 @@ static long link_skip(int dlt, const unsigned char *b, size_t len)
 	}
 }
 
+/* The host an end of a frame between hosts is on: the one with its address (0: none, or loopback's). */
+static int host_at(const struct wire *w, const struct wire_pkt *pk, const struct endpoint *ep)
+{
+	if (!pk->frame || w->hosts == NULL || ep->family != AF_INET)
+		return 0;
+	for (size_t i = 0; i < w->hosts->n; i++)
+		if (memcmp(&w->hosts->v[i].addr, ep->addr, 4) == 0)
+			return (int)i + 1;
+	return 0;
+}
+
 static void name_ends(struct wire *w, struct socktab *t, struct wire_pkt *pk)
 {
 	const struct sock *a, *b;
@@ -645,6 +673,7 @@ static void name_ends(struct wire *w, struct socktab *t, struct wire_pkt *pk)
 	if (pk->unreach) {
 		/* the answer goes to the datagram's sender */
 		type = pk->iproto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+		w->end_host = host_at(w, pk, &pk->isrc);
 		b = end_sock(w, t, type, &pk->isrc, &pk->idst);
 		if (b)
 			snprintf(pk->to, sizeof pk->to, "%s", b->name);
@@ -656,12 +685,14 @@ static void name_ends(struct wire *w, struct socktab *t, struct wire_pkt *pk)
 		tuple_reused(w->ix, t, &pk->src, &pk->dst);
 		tuple_reused(w->ix, t, &pk->dst, &pk->src);
 	}
+	w->end_host = host_at(w, pk, &pk->src);
 	a = end_sock(w, t, type, &pk->src, &pk->dst);
 	/* a datagram the call sent is the call's socket's, whoever else shares its address */
 	if (type == SOCK_DGRAM && w->subject_sock && w->subject_sock->type == SOCK_DGRAM &&
 	    w->subject_sock->fd >= 0 && sock_holds(w->subject_sock, &pk->src) &&
 	    (a == NULL || !(a->peer.family && a->peer.port)))
 		a = w->subject_sock;
+	w->end_host = host_at(w, pk, &pk->dst);
 	b = end_sock(w, t, type, &pk->dst, &pk->src);
 	if (a)
 		snprintf(pk->from, sizeof pk->from, "%s", a->name);
@@ -704,15 +735,60 @@ bool wire_parse(int dlt, const unsigned char *bytes, size_t len, struct wire_pkt
 	return skip >= 0 && parse_ip(bytes + skip, len - (size_t)skip, pk, false);
 }
 
-static void on_packet(unsigned char *user, const struct pcap_pkthdr *h, const unsigned char *bytes)
+void wire_use_hosts(struct wire *w, const struct hosts *hs)
 {
-	struct wire *w = (struct wire *)user;
+	if (w)
+		w->hosts = hs;
+}
+
+void wire_set_fate(struct wire *w, unsigned id, uint8_t fate)
+{
+	if (w == NULL || id == 0)
+		return;
+	for (size_t i = w->n; i-- > 0;)
+		if (w->v[i].frame == id) {
+			w->v[i].fate = fate;
+			return;
+		}
+	for (size_t i = 0; i < w->nfed; i++)	/* not drained yet */
+		if (w->fed[i].id == id)
+			w->fed[i].fate = fate;
+}
+
+bool wire_describe(struct wire *w, struct socktab *t, const unsigned char *frame, size_t len,
+		   char *buf, size_t buflen)
+{
+	struct wire_pkt pk;
+
+	if (!wire_parse(WIRE_DLT_ETHER, frame, len, &pk))
+		return false;
+	pk.frame = UINT32_MAX;	/* a frame of the cable: its ends are on hosts */
+	if (w) {
+		w->subject_sock = NULL;
+		ix_sync(w->ix, t);
+		name_ends(w, t, &pk);
+		if (pk.proto == IPPROTO_TCP)
+			tcp_relative(w, &pk);
+	}
+	wire_format(&pk, buf, buflen);
+	return true;
+}
+
+/* One frame, from the capture (dlt: its link type) or the cable (fed). */
+static void take(struct wire *w, int dlt, const struct pcap_pkthdr *h, const unsigned char *bytes,
+		 const struct fed *fed)
+{
 	struct wire_pkt pk;
 	double ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6;
 
 	w->seen++;
-	if (!wire_parse(w->dlt, bytes, h->caplen, &pk))
+	if (!wire_parse(dlt, bytes, h->caplen, &pk))
 		return;
+	if (fed) {
+		pk.fate = fed->fate;
+		pk.frame = fed->id;
+		pk.fate_ms = fed->ms;
+	}
 	if (!w->synced) {
 		ix_sync(w->ix, w->t);	/* once per drain, and only when a packet came */
 		w->synced = true;
@@ -738,6 +814,50 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *h, const un
 	keep(w, &pk, bytes);
 }
 
+static void on_packet(unsigned char *user, const struct pcap_pkthdr *h, const unsigned char *bytes)
+{
+	struct wire *w = (struct wire *)user;
+
+	take(w, w->dlt, h, bytes, NULL);
+}
+
+void wire_feed(struct wire *w, const unsigned char *frame, size_t len, double ts,
+	       uint8_t fate, unsigned id, unsigned ms)
+{
+	struct fed *f;
+
+	if (w == NULL)
+		return;
+	if (w->nfed == FED_MAX || !GROW(w->fed, w->nfed, w->capfed, 16)) {
+		w->seen++;
+		return;
+	}
+	f = &w->fed[w->nfed++];
+	f->ts = ts;
+	f->len = (uint32_t)len;
+	f->caplen = (uint32_t)(len < WIRE_SNAP ? len : WIRE_SNAP);
+	f->fate = fate;
+	f->id = id;
+	f->ms = (uint16_t)(ms > 65535 ? 65535 : ms);
+	memcpy(f->bytes, frame, f->caplen);
+}
+
+/* The cable's frames, fed since the last drain. */
+static void take_fed(struct wire *w)
+{
+	for (size_t i = 0; i < w->nfed; i++) {
+		const struct fed *f = &w->fed[i];
+		struct pcap_pkthdr h;
+
+		h.ts.tv_sec = (time_t)f->ts;
+		h.ts.tv_usec = (suseconds_t)((f->ts - (double)(time_t)f->ts) * 1e6);
+		h.caplen = f->caplen;
+		h.len = f->len;
+		take(w, WIRE_DLT_ETHER, &h, f->bytes, f);
+	}
+	w->nfed = 0;
+}
+
 size_t wire_drain(struct wire *w, struct socktab *t, unsigned cause, const char *subject)
 {
 	if (w == NULL)
@@ -752,6 +872,7 @@ size_t wire_drain(struct wire *w, struct socktab *t, unsigned cause, const char 
 	/* nonblocking: returns at once when the ring is empty */
 	while (pc.dispatch(w->p, -1, on_packet, (unsigned char *)w) > 0)
 		;
+	take_fed(w);
 	return w->kept;
 }
 

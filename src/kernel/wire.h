@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "kernel/addr.h"
+#include "kernel/hosts.h"
 #include "kernel/sockets.h"
 
 #define WIRE_KEEP 20000		/* packets kept; the oldest go first */
@@ -54,6 +55,9 @@ struct wire_pkt {
 	uint32_t win;
 	uint32_t len;		/* payload bytes */
 	char from[SOCK_NAMELEN], to[SOCK_NAMELEN];	/* the sockets at the ends, "" when none */
+	uint8_t fate;		/* a frame between hosts: what the cable did (enum cable_fate), 0 none */
+	unsigned frame;		/* ... and its number there (#1, #2, ...) */
+	uint16_t fate_ms;	/* delayed this long */
 	/* the captured bytes, for `wire save` */
 	uint32_t caplen, wirelen;
 	long ts_sec, ts_usec;
@@ -92,6 +96,31 @@ unsigned long wire_dropped(struct wire *w);
 void wire_clear(struct wire *w);
 /* After packets were forgotten from the front: the index of the first told one moves. */
 size_t wire_forgotten(const struct wire *w);
+
+/* Ethernet, as pcap numbers it (DLT_EN10MB): loopback's frames and the cable's. */
+#define WIRE_DLT_ETHER 1
+
+/*
+ * A frame the cable (kernel/cable.h) saw between hosts, with what it did
+ * to it (fate, ms) and its number there: kept until the next wire_drain,
+ * which takes it with the loopback's packets.  ts: wall-clock seconds.
+ */
+void wire_feed(struct wire *w, const unsigned char *frame, size_t len, double ts,
+	       uint8_t fate, unsigned id, unsigned ms);
+
+/*
+ * A frame (Ethernet) as one line, its ends named by t's sockets and its
+ * sequence numbers relative, as a drained packet is told.  false when it
+ * is not one wire_parse takes.  w may be NULL (no capture): then raw.
+ */
+bool wire_describe(struct wire *w, struct socktab *t, const unsigned char *frame, size_t len,
+		   char *buf, size_t buflen);
+
+/* The session's hosts: a frame between hosts names the sockets on the hosts at its ends. */
+void wire_use_hosts(struct wire *w, const struct hosts *hs);
+
+/* The cable let frame #id go at last (CF_PASSED) or dropped it: its kept packet says so now. */
+void wire_set_fate(struct wire *w, unsigned id, uint8_t fate);
 
 /*
  * Parse one captured frame of link type dlt (DLT_EN10MB, as Linux's

@@ -60,7 +60,7 @@ static void explain_connect_notavail(struct session *s, const struct sock *sk,
 		for (size_t i = 0; i < s->nv.n; i++) {
 			const struct netrow *r = &s->nv.rows[i];
 
-			if (!(r->e && r->e->proto == IPPROTO_TCP && r->own != sk &&
+			if (!(r->e && r->e->proto == IPPROTO_TCP && r->own != sk && r->e->host == sk->host &&
 			      addr_equal(&r->e->local, &sk->local) && addr_equal(&r->e->remote, ep)))
 				continue;
 			WHY(s, "the 4-tuple %s -> %s already exists: %s%s, %s",
@@ -81,7 +81,7 @@ static void explain_connect_notavail(struct session *s, const struct sock *sk,
 	for (size_t i = 0; i < s->nv.n; i++) {
 		const struct netrow *r = &s->nv.rows[i];
 
-		if (r->e && r->e->proto == IPPROTO_TCP && addr_equal(&r->e->remote, ep)) {
+		if (r->e && r->e->proto == IPPROTO_TCP && r->e->host == sk->host && addr_equal(&r->e->remote, ep)) {
 			if (r->e->state == PN_TIME_WAIT)
 				tw++;
 			else
@@ -101,7 +101,7 @@ static void explain_connect_notavail(struct session *s, const struct sock *sk,
 		const struct sock *k = s->socks.v[i];
 
 		if (k->fd < 0 || (k->state != SOCK_BOUND && k->state != SOCK_LISTENING) || k->type != SOCK_STREAM ||
-		    k->local.port < lo || k->local.port > hi)
+		    k->local.port < lo || k->local.port > hi || k->host != sk->host)
 			continue;
 		held++;
 		if (bound++ < 4)
@@ -118,10 +118,15 @@ static void explain_connect_notavail(struct session *s, const struct sock *sk,
 		    "tcp_tw_reuse_delay (1 s; a sysctl since Linux 6.14)", tw_reuse_words(tw_v, sizeof tw_v));
 }
 
-static void explain_refused(struct session *s, const struct endpoint *ep)
+static void explain_refused(struct session *s, const struct sock *sk, const struct endpoint *ep)
 {
 	char a[ADDR_STRLEN], b[ADDR_STRLEN];
-	int n = 0;
+	int n = 0, there = sk->host;
+
+	/* the listeners that matter are those of the host the SYN went to */
+	for (size_t h = 1; h <= s->hosts.n; h++)
+		if (ep->family == AF_INET && memcmp(&hosts_get(&s->hosts, (int)h)->addr, ep->addr, 4) == 0)
+			there = (int)h;
 
 	session_refresh_net(s);
 	WHY(s, "nobody listens on %s: the kernel answered the SYN with RST", addr_format(ep, a, sizeof a));
@@ -129,7 +134,7 @@ static void explain_refused(struct session *s, const struct endpoint *ep)
 		const struct netrow *r = &s->nv.rows[i];
 
 		if (r->e && r->e->proto == IPPROTO_TCP && r->e->state == PN_LISTEN &&
-		    r->e->local.port == ep->port) {
+		    r->e->local.port == ep->port && r->e->host == there) {
 			WHY(s, "%s listens on %s, which does not cover %s",
 			    r->own ? r->own->name : _("another program"), addr_format(&r->e->local, b, sizeof b), a);
 			n++;
@@ -149,7 +154,7 @@ void explain_socket(struct session *s, int err)
 	explain_common(s, err);
 }
 
-void explain_connect(struct session *s, const struct sock *sk, const struct endpoint *ep, int err)
+static void explain_connect_here(struct session *s, const struct sock *sk, const struct endpoint *ep, int err)
 {
 	char a[ADDR_STRLEN];
 
@@ -169,8 +174,10 @@ void explain_connect(struct session *s, const struct sock *sk, const struct endp
 		}
 		break;
 	case ECONNREFUSED:
-		explain_refused(s, ep);
+		explain_refused(s, sk, ep);
 		return;
+	case ETIMEDOUT:
+		return;	/* said by explain_syn_retries, which knows how long it took */
 	case EISCONN:
 		WHY(s, "%s is already connected to %s", sk->name, addr_format(&sk->peer, a, sizeof a));
 		return;
@@ -204,6 +211,111 @@ void explain_accept(struct session *s, const struct sock *sk, int err)
 	}
 }
 
+/* A knob as the socket's own host has it: -1 when it cannot be read. */
+static long host_knob(struct session *s, const struct sock *sk, const char *key)
+{
+	char v[64];
+	int r;
+
+	if (hosts_enter(&s->hosts, sk->host) < 0)
+		return -1;
+	r = sysctl_read(key, v, sizeof v);
+	hosts_leave(&s->hosts);
+	return r < 0 ? -1 : atol(v);
+}
+
+/*
+ * The SYN's schedule, as the kernel keeps it (measured in tests/hosts.sh):
+ * the first wait is 1 s; where the kernel has tcp_syn_linear_timeouts,
+ * the first tcp_syn_linear_timeouts + 1 waits stay 1 s, then each doubles;
+ * elsewhere each doubles.  The kernel gives up by time, not by count: once the time
+ * since the first SYN reaches what tcp_syn_retries doubling waits from 1 s
+ * would take, (2^(n+1) - 1) s.  So with linear waits it sends more SYNs
+ * than tcp_syn_retries says.
+ */
+void explain_syn_retries(struct session *s, const struct sock *sk, double took, bool gave_up)
+{
+	long lin = host_knob(s, sk, "net.ipv4.tcp_syn_linear_timeouts");
+	long n = host_knob(s, sk, "net.ipv4.tcp_syn_retries");
+	char when[160];
+
+	if (lin > 0)
+		snprintf(when, sizeof when, _("the first %ld waits are 1 s each (net.ipv4.tcp_syn_linear_timeouts "
+			 "= %ld), then each doubles"), lin + 1, lin);
+	else
+		snprintf(when, sizeof when, "%s", _("each wait doubles: 1 s, 2 s, 4 s..."));
+	if (!gave_up)
+		WHY(s, "connect() took %.1f s: the SYN got no SYN-ACK, so the kernel sent it again: %s", took, when);
+	else if (n >= 0 && n < 20)
+		WHY(s, "no SYN-ACK came in %.1f s: the kernel sent the SYN again (%s) and gave up once the time "
+		    "since the first reached what net.ipv4.tcp_syn_retries = %ld doubling waits would take: "
+		    "%ld s", took, when, n, (2L << n) - 1);
+}
+
+/*
+ * Nothing to read on sk, and the last data sent to it is still on the
+ * cable (held) or was dropped there: say so, from what the cable did.
+ */
+static bool on_the_cable(struct session *s, const struct sock *sk)
+{
+	size_t n;
+	const struct wire_pkt *v = wire_packets(s->wire, &n);
+
+	if (sk->host == 0)
+		return false;
+	while (n-- > 0) {
+		const struct wire_pkt *p = &v[n];
+
+		if (strcmp(p->to, sk->name) != 0 || p->len == 0)
+			continue;
+		if (p->fate == CF_DROPPED && p->proto == IPPROTO_UDP)
+			WHY(s, "the datagram %s sent was dropped on the cable (#%u): UDP never sends it again",
+			    p->from[0] ? p->from : _("the peer"), p->frame);
+		else if (p->fate == CF_DROPPED)
+			WHY(s, "what %s sent was dropped on the cable (#%u): its kernel keeps the bytes and sends "
+			    "them again when its retransmission timer runs out", p->from[0] ? p->from : _("the peer"),
+			    p->frame);
+		else if (p->fate == CF_HELD)
+			WHY(s, "what %s sent waits on the cable (held #%u): 'cable forward' lets it go",
+			    p->from[0] ? p->from : _("the peer"), p->frame);
+		return p->fate == CF_DROPPED || p->fate == CF_HELD;
+	}
+	return false;
+}
+
+/* The session's socket at the other end of sk's connection (the newest, if the tuple was used twice). */
+static const struct sock *peer_of(const struct session *s, const struct sock *sk)
+{
+	const struct sock *found = NULL;
+
+	for (size_t i = 0; i < s->socks.n; i++) {
+		const struct sock *t = s->socks.v[i];
+
+		if (t != sk && t->type == sk->type && sk->peer.family && t->local.family &&
+		    addr_equal(&t->local, &sk->peer) && addr_equal(&t->peer, &sk->local))
+			found = t;
+	}
+	return found;
+}
+
+/* Who sent the RST, and why, when the session knows the peer; else the kernel's three reasons. */
+static void explain_reset(struct session *s, const struct sock *sk)
+{
+	const struct sock *p = peer_of(s, sk);
+
+	if (p && p->power_lost)
+		WHY(s, "%s's host restarted: its new kernel knows no such connection, so it answered "
+		    "the segment with RST", p->name);
+	else if (p && p->fd < 0 && (p->opts & SOPT_LINGER) && p->linger == 0)
+		WHY(s, "the peer reset the connection (RST): %s closed with SO_LINGER 0", p->name);
+	else if (p && p->fd < 0 && p->unread_at_close > 0)
+		WHY(s, "the peer reset the connection (RST): %s closed with %d bytes unread", p->name,
+		    p->unread_at_close);
+	else
+		WHY(s, "the peer reset the connection (RST): it closed with SO_LINGER 0, or "
+		    "closed with data unread, or its machine no longer knows the connection (a restart)");
+}
+
 void explain_io(struct session *s, const struct sock *sk, bool receiving, int err)
 {
 	bool udp = sk->type == SOCK_DGRAM;
@@ -212,6 +324,8 @@ void explain_io(struct session *s, const struct sock *sk, bool receiving, int er
 	case EAGAIN:
 		if (!receiving)
 			WHY(s, "%s's send buffer is full: the peer is not reading", sk->name);
+		else if (on_the_cable(s, sk))
+			return;
 		else if (!(udp && explain_went_elsewhere(s, sk)))
 			WHY(s, "nothing has arrived on %s yet: send something to it first", sk->name);
 		return;
@@ -231,8 +345,7 @@ void explain_io(struct session *s, const struct sock *sk, bool receiving, int er
 			    "reset the connection", sk->name);
 		return;
 	case ECONNRESET:
-		WHY(s, "the peer reset the connection (RST): it closed with SO_LINGER 0, or "
-		    "closed with data unread");
+		explain_reset(s, sk);
 		return;
 	case ECONNREFUSED:
 		WHY(s, "an earlier datagram from %s was answered with ICMP port unreachable: "
@@ -262,6 +375,7 @@ void explain_shutdown(struct session *s, const struct sock *sk, int err)
  * SO_LINGER: the model in kernel/teardown.c, which check_teardown holds
  * against the kernel.
  */
+
 void explain_close(struct session *s, const struct sock *sk)
 {
 	char a[ADDR_STRLEN];
@@ -284,9 +398,16 @@ void explain_close(struct session *s, const struct sock *sk)
 			    sk->unread_at_close);
 		break;
 	case TD_WHY_ACTIVE:
-		WHY(s, "%s closed first: it sent its FIN and waits for the peer's (FIN_WAIT1, then "
-		    "FIN_WAIT2 once its FIN is acknowledged), then keeps TIME_WAIT for 60 s on %s",
-		    sk->name, addr_format(&sk->local, a, sizeof a));
+		/* no bucket for a TIME_WAIT: the kernel drops the connection where it would keep one */
+		if (host_knob(s, sk, "net.ipv4.tcp_max_tw_buckets") == 0)
+			WHY(s, "%s closed first: it sent its FIN; but net.ipv4.tcp_max_tw_buckets is 0, so "
+			    "the kernel keeps no TIME_WAIT (nor the FIN_WAIT2 it would keep as one): "
+			    "a FIN that comes from the peer later meets no socket and is answered with RST",
+			    sk->name);
+		else
+			WHY(s, "%s closed first: it sent its FIN and waits for the peer's (FIN_WAIT1, then "
+			    "FIN_WAIT2 once its FIN is acknowledged), then keeps TIME_WAIT for 60 s on %s",
+			    sk->name, addr_format(&sk->local, a, sizeof a));
 		break;
 	case TD_WHY_SHUT_BEFORE:
 		if (m.waits == PN_TIME_WAIT)
@@ -308,4 +429,13 @@ void explain_close(struct session *s, const struct sock *sk)
 	case TD_WHY_NONE:
 		break;
 	}
+}
+
+/* On the socket's own host: its kernel decided, with its settings and its table. */
+void explain_connect(struct session *s, const struct sock *sk, const struct endpoint *ep, int err)
+{
+	if (hosts_enter(&s->hosts, sk->host) < 0)
+		return;
+	explain_connect_here(s, sk, ep, err);
+	hosts_leave(&s->hosts);
 }

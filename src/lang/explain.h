@@ -24,6 +24,12 @@ void explain_setsockopt(struct session *s, const struct sock *sk, int err);
 void explain_bind(struct session *s, const struct sock *sk, const struct endpoint *ep, int err);
 void explain_listen(struct session *s, const struct sock *sk, int err);
 void explain_connect(struct session *s, const struct sock *sk, const struct endpoint *ep, int err);
+/*
+ * A connect that took `took` seconds (ended ok, or ETIMEDOUT): the SYN went
+ * unanswered and was sent again, by the kernel's schedule read from the
+ * socket's host (tcp_syn_linear_timeouts, tcp_syn_retries).
+ */
+void explain_syn_retries(struct session *s, const struct sock *sk, double took, bool gave_up);
 void explain_accept(struct session *s, const struct sock *sk, int err);
 /* send, sendto (receiving false) and recv (true) */
 void explain_io(struct session *s, const struct sock *sk, bool receiving, int err);

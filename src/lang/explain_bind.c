@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -198,8 +199,8 @@ static void say_row_holder(struct session *s, const struct netrow *r)
 static enum br_verdict own_verdict(const struct sock *sk, const struct br_sock *n, const struct sock *k,
 				   struct br_sock *h)
 {
-	if (k == sk || k->fd < 0 || k->local.family == 0)
-		return BR_NO_MEET;
+	if (k == sk || k->fd < 0 || k->local.family == 0 || k->host != sk->host)
+		return BR_NO_MEET;	/* another host's table is another kernel's */
 	explain_br_sock(k, NULL, h);
 	return bindrule_bind(n, h);
 }
@@ -236,6 +237,8 @@ static void explain_port0(struct session *s, const struct sock *sk, const struct
 		struct br_sock h;
 		enum br_verdict v;
 
+		if (netrow_host(r) != sk->host)
+			continue;
 		if (l->port < lo || l->port > hi || (r->own == sk && !r->was))
 			continue;
 		if (r->e)
@@ -309,7 +312,7 @@ static void explain_bind_inuse(struct session *s, const struct sock *sk, const s
 		const struct netrow *r = &s->nv.rows[i];
 		enum br_verdict v;
 
-		if (r->e == NULL || row_is_open_own(r) || r->e->local.port != ep->port)
+		if (r->e == NULL || row_is_open_own(r) || r->e->local.port != ep->port || r->e->host != sk->host)
 			continue;
 		explain_br_row(r, &h);
 		v = bindrule_bind(&n, &h);
@@ -338,7 +341,8 @@ static void bind_success(struct session *s, const struct sock *sk, const struct 
 	for (size_t i = 0; i < s->nv.n; i++) {
 		const struct netrow *r = &s->nv.rows[i];
 
-		if (r->e == NULL || !r->was || r->e->state != PN_TIME_WAIT || r->e->local.port != ep->port)
+		if (r->e == NULL || !r->was || r->e->state != PN_TIME_WAIT || r->e->local.port != ep->port ||
+		    r->e->host != sk->host)
 			continue;
 		explain_br_row(r, &h);
 		if (bindrule_bind(&n, &h) == BR_NO_MEET)
@@ -373,7 +377,7 @@ static void bind_success(struct session *s, const struct sock *sk, const struct 
 		explain_who_gets(s, sk);
 }
 
-void explain_bind(struct session *s, const struct sock *sk, const struct endpoint *ep, int err)
+static void explain_bind_here(struct session *s, const struct sock *sk, const struct endpoint *ep, int err)
 {
 	char a[ADDR_STRLEN], v[64];
 
@@ -385,8 +389,13 @@ void explain_bind(struct session *s, const struct sock *sk, const struct endpoin
 		explain_bind_inuse(s, sk, ep);
 		return;
 	case EADDRNOTAVAIL:
-		WHY(s, "%s is not an address of this machine%s", addr_format_host(ep, a, sizeof a),
-		    s->sandboxed ? _(": add it with 'addr add'") : _(" (the sandbox can add it: --sandbox)"));
+		if (sk->host)
+			WHY(s, "%s is not an address of host %s: a host binds only its own addresses (%s "
+			    "and 127.0.0.1)", addr_format_host(ep, a, sizeof a), hosts_name(&s->hosts, sk->host),
+			    inet_ntoa(hosts_get(&s->hosts, sk->host)->addr));
+		else
+			WHY(s, "%s is not an address of this machine%s", addr_format_host(ep, a, sizeof a),
+			    s->sandboxed ? _(": add it with 'addr add'") : _(" (the sandbox can add it: --sandbox)"));
 		return;
 	case EACCES:
 		if (sysctl_read("net.ipv4.ip_unprivileged_port_start", v, sizeof v) < 0)
@@ -409,7 +418,7 @@ void explain_bind(struct session *s, const struct sock *sk, const struct endpoin
 	explain_common(s, err);
 }
 
-void explain_listen(struct session *s, const struct sock *sk, int err)
+static void explain_listen_here(struct session *s, const struct sock *sk, int err)
 {
 	struct br_sock n, h;
 	char a[ADDR_STRLEN];
@@ -433,7 +442,7 @@ void explain_listen(struct session *s, const struct sock *sk, int err)
 	for (size_t i = 0; i < s->socks.n; i++) {
 		const struct sock *k = s->socks.v[i];
 
-		if (k == sk || k->fd < 0 || k->state != SOCK_LISTENING)
+		if (k == sk || k->fd < 0 || k->state != SOCK_LISTENING || k->host != sk->host)
 			continue;
 		explain_br_sock(k, NULL, &h);
 		if (!bindrule_conflicts(bindrule_listen(&n, &h)))
@@ -462,4 +471,22 @@ bool explain_overlap(const struct endpoint *a, bool a_v6only, const struct endpo
 	y.ep = *b;
 	y.v6only = b_v6only;
 	return bindrule_meet(&x, &y) != BR_APART;
+}
+
+/* On the socket's own host: its kernel decided, with its settings and its table. */
+void explain_bind(struct session *s, const struct sock *sk, const struct endpoint *ep, int err)
+{
+	if (hosts_enter(&s->hosts, sk->host) < 0)
+		return;
+	explain_bind_here(s, sk, ep, err);
+	hosts_leave(&s->hosts);
+}
+
+/* On the socket's own host: its kernel decided, with its settings and its table. */
+void explain_listen(struct session *s, const struct sock *sk, int err)
+{
+	if (hosts_enter(&s->hosts, sk->host) < 0)
+		return;
+	explain_listen_here(s, sk, err);
+	hosts_leave(&s->hosts);
 }

@@ -24,9 +24,9 @@ struct port_view {
 	size_t n;
 };
 
-static void port_view(struct session *s, int type, uint16_t port, struct port_view *pv)
+static void port_view(struct session *s, int type, uint16_t port, int host, struct port_view *pv)
 {
-	pv->n = socktab_port_dl(&s->socks, type, port, pv->v, pv->who, PORT_MAX);
+	pv->n = socktab_port_dl(&s->socks, type, port, host, pv->v, pv->who, PORT_MAX);
 	if (pv->n > PORT_MAX)
 		pv->n = PORT_MAX;
 }
@@ -135,7 +135,7 @@ void explain_who_gets(struct session *s, const struct sock *sk)
 	char a[ADDR_STRLEN];
 	int x;
 
-	port_view(s, sk->type, sk->local.port, &pv);
+	port_view(s, sk->type, sk->local.port, sk->host, &pv);
 	if (pv.n < 2)
 		return;
 	/* from a port no socket here is connected to */
@@ -171,7 +171,7 @@ bool explain_went_elsewhere(struct session *s, const struct sock *sk)
 	int x;
 
 	session_refresh_net(s);
-	port_view(s, sk->type, sk->local.port, &pv);
+	port_view(s, sk->type, sk->local.port, sk->host, &pv);
 	for (size_t i = 0; i < pv.n && k == NULL; i++) {
 		const struct pn_entry *e = pv.who[i] != sk ? explain_entry_of(s, pv.who[i]) : NULL;
 

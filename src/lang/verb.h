@@ -29,6 +29,9 @@
 int cmd_arg_sock(struct session *s, const struct cmd_line *cl, int i,
 		 struct sock **out, char *err, size_t errlen);
 
+/* "@NAME" (or NAME) into a host number (verb_host.c); with s NULL the syntax only.  0, or -1 with err. */
+int cmd_arg_host(struct session *s, const char *word, int *h, char *err, size_t errlen);
+
 /* Report a syscall's result: "CALL = RET" or "CALL = -1 ENAME (text)" (SINK_CALL_FAILED). */
 void cmd_report(struct session *s, struct outcome *o, const char *call, long ret, int err);
 

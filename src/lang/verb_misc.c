@@ -79,14 +79,25 @@ CMD_HANDLER(cmd_sysctl)
 {
 	VERB_SESSION;
 	const char *key = cl->argv[1];
-	char val[128], call[256];
+	char val[128], call[256], on[32] = "";
+	int argc = cl->argc, h = 0, r;
+
+	/* a host's own setting: `sysctl KEY [VALUE] @HOST` */
+	if (argc > 2 && cl->argv[argc - 1][0] == '@') {
+		if (cmd_arg_host(s, cl->argv[argc - 1], &h, err, errlen) < 0)
+			return -1;
+		argc--;
+	}
 
 	if (!sysctl_key_valid(key)) {
 		snprintf(err, errlen, _("sysctl: bad key '%s': use a net.ipv4.*, net.ipv6.* or net.core.* name"), key);
 		return -1;
 	}
-	if (cl->argc > 2) {
-		cmd_join(cl, 2, val, sizeof val);
+	if (argc > 2) {
+		struct cmd_line part = *cl;
+
+		part.argc = argc;
+		cmd_join(&part, 2, val, sizeof val);
 		if (!value_valid(val)) {
 			snprintf(err, errlen, _("sysctl: bad value '%s': numbers only"), val);
 			return -1;
@@ -94,11 +105,19 @@ CMD_HANDLER(cmd_sysctl)
 	}
 	if (s == NULL)
 		return 0;
-	if (cl->argc == 2) {
+	if (h)
+		snprintf(on, sizeof on, " on %s", hosts_name(&s->hosts, h));
+	if (argc == 2) {
 		char cur[128];
 
-		snprintf(call, sizeof call, "sysctl(%s)", key);
-		if (sysctl_read(key, cur, sizeof cur) < 0) {
+		snprintf(call, sizeof call, "sysctl(%s)%s", key, on);
+		if (hosts_enter(&s->hosts, h) < 0)
+			r = -1;
+		else {
+			r = sysctl_read(key, cur, sizeof cur);
+			hosts_leave(&s->hosts);
+		}
+		if (r < 0) {
 			cmd_report(s, o, call, -1, errno);
 			if (o->err == ENOENT)
 				sink_printf(&s->sink, SINK_WHY, _("this kernel has no %s"), key);
@@ -108,14 +127,25 @@ CMD_HANDLER(cmd_sysctl)
 		sink_printf(&s->sink, SINK_CALL, "%s = %s", call, cur);
 		return 0;
 	}
-	snprintf(call, sizeof call, "sysctl(%s, \"%s\")", key, val);
+	snprintf(call, sizeof call, "sysctl(%s, \"%s\")%s", key, val, on);
 	if (!s->sandboxed) {
 		cmd_report(s, o, call, -1, EPERM);
 		sink_printf(&s->sink, SINK_WHY, _("sockplay never changes this machine's own settings; "
 			    "start it with --sandbox to change them in a private network namespace"));
 		return 0;
 	}
-	if (sysctl_write(key, val) < 0) {
+	if (hosts_enter(&s->hosts, h) < 0)
+		r = -1;
+	else {
+		r = sysctl_write(key, val);
+		{
+			int e = errno;
+
+			hosts_leave(&s->hosts);
+			errno = e;
+		}
+	}
+	if (r < 0) {
 		cmd_report(s, o, call, -1, errno);
 		if (o->err == EINVAL)
 			sink_printf(&s->sink, SINK_WHY, _("the kernel refused the value '%s' for %s"), val, key);
@@ -142,8 +172,8 @@ static void emit_sysctl(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_sysctl = {
-	.name = "sysctl", .usage = N_("sysctl KEY [VALUE...]"), .help = N_("read a net.* knob; write it only in the sandbox"),
-	.min_args = 1, .max_args = 4, .flags = R, .args = "K", .kernel_write_args = 2,
+	.name = "sysctl", .usage = N_("sysctl KEY [VALUE...] [@HOST]"), .help = N_("read a net.* knob; write it only in the sandbox"),
+	.min_args = 1, .max_args = 5, .flags = R, .args = "K", .kernel_write_args = 2,
 	.exec = cmd_sysctl, .emit = emit_sysctl, .no_export = "only sockplay's sandbox may do this" };
 
 CMD_HANDLER(cmd_addr)
@@ -196,6 +226,7 @@ CMD_HANDLER(cmd_reset)
 	if (s == NULL)
 		return 0;
 	open = socktab_count_open(&s->socks);
+	session_hosts_clear(s);	/* the hosts' pairs go with them: their sockets send nothing */
 	socktab_reset(&s->socks);
 	if (s->sandboxed && sandbox_renew(msg, sizeof msg) < 0) {
 		cmd_report(s, o, "reset()", -1, errno ? errno : EPERM);
@@ -231,6 +262,8 @@ CMD_HANDLER(cmd_net)
 		snprintf(err, errlen, _("net: %s"), msg);
 		return -1;
 	}
+	if (f.host[0] && cmd_arg_host(s, f.host, &f.host_no, err, errlen) < 0)
+		return -1;
 	if (s == NULL)
 		return 0;
 	cmd_join(cl, 1, words, sizeof words);
@@ -248,7 +281,16 @@ CMD_HANDLER(cmd_net)
 	for (size_t i = 0; i < s->nv.n; i++) {
 		if (!netfilter_match(&f, &s->nv.rows[i]))
 			continue;
-		netrow_format(&s->nv.rows[i], line, sizeof line);
+		if (s->hosts.n) {
+			/* with hosts, each row says whose table it is in */
+			int k = snprintf(line, sizeof line, "%-8s ",
+					 netrow_host(&s->nv.rows[i]) ? hosts_name(&s->hosts, netrow_host(&s->nv.rows[i]))
+								      : "-");
+
+			netrow_format(&s->nv.rows[i], line + k, sizeof line - (size_t)k);
+		} else {
+			netrow_format(&s->nv.rows[i], line, sizeof line);
+		}
 		sink_text(&s->sink, SINK_INFO, line);
 	}
 	if (s->pn.malformed)
@@ -260,7 +302,7 @@ CMD_HANDLER(cmd_net)
 
 const struct cmd_entry cmd_entry_net = {
 	.name = "net", .usage = N_("net [FILTER...]"),
-	.help = N_("show the kernel table: tcp udp own STATE :PORT ADDR:PORT ->ADDR:PORT"),
+	.help = N_("show the kernel table: tcp udp own @HOST STATE :PORT ADDR:PORT ->ADDR:PORT"),
 	.min_args = 0, .max_args = CMD_MAXARGS - 1, .flags = R | CMDF_BULK, .args = "FFFFFFFFFFFFFFF",
 	.exec = cmd_net, .no_export = "the kernel table is sockplay's view" };
 

@@ -25,11 +25,20 @@ static int make_socket(struct session *s, const struct cmd_line *cl, struct outc
 		       char *err, size_t errlen, int type)
 {
 	char name[SOCK_NAMELEN] = "", call[96];
-	int family = AF_INET;
+	int family = AF_INET, host = 0;
+	const char *on = NULL;
 	struct sock *sk;
 
 	for (int i = 1; i < cl->argc; i++) {
-		if (strcmp(cl->argv[i], "-6") == 0) {
+		if (cl->argv[i][0] == '@') {
+			if (on) {
+				snprintf(err, errlen, _("%s: two hosts given"), cl->argv[0]);
+				return -1;
+			}
+			on = cl->argv[i];
+			if (cmd_arg_host(s, on, &host, err, errlen) < 0)
+				return -1;
+		} else if (strcmp(cl->argv[i], "-6") == 0) {
 			family = AF_INET6;
 		} else if (cl->argv[i][0] == '-') {
 			snprintf(err, errlen, _("%s: unknown flag '%s' (only -6)"), cl->argv[0], cl->argv[i]);
@@ -54,9 +63,23 @@ static int make_socket(struct session *s, const struct cmd_line *cl, struct outc
 	}
 	if (!name[0])
 		socktab_next_name(&s->socks, name);
-	snprintf(call, sizeof call, "socket(%s, %s)", family == AF_INET6 ? "AF_INET6" : "AF_INET",
-		 type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM");
+	snprintf(call, sizeof call, "socket(%s, %s)%s%s", family == AF_INET6 ? "AF_INET6" : "AF_INET",
+		 type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM", host ? " on " : "",
+		 hosts_name(&s->hosts, host));
+	/* the socket is made in the host's namespace and stays there */
+	if (hosts_enter(&s->hosts, host) < 0) {
+		cmd_report(s, o, call, -1, errno);
+		return 0;
+	}
 	sk = sock_open(&s->socks, name, family, type);
+	{
+		int e = errno;
+
+		hosts_leave(&s->hosts);
+		errno = e;
+	}
+	if (sk)
+		sk->host = host;
 	o->ret = 0;
 	o->err = sk ? 0 : errno;
 	if (sk)
@@ -101,8 +124,8 @@ static void emit_socket(struct export_ctx *x, const struct record *r)
 }
 
 const struct cmd_entry cmd_entry_tcp = {
-	.name = "tcp", .usage = N_("tcp [NAME] [-6]"), .help = N_("create a TCP socket (IPv4, or IPv6 with -6)"),
-	.min_args = 0, .max_args = 2, .flags = R | P | CMDF_CREATES, .args = "N-",
+	.name = "tcp", .usage = N_("tcp [NAME] [-6] [@HOST]"), .help = N_("create a TCP socket (IPv4, or IPv6 with -6)"),
+	.min_args = 0, .max_args = 3, .flags = R | P | CMDF_CREATES, .args = "N--",
 	.exec = cmd_tcp, .emit = emit_socket };
 
 CMD_HANDLER(cmd_udp)
@@ -113,8 +136,8 @@ CMD_HANDLER(cmd_udp)
 }
 
 const struct cmd_entry cmd_entry_udp = {
-	.name = "udp", .usage = N_("udp [NAME] [-6]"), .help = N_("create a UDP socket (IPv4, or IPv6 with -6)"),
-	.min_args = 0, .max_args = 2, .flags = R | P | CMDF_CREATES, .args = "N-",
+	.name = "udp", .usage = N_("udp [NAME] [-6] [@HOST]"), .help = N_("create a UDP socket (IPv4, or IPv6 with -6)"),
+	.min_args = 0, .max_args = 3, .flags = R | P | CMDF_CREATES, .args = "N--",
 	.exec = cmd_udp, .emit = emit_socket };
 
 static int parse_onoff(const char *w)

@@ -36,6 +36,7 @@ struct wfilter {
 	unsigned protos;	/* bits: 1 tcp, 2 udp, 4 icmp; 0 all */
 	unsigned flags;		/* WF_* the packet must have */
 	bool data, last, late;
+	uint8_t fate;		/* what the cable did (enum cable_fate): dropped, held; 0 any */
 };
 
 static const struct {
@@ -88,6 +89,10 @@ static int filter_parse(const struct cmd_line *cl, struct wfilter *f, char *err,
 			f->last = true;
 		else if (strcmp(w, "late") == 0)
 			f->late = true;
+		else if (strcmp(w, "dropped") == 0)
+			f->fate = CF_DROPPED;
+		else if (strcmp(w, "held") == 0)
+			f->fate = CF_HELD;
 		else if (strcmp(w, "from") == 0 || strcmp(w, "to") == 0) {
 			if (parse_name(cl, &i, w[0] == 'f' ? f->from : f->to, err, errlen) < 0)
 				return -1;
@@ -95,7 +100,7 @@ static int filter_parse(const struct cmd_line *cl, struct wfilter *f, char *err,
 			snprintf(f->any[f->nany++], SOCK_NAMELEN, "%s", w);
 		} else {
 			snprintf(err, errlen, _("wire: unknown word '%s' (NAME, from NAME, to NAME, tcp, udp, icmp, "
-				 "syn, fin, rst, ack, psh, data, last, late; or save FILE, clear)"), w);
+				 "syn, fin, rst, ack, psh, data, last, late, dropped, held; or save FILE, clear)"), w);
 			return -1;
 		}
 	}
@@ -115,6 +120,8 @@ static bool filter_match(const struct wfilter *f, const struct wire_pkt *p, unsi
 	if (f->last && (p->cause != last || p->late))
 		return false;
 	if (f->late && !p->late)
+		return false;
+	if (f->fate && p->fate != f->fate)
 		return false;
 	if (f->from[0] && strcmp(f->from, p->from) != 0)
 		return false;

@@ -167,31 +167,36 @@ static int add_summary(struct loader *ld, const char *text)
 	return 0;
 }
 
-static int header_sysctl(struct loader *ld, const char *v)
+/*
+ * `sysctl: KEY VALUE [@HOST]` and `host: NAME ADDR`: the sandbox set up
+ * before the first step, as the command lines they are, in their order.
+ */
+static int header_setup(struct loader *ld, const char *verb, bool host, const char *v)
 {
 	struct cmd_line cl;
 	char cmdline[CMD_TEXTMAX], msg[256];
 	struct lesson *l = ld->l;
 
 	if (strlen(v) + 8 >= sizeof cmdline)
-		return fail(ld, "'sysctl:' line too long");
-	snprintf(cmdline, sizeof cmdline, "sysctl %s", v);
+		return fail(ld, "'%s:' line too long", verb);
+	snprintf(cmdline, sizeof cmdline, "%s %s", verb, v);
 	if (cmd_parse(cmdline, &cl, msg, sizeof msg) != 0)
 		return fail(ld, "%s", msg);
-	if (cl.argc < 3)
-		return fail(ld, "'sysctl:' needs KEY VALUE");
+	if (host ? cl.argc != 3 : cl.argc < 3)
+		return fail(ld, host ? "'host:' needs NAME ADDR" : "'sysctl:' needs KEY VALUE");
 	if (cl.expect.kind != EXPECT_NONE)
-		return fail(ld, "'sysctl:' takes KEY VALUE, no expectation");
-	if (!GROW(l->sysctls, l->nsysctl, ld->sysctlcap, 8))
+		return fail(ld, "'%s:' takes no expectation", verb);
+	if (!GROW(l->setup, l->nsetup, ld->sysctlcap, 8))
 		return fail(ld, "out of memory");
-	l->sysctls[l->nsysctl] = strdup(v);
-	if (l->sysctls[l->nsysctl] == NULL)
+	l->setup[l->nsetup] = strdup(cmdline);
+	if (l->setup[l->nsetup] == NULL)
 		return fail(ld, "out of memory");
-	l->nsysctl++;
+	l->nsetup++;
+	l->hosts += host;
 	return 0;
 }
 
-/* title:, summary:, sandbox:, sysctl: before the first step */
+/* title:, summary:, sandbox:, sysctl:, host: before the first step */
 static int header_line(struct loader *ld, char *t)
 {
 	struct lesson *l = ld->l;
@@ -216,9 +221,11 @@ static int header_line(struct loader *ld, char *t)
 		return 0;
 	}
 	if (strncmp(t, "sysctl:", 7) == 0)
-		return header_sysctl(ld, trim(t + 7));
+		return header_setup(ld, "sysctl", false, trim(t + 7));
+	if (strncmp(t, "host:", 5) == 0)
+		return header_setup(ld, "host", true, trim(t + 5));
 	return fail(ld, "'%.40s' before the first step: the header knows title:, summary:, "
-		    "sandbox: and sysctl:; a step starts with 'step:'", t);
+		    "sandbox:, sysctl: and host:; a step starts with 'step:'", t);
 }
 
 static int step_line(struct loader *ld, char *t)
@@ -561,9 +568,9 @@ static int load_finish(struct loader *ld)
 		return fail(ld, "the 'repeat:' of line %u has no 'end'", ld->repeat_line);
 	if (l->steps[l->nsteps - 1].n == 0)
 		return fail(ld, "the last step is empty");
-	if (l->nsysctl && !l->sandbox) {
+	if (l->nsetup && !l->sandbox) {
 		ld->lineno = 0;
-		return fail(ld, "'sysctl:' in the header needs 'sandbox: yes'");
+		return fail(ld, "'%s:' in the header needs 'sandbox: yes'", l->hosts ? "host" : "sysctl");
 	}
 	return 0;
 }
@@ -663,9 +670,9 @@ void lesson_free(struct lesson *l)
 		free(st->title);
 	}
 	free(l->steps);
-	for (size_t i = 0; i < l->nsysctl; i++)
-		free(l->sysctls[i]);
-	free(l->sysctls);
+	for (size_t i = 0; i < l->nsetup; i++)
+		free(l->setup[i]);
+	free(l->setup);
 	free(l->title);
 	free(l->summary);
 	memset(l, 0, sizeof *l);

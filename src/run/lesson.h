@@ -68,8 +68,9 @@ struct lesson {
 	int number;		/* 1 */
 	char *title, *summary;
 	bool sandbox;
-	char **sysctls;		/* "KEY VALUE..." */
-	size_t nsysctl;
+	char **setup;		/* the header's "sysctl KEY VALUE...", "host NAME ADDR", in order */
+	size_t nsetup;
+	int hosts;		/* how many of them make a host */
 	struct lstep *steps;
 	size_t nsteps;
 };

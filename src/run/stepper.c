@@ -278,7 +278,6 @@ int stepper_begin(struct stepper *st)
 {
 	const struct lesson *l = st->les;
 	struct outcome o;
-	char line[300];
 
 	if (l->sandbox && !st->run->s->sandboxed) {
 		if (st->run->s->sandbox_why[0])	/* it was tried: say the wall, not a flag that would meet it again */
@@ -296,12 +295,11 @@ int stepper_begin(struct stepper *st)
 			 l->path, o.usage ? "refused" : errname(o.err));
 		return -1;
 	}
-	for (size_t i = 0; i < l->nsysctl; i++) {
-		snprintf(line, sizeof line, "sysctl %s", l->sysctls[i]);
-		runner_run(st->run, line, &o);
+	for (size_t i = 0; i < l->nsetup; i++) {
+		runner_run(st->run, l->setup[i], &o);
 		if (o.err || o.usage) {
-			snprintf(st->error, sizeof st->error, _("%s: cannot set %s: %s"), l->path, l->sysctls[i],
-				 o.usage ? "bad line" : errname(o.err));
+			snprintf(st->error, sizeof st->error, _("%s: cannot set the sandbox up (%s): %s"), l->path,
+				 l->setup[i], o.usage ? "bad line" : errname(o.err));
 			return -1;
 		}
 	}

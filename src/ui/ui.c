@@ -142,6 +142,15 @@ static void wire_cb(struct ev_loop *loop, ev_io *w, int revents)
 		kernel_refresh(ui);	/* a packet changes what the kernel holds */
 }
 
+/* The cable's frames were told between commands: the table and the ladder change with them. */
+static void between_cb(void *ctx)
+{
+	struct ui *ui = ctx;
+
+	kernel_refresh(ui);
+	ui->dirty = true;
+}
+
 static void wire_watch(struct ui *ui, bool on)
 {
 	if (ui->wire_armed)
@@ -704,6 +713,8 @@ int ui_run(struct runner *run, const struct ui_options *o)
 	}
 	ui->s = s;
 	ui->loop = s->loop;
+	s->on_between = between_cb;
+	s->on_between_ctx = ui;
 	pace_init(&ui->pace, o->interval);
 	runner_push_sink(run, (struct sink){ ui_sink_line, ui });
 	run->stdout_is_screen = true;
@@ -727,6 +738,7 @@ int ui_run(struct runner *run, const struct ui_options *o)
 	ev_run(ui->loop, 0);
 
 	watchers_stop(ui);
+	s->on_between = NULL;
 	screen_end(saved_err);
 	status = ui->status;
 	panes_free(ui);

@@ -183,8 +183,8 @@ void pane_more(const struct rect *r, int above, int below)
 
 const char *glyph(enum glyph g)
 {
-	static const char *const utf8[G_N] = { "─", "▶", "◀", "│", "▲", "▼", "…" };
-	static const char *const ascii[G_N] = { "-", ">", "<", "|", "^", "v", "..." };
+	static const char *const utf8[G_N] = { "─", "▶", "◀", "│", "▲", "▼", "…", "┄", "✕" };
+	static const char *const ascii[G_N] = { "-", ">", "<", "|", "^", "v", "...", ".", "X" };
 	const char *cs = nl_langinfo(CODESET);
 
 	return (cs && strcmp(cs, "UTF-8") == 0 ? utf8 : ascii)[g];

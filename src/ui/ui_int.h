@@ -119,7 +119,7 @@ struct ui {
 	struct queued_key {	/* keys typed while a command waited: theirs after it */
 		wint_t ch;
 		bool is_key;
-	} queued[32];
+	} queued[1024];	/* typed (or pasted) ahead while a command runs: a host takes a moment to make */
 	int nqueued;
 	ev_signal winch, sigint, sigterm, sighup, sigquit;
 	ev_timer refresh;
@@ -213,7 +213,7 @@ void pane_more(const struct rect *r, int above, int below);
  * in ASCII ("-", ">", "|", "^", "v", "..."): a terminal in the C locale
  * shows no "???".
  */
-enum glyph { G_HLINE, G_RIGHT, G_LEFT, G_VLINE, G_UP, G_DOWN, G_CUT, G_N };
+enum glyph { G_HLINE, G_RIGHT, G_LEFT, G_VLINE, G_UP, G_DOWN, G_CUT, G_DOTS, G_LOST, G_N };
 const char *glyph(enum glyph g);
 
 /* ui_layout.c: the whole screen, from the model, into stdscr */

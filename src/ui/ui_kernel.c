@@ -219,6 +219,14 @@ static void kernel_draw(struct ui *ui, void *data, const struct rect *r)
 		enum role role = R_NORMAL;
 
 		netrow_owner(row, owner, sizeof owner);
+		if (e->host) {
+			/* a host's table: its name beside the owner ("c@client", "@server") */
+			size_t k = strlen(owner);
+
+			if (strcmp(owner, "-") == 0)
+				k = 0;
+			snprintf(owner + k, sizeof owner - k, "@%s", hosts_name(&ui->s->hosts, e->host));
+		}
 		detail[0] = '\0';
 		if (e->state == PN_TIME_WAIT)
 			snprintf(detail, sizeof detail, _("%4.1fs left"), krow_left(ui, row));

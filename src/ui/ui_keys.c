@@ -79,6 +79,13 @@ static const struct binding bindings[] = {
 	{ NULL, K('W'), "W", M_PLAY, "view wire", N_("the wire: each call's packets as a ladder, or hide it"),
 	  N_("wire"), 31, false },
 
+	{ N_("Cable (between hosts)"), K('f'), "f", M_PLAY, "cable forward",
+	  N_("let the oldest frame held on the cable go"), NULL, 0, false },
+	{ NULL, K('d'), "d", M_PLAY, "cable drop", N_("drop the oldest frame held on the cable"), NULL, 0, false },
+	{ NULL, K('g'), "g", M_PLAY, "cable step on", N_("step: hold every frame between hosts"), NULL, 0, false },
+	{ NULL, K('G'), "G", M_PLAY, "cable step off", N_("stop stepping: the held frames go, in order"),
+	  NULL, 0, false },
+
 	{ N_("Lesson"), K('L'), "L", M_PLAY, "lessons", N_("the lesson menu: every lesson, how far it got; Enter opens one"),
 	  N_("lessons"), 8, false },
 	{ NULL, K('\r'), "Enter", M_LESSON, "lesson next", N_("run the lesson's next command; at a step's end, the next step; at "

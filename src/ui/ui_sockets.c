@@ -92,7 +92,7 @@ static void sockets_draw(struct ui *ui, void *data, const struct rect *r)
 	int aw = (r->w - (narrow ? 28 : 50)) / 2, y = r->y + 1, n = 0;
 	const struct sock *sel = ui_selected(ui);
 	char line[512], l[ADDR_STRLEN], p[ADDR_STRLEN], o[96], lc[ADDR_STRLEN + 8], pc[ADDR_STRLEN + 8], kc[48];
-	char state[48];
+	char state[48], name[SOCK_NAMELEN + HOST_NAMELEN + 1];
 
 	if (aw < 12)
 		aw = 12;
@@ -134,8 +134,11 @@ static void sockets_draw(struct ui *ui, void *data, const struct rect *r)
 		short_opts(sk, o, sizeof o, wide);
 		pad_cell(_(sock_state_name(sk->state)), 10, state, sizeof state - 1);
 		strcat(state, " ");
+		/* a socket on a host says which: "c@client" */
+		snprintf(name, sizeof name, "%s%s%s", sk->name, sk->host ? "@" : "",
+			 hosts_name(&ui->s->hosts, sk->host));
 		snprintf(line, sizeof line, "%s %-6s %-5s %s%s %s %s %s",
-			 sk == sel ? ">" : " ", sk->name, sock_proto_name(sk), narrow ? "" : state,
+			 sk == sel ? ">" : " ", name, sock_proto_name(sk), narrow ? "" : state,
 			 addr_cell(sk->local.family ? addr_format(&sk->local, l, sizeof l) : "-", aw, lc, sizeof lc),
 			 addr_cell(sk->peer.family ? addr_format(&sk->peer, p, sizeof p) : "-", aw, pc, sizeof pc),
 			 pad_cell(kstate, 11, kc, sizeof kc), o);

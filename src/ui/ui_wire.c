@@ -192,18 +192,31 @@ static void put_repeat(int y, int x, int n, const char *ch, int attr)
 		put_text(y, x + i, 1, ch, attr);
 }
 
-static void draw_arrow(int y, int xa, int xb, const char *text, int attr)
+/*
+ * An arrow from xa to xb.  A frame the cable holds is dotted and has no
+ * head yet (it has not arrived); one it dropped stops half way, at a cross.
+ */
+static void draw_arrow(int y, int xa, int xb, const char *text, int attr, uint8_t fate)
 {
 	int lo = xa < xb ? xa : xb, hi = xa < xb ? xb : xa;
 	int span = hi - lo - 1, tw = text_width(text), tx;
 
 	if (span < 2)
 		return;
-	put_repeat(y, lo + 1, span, glyph(G_HLINE), attr);
-	if (xa < xb)
-		put_text(y, hi - 1, 1, glyph(G_RIGHT), attr | A_BOLD);
-	else
-		put_text(y, lo + 1, 1, glyph(G_LEFT), attr | A_BOLD);
+	if (fate == CF_DROPPED) {
+		int half = span / 2;
+
+		put_repeat(y, xa < xb ? lo + 1 : hi - half, half, glyph(G_HLINE), attr);
+		put_text(y, xa < xb ? lo + 1 + half : hi - half - 1, 1, glyph(G_LOST), theme_attr(R_ERROR) | A_BOLD);
+	} else if (fate == CF_HELD) {
+		put_repeat(y, lo + 1, span, glyph(G_DOTS), attr);
+	} else {
+		put_repeat(y, lo + 1, span, glyph(G_HLINE), attr);
+		if (xa < xb)
+			put_text(y, hi - 1, 1, glyph(G_RIGHT), attr | A_BOLD);
+		else
+			put_text(y, lo + 1, 1, glyph(G_LEFT), attr | A_BOLD);
+	}
 	if (tw > span - 4)
 		tw = span - 4;
 	if (tw <= 0)
@@ -256,16 +269,22 @@ static void ladder_columns(const struct session *s, const struct wire_pkt *v, co
 }
 
 /* The names over the columns, the selected socket's marked. */
-static void ladder_heads(const struct ladder *ld, const struct sock *sel, const struct rect *r)
+static void ladder_heads(struct session *s, const struct ladder *ld, const struct sock *sel, const struct rect *r)
 {
 	int cw = r->w / (ld->n ? ld->n : 1);
 
 	fill_line(r->y + 1, r->x, r->w, theme_attr(R_NORMAL));
 	for (int c = 0; c < ld->n; c++) {
-		int len = (int)strlen(ld->names[c]);
+		const struct sock *sk = socktab_find_any(&s->socks, ld->names[c]);
+		char head[ADDR_STRLEN + HOST_NAMELEN + 1];
+		int len;
 		bool is_sel = sel && strcmp(sel->name, ld->names[c]) == 0;
 
-		put_text(r->y + 1, ld->xs[c] - len / 2 > r->x ? ld->xs[c] - len / 2 : r->x, cw, ld->names[c],
+		/* between hosts each column says whose it is: "c@client" */
+		snprintf(head, sizeof head, "%s%s%s", ld->names[c], sk && sk->host ? "@" : "",
+			 sk ? hosts_name(&s->hosts, sk->host) : "");
+		len = (int)strlen(head);
+		put_text(r->y + 1, ld->xs[c] - len / 2 > r->x ? ld->xs[c] - len / 2 : r->x, cw, head,
 			 theme_attr(is_sel ? R_SELECTED : R_HEADER));
 	}
 }
@@ -311,8 +330,18 @@ static void draw_packet(const struct wire_pkt *p, const struct ladder *ld, const
 	label(p, lab, sizeof lab, span > 40);
 	if (p->late && strlen(lab) + strlen(_(" (kernel)")) < sizeof lab)
 		strcat(lab, _(" (kernel)"));
+	if (p->fate == CF_HELD || p->fate == CF_DROPPED || p->fate == CF_DELAYED) {
+		size_t k = strlen(lab);
+
+		/* what the cable did: a frame not yet arrived, or never */
+		if (p->fate == CF_DELAYED)
+			snprintf(lab + k, sizeof lab - k, _(" delayed %u ms"), (unsigned)p->fate_ms);
+		else
+			snprintf(lab + k, sizeof lab - k, p->fate == CF_HELD ? _(" held #%u") : _(" dropped #%u"),
+				 p->frame);
+	}
 	if (a >= 0 && b >= 0 && a != b)
-		draw_arrow(y, ld->xs[a], ld->xs[b], lab, attr);
+		draw_arrow(y, ld->xs[a], ld->xs[b], lab, attr, p->fate);
 }
 
 static void wire_draw(struct ui *ui, void *data, const struct rect *r)
@@ -327,7 +356,9 @@ static void wire_draw(struct ui *ui, void *data, const struct rect *r)
 
 	wp->body = body;
 	fill_line(r->y, r->x, r->w, theme_attr(R_HEADER));
-	put_text(r->y, r->x, r->w, _("WIRE  packets on loopback, under the calls that sent them (W hides)"),
+	put_text(r->y, r->x, r->w, s->hosts.n ?
+		 _("WIRE  packets on loopback and the cable, under the calls that sent them (W hides)") :
+		 _("WIRE  packets on loopback, under the calls that sent them (W hides)"),
 		 theme_attr(R_HEADER));
 	if (r->h < 3)
 		return;
@@ -354,7 +385,7 @@ static void wire_draw(struct ui *ui, void *data, const struct rect *r)
 		ladder_columns(s, v, wp->rows, first, end, r, &ld);
 	}
 	if (ld.on)
-		ladder_heads(&ld, sel, r);
+		ladder_heads(s, &ld, sel, r);
 	for (int i = first, y = r->y + 2; i < end && y < r->y + r->h; i++, y++) {
 		const struct wire_pkt *p = &v[wp->rows[i].pkt];
 
