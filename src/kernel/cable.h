@@ -59,11 +59,22 @@ struct cable_rule {
 
 typedef void cable_tap_fn(void *ctx, const struct cable_frame *f, enum cable_fate fate, unsigned ms);
 
+/* Frames sent on in one go (sendmmsg), per end. */
+#define CABLE_BATCH 64
+
 struct cable_port {
 	int fd;			/* -1: no port */
 	int host;
 	ev_io io;
 	struct cable *c;
+	/* the receive ring (TPACKET_V2, mmap'ed), NULL when the kernel gave none: then recvfrom */
+	unsigned char *ring;
+	size_t ring_size;
+	unsigned frames, frame_size, head;
+	/* frames waiting to go out of this end, flushed after each batch read */
+	struct mmsghdr out[CABLE_BATCH];
+	struct iovec outv[CABLE_BATCH];
+	unsigned nout;
 };
 
 struct cable {

@@ -314,10 +314,48 @@ static void go_home(const struct hosts *hs)
 		abort();	/* never: we were there a moment ago */
 }
 
+/* A fresh namespace with loopback up, its descriptor; the process back home. */
+static int fresh_ns(const struct hosts *hs, char *err, size_t errlen)
+{
+	int fd;
+
+	if (unshare(CLONE_NEWNET) < 0) {
+		snprintf(err, errlen, _("cannot create a network namespace: %s"), strerror(errno));
+		return -1;
+	}
+	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	ipv6_off("default");
+	ipv6_off("all");
+	if (fd < 0 || sandbox_link_up("lo", err, errlen) < 0) {
+		if (fd >= 0)
+			close(fd);
+		go_home(hs);
+		return -1;
+	}
+	go_home(hs);
+	return fd;
+}
+
+/* In namespace ns: eth0 with address a, offload off, up and running. */
+static int eth0_setup(const struct hosts *hs, int ns, struct in_addr a, int plen, char *err, size_t errlen)
+{
+	int r = -1;
+
+	if (setns(ns, CLONE_NEWNET) < 0)
+		return -1;
+	if (tx_csum_off("eth0") == 0 && sandbox_link_up("eth0", err, errlen) == 0 &&
+	    add_addr((int)if_nametoindex("eth0"), a, plen) == 0) {
+		wait_running("eth0");
+		r = 0;
+	}
+	go_home(hs);
+	return r;
+}
+
 /* Host ho's namespace, pair and address, made new (from the sandbox's, and back there). */
 static int host_make(struct hosts *hs, struct host *ho, char *err, size_t errlen)
 {
-	const char *step;
+	const char *step = "veth";
 	int e;
 
 	/* a host's connection hash is small and its own, as the sandbox's */
@@ -331,26 +369,10 @@ static int host_make(struct hosts *hs, struct host *ho, char *err, size_t errlen
 			close(fd);
 		}
 	}
-	if (unshare(CLONE_NEWNET) < 0) {
-		snprintf(err, errlen, _("cannot create host %s's network namespace: %s"), ho->name,
-			 strerror(errno));
+	ho->nsfd = fresh_ns(hs, err, errlen);
+	if (ho->nsfd < 0)
 		return -1;
-	}
-	ho->nsfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	e = errno;
-	if (ho->nsfd < 0) {
-		go_home(hs);
-		snprintf(err, errlen, _("cannot create host %s's network namespace: %s"), ho->name, strerror(e));
-		return -1;
-	}
-	ipv6_off("default");
-	ipv6_off("all");
-	step = "loopback";
-	if (sandbox_link_up("lo", err, errlen) < 0)
-		goto fail_in;
-	go_home(hs);
 	snprintf(ho->ifname, sizeof ho->ifname, "sp%u", hs->made++);
-	step = "veth";
 	if (make_veth(ho->ifname, ho->nsfd, (unsigned)(ho - hs->v) + 1) < 0)
 		goto fail;
 	ho->ifindex = (int)if_nametoindex(ho->ifname);
@@ -358,20 +380,11 @@ static int host_make(struct hosts *hs, struct host *ho, char *err, size_t errlen
 	step = "link";
 	if (ho->ifindex == 0 || sandbox_link_up(ho->ifname, err, errlen) < 0)
 		goto fail;
-	if (setns(ho->nsfd, CLONE_NEWNET) < 0)	/* not hosts_enter: a new host is not counted yet */
-		goto fail;
 	step = "eth0";
-	if (tx_csum_off("eth0") < 0 || sandbox_link_up("eth0", err, errlen) < 0 ||
-	    add_addr((int)if_nametoindex("eth0"), ho->addr, ho->plen) < 0)
-		goto fail_in;
-	wait_running("eth0");
-	go_home(hs);
+	if (eth0_setup(hs, ho->nsfd, ho->addr, ho->plen, err, errlen) < 0)
+		goto fail;
 	wait_running(ho->ifname);
 	return 0;
-fail_in:
-	e = errno;
-	go_home(hs);
-	errno = e;
 fail:
 	e = errno;
 	snprintf(err, errlen, _("cannot make host %s (%s): %s"), ho->name, step, strerror(e));
@@ -382,6 +395,37 @@ fail:
 	ho->nsfd = -1;
 	errno = e;
 	return -1;
+}
+
+int hosts_direct_pair(struct hosts *hs, struct in_addr a, struct in_addr b, int plen, int nsfd[2],
+		      char *err, size_t errlen)
+{
+	int r = -1;
+
+	err[0] = '\0';
+	if (hs->homefd < 0 && (hs->homefd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	nsfd[0] = fresh_ns(hs, err, errlen);
+	nsfd[1] = nsfd[0] < 0 ? -1 : fresh_ns(hs, err, errlen);
+	if (nsfd[1] < 0)
+		goto out;
+	/* the pair made in the first, its peer in the second: both are eth0 */
+	if (setns(nsfd[0], CLONE_NEWNET) < 0)
+		goto out;
+	r = make_veth("eth0", nsfd[1], 200);
+	go_home(hs);
+	if (r == 0)
+		r = eth0_setup(hs, nsfd[0], a, plen, err, errlen) < 0 ||
+		    eth0_setup(hs, nsfd[1], b, plen, err, errlen) < 0 ? -1 : 0;
+out:
+	if (r < 0) {
+		if (!err[0])
+			snprintf(err, errlen, _("cannot make a direct pair: %s"), strerror(errno));
+		for (int i = 0; i < 2; i++)
+			if (nsfd[i] >= 0)
+				close(nsfd[i]);
+	}
+	return r;
 }
 
 int hosts_add(struct hosts *hs, const char *name, struct in_addr addr, int plen,

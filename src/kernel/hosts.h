@@ -76,6 +76,14 @@ int hosts_add(struct hosts *hs, const char *name, struct in_addr addr, int plen,
  */
 int hosts_restart(struct hosts *hs, int h, char *err, size_t errlen);
 
+/*
+ * The cable's baseline (make bench): two namespaces joined by one veth
+ * pair directly, eth0 each with a and b, the same offloads as a host's.
+ * nsfd gets them; the caller closes them.  0 or -1 with err.
+ */
+int hosts_direct_pair(struct hosts *hs, struct in_addr a, struct in_addr b, int plen, int nsfd[2],
+		      char *err, size_t errlen);
+
 /* Host number of `name`: 1.., 0 when there is none. */
 int hosts_find(const struct hosts *hs, const char *name);
 /* Host h's entry (1..n), NULL for 0 or out of range. */
