@@ -26,6 +26,7 @@
 #include "util/i18n.h"
 #include "util/record.h"
 #include "run/lesson.h"
+#include "run/grade.h"
 #include "run/lesson_check.h"
 #include "kernel/sandbox.h"
 #include "kernel/session.h"
@@ -37,6 +38,7 @@ static void usage(FILE *f)
 	fputs(_(
 		"Usage: sockplay [OPTION]...\n"
 		"       sockplay --check-lessons [NAME|NUMBER]...\n"
+		"       sockplay --grade LESSON --answers FILE [--results FILE] [--student ID]\n"
 		"A socket playground on the real kernel: create TCP and UDP sockets, call\n"
 		"bind/listen/connect/accept/close by hand, and watch the kernel's own table.\n"
 		"\n"
@@ -51,6 +53,12 @@ static void usage(FILE *f)
 		"      --list-keys      list the screen's keys: key, command, what it does\n"
 		"      --check-lessons  run lessons unattended and report which expectations\n"
 		"                       held on this kernel (all, or the ones named)\n"
+		"      --grade LESSON   play LESSON unattended with a student's answers\n"
+		"                       (--answers FILE, one per prediction, in order) and\n"
+		"                       write the result (--results FILE: .json, .csv or\n"
+		"                       .xml for JUnit; standard output, JSON, by default);\n"
+		"                       exit 0 all right, 1 some wrong, 2 not graded\n"
+		"      --student ID     who answered, carried into the result\n"
 		"      --lang LANG      lesson language: en or zh_CN (default from $LANG)\n"
 		"  -t, --transcript FILE  write the session, as a replayable script, to FILE\n"
 		"                       (the screen writes one anyway, in\n"
@@ -104,6 +112,7 @@ static void die_usage(const char *msg)
 /* What the command line asked for. */
 struct opts {
 	const char *batch, *lesson, *lang, *transcript, *export, *record;
+	const char *grade, *answers, *results, *student;	/* --grade: the lesson, the student's file, where to */
 	bool list_lessons, list_keys, check_lessons, want_sandbox, no_wire, projector;
 	double interval;
 	enum net_source source;
@@ -157,6 +166,10 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		{ "list-lessons", no_argument, NULL, 'L' },
 		{ "list-keys", no_argument, NULL, 'K' },
 		{ "check-lessons", no_argument, NULL, 'C' },
+		{ "grade", required_argument, NULL, 'G' },
+		{ "answers", required_argument, NULL, 'A' },
+		{ "results", required_argument, NULL, 'O' },
+		{ "student", required_argument, NULL, 'U' },
 		{ "lang", required_argument, NULL, 'g' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "transcript", required_argument, NULL, 't' },
@@ -182,6 +195,10 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case 'L': o->list_lessons = true; break;
 		case 'K': o->list_keys = true; break;
 		case 'C': o->check_lessons = true; break;
+		case 'G': o->grade = optarg; break;
+		case 'A': o->answers = optarg; break;
+		case 'O': o->results = optarg; break;
+		case 'U': o->student = optarg; break;
 		case 'g':
 			o->lang = parse_lang(optarg);
 			i18n_set_lang(o->lang);	/* the whole program speaks it, not only the lessons */
@@ -212,8 +229,19 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			exit(2);
 		}
 	}
-	if (o->record && (o->batch || o->check_lessons || o->list_lessons || o->list_keys))
-		die_usage(_("--record records the screen: not with --batch, --check-lessons or a list"));
+	if (o->record && (o->batch || o->check_lessons || o->list_lessons || o->list_keys || o->grade))
+		die_usage(_("--record records the screen: not with --batch, --check-lessons, --grade or a list"));
+	if ((o->answers || o->results || o->student) && !o->grade)
+		die_usage(_("--answers, --results and --student go with --grade LESSON"));
+	if (o->grade) {
+		if (!o->answers)
+			die_usage(_("--grade needs --answers FILE: the student's answers, one per prediction"));
+		if (o->batch || o->check_lessons || o->lesson)
+			die_usage(_("--grade plays one lesson by itself: not with --batch, --check-lessons or --lesson"));
+		o->lesson = o->grade;	/* loaded, and given its sandbox, as --lesson's */
+		if (!o->results)
+			o->results = "-";
+	}
 	if (o->export && !o->batch)
 		die_usage(_("--export-c needs --batch SCRIPT (in the screen, use the command 'export c FILE')"));
 	if (optind < argc && !o->check_lessons) {
@@ -357,6 +385,8 @@ static int front_end(struct runner *run, const struct opts *o, int argc, char **
 
 	if (o->check_lessons)
 		return lessons_check(run, o->lang, argv + optind, argc - optind, stdout, stderr);
+	if (o->grade)
+		return lesson_grade(run, les, lesson_lang(o->lang), o->answers, o->results, o->student, stderr);
 	if (o->batch)
 		return run_batch(run, o);
 	memset(&uo, 0, sizeof uo);

@@ -106,10 +106,22 @@ for n in 1 2; do
 		while (1) { k++; w = (k <= L + 1) ? 1 : w * 2; if (t + w >= B) break; t += w; n++ } print n }')
 	got=$(sed -n 's/^wire(from c syn) = \([0-9]*\)$/\1/p' "$tmp/out")
 	took=$(sed -n 's/.*why: no SYN-ACK came in \([0-9.]*\) s:.*/\1/p' "$tmp/out")
+	# the why-line states the rule it was measured against: the waits and the give-up time
+	if [ "$lin" -gt 0 ]; then said="the first $((lin + 1)) waits are 1 s each (net.ipv4.tcp_syn_linear_timeouts = $lin), then each doubles"
+	else said="each wait doubles: 1 s, 2 s, 4 s..."; fi
+	if grep -qF "($said) and gave up once the time since the first reached what net.ipv4.tcp_syn_retries = $n doubling waits would take: $budget s" "$tmp/out"; then ok; else
+		bad "tcp_syn_retries $n: the why-line does not state the schedule measured"; grep why "$tmp/out"; fi
 	if [ $st -eq 0 ] && [ "$got" = "$want" ] &&
 	   awk -v t="$took" -v b="$budget" 'BEGIN { exit !(t >= b - 0.05 && t < b + 0.6) }'; then ok; else
 		bad "tcp_syn_retries $n: $got SYNs (rule: $want), gave up after ${took:-?} s (rule: $budget s)"; cat "$tmp/out"; fi
 done
+
+# every host its own table and rules: a bind on one host is judged by that host's sockets only
+printf 'host a 10.0.0.1\nhost b 10.0.0.2\ntcp x @a\nbind x 0.0.0.0:7000\nlisten x\ntcp y @b\nbind y 0.0.0.0:7000 => ok\nlisten y => ok\ntcp z @b\nbind z 0.0.0.0:7000 => EADDRINUSE\n' |
+	as_user --sandbox --batch - >"$tmp/out" 2>&1
+if [ $? -eq 0 ]; then ok; else bad "two hosts on one port"; cat "$tmp/out"; fi
+has '^  why: y is LISTEN on 0\.0\.0\.0:7000$'
+hasnt 'why: x is LISTEN' "a bind on host b explained by a socket on host a"
 
 # faults by chance: the same seed drops the same frames; a delay holds a datagram back
 cat >"$tmp/loss.spl" <<'S'

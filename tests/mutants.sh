@@ -144,5 +144,21 @@ mutant "a Chinese message says the opposite of the English" po/zh_CN.po \
 	's/^msgstr "%s 不能再发送：/msgstr "%s 能再发送：/' tests/catalog.sh
 mutant "a Chinese why-line gives another number" po/zh_CN.po \
 	's/tcp_tw_reuse_delay（1 秒；自 Linux 6.14/tcp_tw_reuse_delay（10 秒；自 Linux 6.14/' tests/catalog.sh
+# -- hosts and the cable
+mutant "the cable's frames named by no host: the sockets between hosts unnamed" src/kernel/wire.c \
+	's/^\t\t\treturn (int)i + 1;$/\t\t\treturn 0;/' tests/hosts.sh
+mutant "the bind model sees every host's sockets" src/lang/explain_bind.c \
+	's/ || k->host != sk->host)$/)/' tests/hosts.sh
+mutant "cable: a held frame let go is still drawn held" src/lang/verb_host.c \
+	's/^\twire_set_fate(t->s->wire, f->id, (uint8_t)fate);$//' tests/hosts.sh
+mutant "cable: the SYN's waits said to double where this kernel keeps them at 1 s" src/lang/explain.c \
+	's/^\tif (lin > 0)$/\tif (0)/' tests/hosts.sh
+mutant "cable: the SYN's give-up time off by one doubling" src/lang/explain.c \
+	's/n, (2L << n) - 1);/n, (1L << n) - 1);/' tests/hosts.sh
+mutant "cable: a reboot's RST blamed on the peer's close" src/lang/explain.c \
+	's/^\tif (p \&\& p->power_lost)$/\tif (0)/' tests/hosts.sh
+mutant "cable: stepping holds nothing" src/kernel/cable.c \
+	's/^\tif (c->step) {$/\tif (0) {/' tests/hosts.sh
+
 echo "$killed killed"
 finish
