@@ -58,7 +58,10 @@ static void usage(FILE *f)
 		"                       write the result (--results FILE: .json, .csv or\n"
 		"                       .xml for JUnit; standard output, JSON, by default);\n"
 		"                       exit 0 all right, 1 some wrong, 2 not graded\n"
-		"      --student ID     who answered, carried into the result\n"
+		"      --student ID     who answered, carried into the result (and, with\n"
+		"                       no --seed, what picks the lesson's variables)\n"
+		"      --seed TEXT      pick a lesson's variables (var:) by TEXT: the same\n"
+		"                       text, the same ports and addresses\n"
 		"      --lang LANG      lesson language: en or zh_CN (default from $LANG)\n"
 		"  -t, --transcript FILE  write the session, as a replayable script, to FILE\n"
 		"                       (the screen writes one anyway, in\n"
@@ -113,6 +116,7 @@ static void die_usage(const char *msg)
 struct opts {
 	const char *batch, *lesson, *lang, *transcript, *export, *record;
 	const char *grade, *answers, *results, *student;	/* --grade: the lesson, the student's file, where to */
+	const char *seed;	/* picks a lesson's variables (--seed; --grade: the student too) */
 	bool list_lessons, list_keys, check_lessons, want_sandbox, no_wire, projector;
 	double interval;
 	enum net_source source;
@@ -170,6 +174,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		{ "answers", required_argument, NULL, 'A' },
 		{ "results", required_argument, NULL, 'O' },
 		{ "student", required_argument, NULL, 'U' },
+		{ "seed", required_argument, NULL, 'D' },
 		{ "lang", required_argument, NULL, 'g' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "transcript", required_argument, NULL, 't' },
@@ -199,6 +204,11 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case 'A': o->answers = optarg; break;
 		case 'O': o->results = optarg; break;
 		case 'U': o->student = optarg; break;
+		case 'D':
+			if (strlen(optarg) >= sizeof ((struct lesson *)0)->seed)
+				die_usage(_("--seed: at most 63 bytes"));
+			o->seed = optarg;
+			break;
 		case 'g':
 			o->lang = parse_lang(optarg);
 			i18n_set_lang(o->lang);	/* the whole program speaks it, not only the lessons */
@@ -239,6 +249,8 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		if (o->batch || o->check_lessons || o->lesson)
 			die_usage(_("--grade plays one lesson by itself: not with --batch, --check-lessons or --lesson"));
 		o->lesson = o->grade;	/* loaded, and given its sandbox, as --lesson's */
+		if (!o->seed && o->student && strlen(o->student) < sizeof ((struct lesson *)0)->seed)
+			o->seed = o->student;	/* each student their own values, the same every time */
 		if (!o->results)
 			o->results = "-";
 	}
@@ -261,7 +273,7 @@ static int load_lesson(const struct opts *o, struct lesson *les)
 
 	/* a teacher's own lesson, by path */
 	if (lesson_is_path(o->lesson)) {
-		if (lesson_load(o->lesson, les, err, sizeof err) < 0) {
+		if (lesson_load_seed(o->lesson, o->seed, les, err, sizeof err) < 0) {
 			fprintf(stderr, "%s\n", err);
 			return 2;
 		}
@@ -278,7 +290,7 @@ static int load_lesson(const struct opts *o, struct lesson *les)
 		lesson_paths_free(paths);
 		return 2;
 	}
-	if (lesson_load(path, les, err, sizeof err) < 0) {
+	if (lesson_load_seed(path, o->seed, les, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		lesson_paths_free(paths);
 		return 2;

@@ -117,6 +117,41 @@ assert case.get("name").endswith(q), case.get("name")
 PY
 then ok; else bad "markup in a question: $(cat "$tmp/py")"; fi
 
+# lesson variables: two students, two ports, the same answers right for both; a seed gives the same
+for who in ana ben; do
+	"$SOCKPLAY" --grade 1 --answers - --student "$who" --results "$tmp/$who.json" <<'A' 2>"$tmp/err" || bad "lesson 1 for $who: $(cat "$tmp/err")"
+ok
+A
+done
+"$SOCKPLAY" --grade 1 --answers - --seed ana --results "$tmp/again.json" <<'A' 2>"$tmp/err"
+1
+A
+if python3 - "$tmp" >"$tmp/py" 2>&1 <<'PY'
+import json, sys
+d = sys.argv[1]
+a, b, again = (json.load(open(d + "/" + n + ".json")) for n in ("ana", "ben", "again"))
+pa, pb = a["variables"]["port"], b["variables"]["port"]
+assert a["seed"] == "ana" and b["seed"] == "ben", (a["seed"], b["seed"])
+assert pa != pb and 8888 <= int(pa) <= 8999 and 8888 <= int(pb) <= 8999, (pa, pb)
+assert again["variables"]["port"] == pa, "the same seed, another port"
+assert a["right"] == b["right"] == 1
+# the question the student saw carries the student's own port
+assert pa in a["predictions"][0]["question"] and pb in b["predictions"][0]["question"]
+PY
+then ok; else bad "lesson variables: $(cat "$tmp/py")"; fi
+# --check-lessons plays a lesson with variables under more seeds, each its own verdict
+"$SOCKPLAY" --check-lessons 1 --lang en >"$tmp/out" 2>&1
+if [ $? -eq 0 ] && grep -q "^ok   en/01-tcp-udp.lesson (seed 1): " "$tmp/out" && grep -q "^ok   en/01-tcp-udp.lesson (seed 2): " "$tmp/out"; then ok; else
+	bad "--check-lessons under seeds"; cat "$tmp/out"; fi
+# a hostile pool: a value that would carry a command or a control byte is refused, naming the line
+printf 'title: t
+var: p 1 | 2;reset
+step: s
+$ tcp x
+' >"$tmp/badvar.lesson"
+"$SOCKPLAY" --check-lessons "$tmp/badvar.lesson" >"$tmp/out" 2>&1
+if [ $? -ne 0 ] && grep -q "badvar.lesson:2: 'var: p': bad value '2;reset'" "$tmp/out"; then ok; else bad "a hostile pool: $(cat "$tmp/out")"; fi
+
 # usage: --grade needs --answers; --answers alone is refused; an unknown lesson is 2
 "$SOCKPLAY" --grade 3 >/dev/null 2>"$tmp/err"
 if [ $? -eq 2 ] && grep -q -- "--grade needs --answers" "$tmp/err"; then ok; else bad "--grade without --answers"; fi

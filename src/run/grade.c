@@ -243,6 +243,16 @@ static void write_json(FILE *f, const struct report *r)
 	json_str(f, r->student);
 	fputs(",\n  \"kernel\": ", f);
 	json_str(f, r->kernel);
+	fputs(",\n  \"seed\": ", f);
+	json_str(f, r->l->seed);
+	fputs(",\n  \"variables\": {", f);
+	for (int i = 0; i < r->l->nvars; i++) {
+		fputs(i ? ", " : " ", f);
+		json_str(f, r->l->vars[i].name);
+		fputs(": ", f);
+		json_str(f, r->l->vars[i].value);
+	}
+	fputs(r->l->nvars ? " }" : "}", f);
 	fprintf(f, ",\n  \"asked\": %zu,\n  \"right\": %u,\n  \"extra_answers\": %zu,\n  \"predictions\": [",
 		r->n, r->right, r->a->n > r->a->next ? r->a->n - r->a->next : 0);
 	for (size_t i = 0; i < r->n; i++) {
@@ -301,7 +311,17 @@ static void write_junit(FILE *f, const struct report *r)
 	xml_str(f, r->kernel);
 	fputs("\"/><property name=\"lang\" value=\"", f);
 	xml_str(f, r->lang);
-	fputs("\"/></properties>\n", f);
+	fputs("\"/><property name=\"seed\" value=\"", f);
+	xml_str(f, r->l->seed);
+	fputs("\"/>", f);
+	for (int i = 0; i < r->l->nvars; i++) {
+		fputs("<property name=\"var.", f);
+		xml_str(f, r->l->vars[i].name);
+		fputs("\" value=\"", f);
+		xml_str(f, r->l->vars[i].value);
+		fputs("\"/>", f);
+	}
+	fputs("</properties>\n", f);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct graded *g = &r->g[i];
 		char name[TEXT_MAX + 64];

@@ -104,6 +104,8 @@ struct loader {
 	unsigned ncmds;		/* commands so far, each copy of a repeat counted */
 	char *err;
 	size_t errlen;
+	const char *seed;
+	char expanded[LESSON_MAXLINE + 1];	/* a line with its {NAME}s replaced */
 };
 
 #define REPEAT_MAX 100
@@ -196,6 +198,131 @@ static int header_setup(struct loader *ld, const char *verb, bool host, const ch
 	return 0;
 }
 
+/* FNV-1a of the seed and the variable's name: each variable its own pick. */
+static uint64_t pick_hash(const char *seed, const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (const char *p = seed; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	h = (h ^ 0xff) * 0x100000001b3ULL;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	return h;
+}
+
+/* A value a variable may take: letters, digits and . : _ - only, so it is safe in a command and in prose. */
+static bool value_ok(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n >= LESSON_VARVALUE)
+		return false;
+	for (const char *p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr(".:_-", *p))
+			return false;
+	return true;
+}
+
+/* `var: NAME LO-HI` (numbers) or `var: NAME A | B | C` (words): picked now, by the seed. */
+static int header_var(struct loader *ld, char *v)
+{
+	struct lesson *l = ld->l;
+	struct lvar *var;
+	char *name = v, *pool, *dash, *end;
+	bool seeded = ld->seed && *ld->seed;
+	size_t n = 0;
+
+	while (*v && !isspace((unsigned char)*v))
+		v++;
+	if (*v)
+		*v++ = '\0';
+	pool = trim(v);
+	if (!isalpha((unsigned char)name[0]) || strlen(name) >= LESSON_VARNAME)
+		return fail(ld, "'var:' needs a name (a letter, then letters, digits or _; at most %d) and a pool",
+			    LESSON_VARNAME - 1);
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return fail(ld, "bad variable name '%.20s': letters, digits and _", name);
+	if (*pool == '\0')
+		return fail(ld, "'var: %s' has no pool: LO-HI, or A | B | C", name);
+	for (int i = 0; i < l->nvars; i++)
+		if (strcmp(l->vars[i].name, name) == 0)
+			return fail(ld, "a second 'var: %s'", name);
+	if (l->nvars == LESSON_VARS)
+		return fail(ld, "at most %d variables", LESSON_VARS);
+	var = &l->vars[l->nvars];
+	snprintf(var->name, sizeof var->name, "%s", name);
+	dash = strchr(pool, '-');
+	if (isdigit((unsigned char)pool[0]) && dash && !strchr(pool, '|')) {
+		long lo, hi;
+
+		errno = 0;
+		lo = strtol(pool, &end, 10);
+		if (end != dash || !isdigit((unsigned char)dash[1]))
+			return fail(ld, "'var: %s %.40s': a range is LO-HI", name, pool);
+		hi = strtol(dash + 1, &end, 10);
+		if (*end || errno || lo < 0 || hi < lo || hi > 1000000)
+			return fail(ld, "'var: %s %.40s': a range is LO-HI, 0 <= LO <= HI <= 1000000", name, pool);
+		snprintf(var->value, sizeof var->value, "%ld",
+			 seeded ? lo + (long)(pick_hash(ld->seed, name) % (uint64_t)(hi - lo + 1)) : lo);
+	} else {
+		char *words[32], *save = NULL;
+
+		for (char *w = strtok_r(pool, "|", &save); w; w = strtok_r(NULL, "|", &save)) {
+			w = trim(w);
+			if (n == sizeof words / sizeof *words)
+				return fail(ld, "'var: %s': at most 32 values", name);
+			if (!value_ok(w))
+				return fail(ld, "'var: %s': bad value '%.40s' (letters, digits and . : _ - only)", name, w);
+			words[n++] = w;
+		}
+		if (n == 0)
+			return fail(ld, "'var: %s' has no values", name);
+		snprintf(var->value, sizeof var->value, "%s", words[seeded ? pick_hash(ld->seed, name) % n : 0]);
+	}
+	l->nvars++;
+	return 0;
+}
+
+/* {NAME} of a declared variable, replaced by its value; other braces stay.  The text, or NULL said. */
+static char *expand(struct loader *ld, char *t)
+{
+	size_t k = 0;
+
+	if (ld->l->nvars == 0 || strchr(t, '{') == NULL)
+		return t;
+	for (const char *p = t; *p;) {
+		const char *close = *p == '{' ? strchr(p, '}') : NULL;
+		const struct lvar *var = NULL;
+
+		if (close)
+			for (int i = 0; i < ld->l->nvars && !var; i++)
+				if ((size_t)(close - p - 1) == strlen(ld->l->vars[i].name) &&
+				    strncmp(p + 1, ld->l->vars[i].name, (size_t)(close - p - 1)) == 0)
+					var = &ld->l->vars[i];
+		if (var) {
+			size_t n = strlen(var->value);
+
+			if (k + n > LESSON_MAXLINE)
+				break;
+			memcpy(ld->expanded + k, var->value, n);
+			k += n;
+			p = close + 1;
+		} else {
+			if (k + 1 > LESSON_MAXLINE)
+				break;
+			ld->expanded[k++] = *p++;
+		}
+	}
+	ld->expanded[k] = '\0';
+	if (k >= LESSON_MAXLINE) {
+		fail(ld, "line too long once its variables are put in (at most %d bytes)", LESSON_MAXLINE);
+		return NULL;
+	}
+	return ld->expanded;
+}
+
 /* title:, summary:, sandbox:, sysctl:, host: before the first step */
 static int header_line(struct loader *ld, char *t)
 {
@@ -224,8 +351,10 @@ static int header_line(struct loader *ld, char *t)
 		return header_setup(ld, "sysctl", false, trim(t + 7));
 	if (strncmp(t, "host:", 5) == 0)
 		return header_setup(ld, "host", true, trim(t + 5));
+	if (strncmp(t, "var:", 4) == 0)
+		return header_var(ld, trim(t + 4));
 	return fail(ld, "'%.40s' before the first step: the header knows title:, summary:, "
-		    "sandbox:, sysctl: and host:; a step starts with 'step:'", t);
+		    "sandbox:, sysctl:, host: and var:; a step starts with 'step:'", t);
 }
 
 static int step_line(struct loader *ld, char *t)
@@ -524,6 +653,8 @@ static int load_line(struct loader *ld, char *line, size_t len)
 	t = trim(line);
 	if (t[0] == '#')
 		return 0;
+	if (strncmp(t, "var:", 4) != 0 && (t = expand(ld, t)) == NULL)
+		return -1;
 	if (ld->repeat_n) {
 		/* inside a repeat: commands until end, nothing else */
 		if (strcmp(t, "end") == 0)
@@ -615,13 +746,19 @@ static FILE *open_lesson(const char *path, char *err, size_t errlen)
 
 int lesson_load(const char *path, struct lesson *l, char *err, size_t errlen)
 {
-	struct loader ld = { .path = path, .l = l, .err = err, .errlen = errlen };
+	return lesson_load_seed(path, NULL, l, err, errlen);
+}
+
+int lesson_load_seed(const char *path, const char *seed, struct lesson *l, char *err, size_t errlen)
+{
+	struct loader ld = { .path = path, .l = l, .err = err, .errlen = errlen, .seed = seed };
 	char line[LESSON_MAXLINE + 2];
 	FILE *f;
 	size_t total = 0;
 	int r = 0;
 
 	memset(l, 0, sizeof *l);
+	snprintf(l->seed, sizeof l->seed, "%s", seed ? seed : "");
 	lesson_names(path, l);
 	if ((f = open_lesson(path, err, errlen)) == NULL)
 		return -1;

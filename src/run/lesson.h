@@ -62,8 +62,20 @@ struct lstep {
 	size_t n;
 };
 
+/* A lesson variable: declared in the header, its value picked from its pool by the seed. */
+#define LESSON_VARS 16
+#define LESSON_VARNAME 16
+#define LESSON_VARVALUE 64
+struct lvar {
+	char name[LESSON_VARNAME];
+	char value[LESSON_VARVALUE];
+};
+
 struct lesson {
 	char path[512];
+	char seed[64];		/* what picked the variables' values ("" when none was given) */
+	struct lvar vars[LESSON_VARS];
+	int nvars;
 	char name[64];		/* "tcp-udp" */
 	int number;		/* 1 */
 	char *title, *summary;
@@ -77,6 +89,13 @@ struct lesson {
 
 /* Load and check a lesson file: 0, or -1 with "FILE:LINE: message" in err. */
 int lesson_load(const char *path, struct lesson *l, char *err, size_t errlen);
+/*
+ * The same, the variables (var: NAME LO-HI, or var: NAME A | B | C)
+ * picked by seed: the same seed, the same values, and every {NAME} after
+ * the declaration replaced by its value.  seed NULL or "": the pools'
+ * first values.
+ */
+int lesson_load_seed(const char *path, const char *seed, struct lesson *l, char *err, size_t errlen);
 void lesson_free(struct lesson *l);
 
 /*

@@ -86,9 +86,12 @@ static int names_exist(const char *dir, const char *lang, char *const *names, in
 	return bad ? -1 : 0;
 }
 
-/* Load, begin and run one lesson file; prints its verdict.  Returns 1 on a failure. */
+/*
+ * Load (its variables picked by seed), begin and run one lesson file;
+ * prints its verdict.  Returns 1 on a failure; *nvars: its variables.
+ */
 static int check_one(struct runner *run, const char *path, const char *label, const char *lang,
-		     struct strsink *ss, FILE *out, FILE *errout)
+		     const char *seed, struct strsink *ss, FILE *out, FILE *errout, int *nvars)
 {
 	char err[1024];
 	struct lesson l;
@@ -97,10 +100,12 @@ static int check_one(struct runner *run, const char *path, const char *label, co
 	struct lint_result lr;
 	int failed = 0;
 
-	if (lesson_load(path, &l, err, sizeof err) < 0) {
+	*nvars = 0;
+	if (lesson_load_seed(path, seed, &l, err, sizeof err) < 0) {
 		fprintf(out, _("FAIL %s: %s\n"), label, err);
 		return 1;
 	}
+	*nvars = l.nvars;
 	strsink_clear(ss);
 	runner_forget(run);	/* the calls of the lessons before: none of this one's business */
 	if (stepper_open(&st, run, &l, lang, false) < 0) {
@@ -127,6 +132,32 @@ static int check_one(struct runner *run, const char *path, const char *label, co
 	stepper_close(&st);
 	lesson_free(&l);
 	return failed;
+}
+
+/*
+ * One lesson file: with its variables' first values, and when it has
+ * variables again under two more seeds (each its own verdict, "(seed N)"),
+ * so a pool value that breaks the lesson is found before a class meets it.
+ * Adds the runs to *nl; returns the failures.
+ */
+static unsigned check_seeds(struct runner *run, const char *path, const char *label, const char *lang,
+			    struct strsink *ss, FILE *out, FILE *errout, unsigned *nl)
+{
+	static const char *const seeds[] = { "1", "2" };
+	unsigned nfail;
+	int nvars;
+
+	++*nl;
+	nfail = (unsigned)check_one(run, path, label, lang, NULL, ss, out, errout, &nvars);
+	for (size_t i = 0; nvars > 0 && i < sizeof seeds / sizeof *seeds; i++) {
+		char seeded[340];
+		int unused;
+
+		snprintf(seeded, sizeof seeded, _("%s (seed %s)"), label, seeds[i]);
+		++*nl;
+		nfail += (unsigned)check_one(run, path, seeded, lang, seeds[i], ss, out, errout, &unused);
+	}
+	return nfail;
 }
 
 int lessons_check(struct runner *run, const char *lang, char *const *names, int nnames,
@@ -157,10 +188,8 @@ int lessons_check(struct runner *run, const char *lang, char *const *names, int 
 	runner_push_sink(run, strsink_sink(&ss));
 	/* a teacher's own lesson, by path */
 	for (int i = 0; i < nnames; i++)
-		if (lesson_is_path(names[i])) {
-			nl++;
-			nfail += (unsigned)check_one(run, names[i], names[i], lesson_lang(lang), &ss, out, errout);
-		}
+		if (lesson_is_path(names[i]))
+			nfail += check_seeds(run, names[i], names[i], lesson_lang(lang), &ss, out, errout, &nl);
 	for (int li = 0; langs[li] && dir[0]; li++) {
 		char **paths;
 
@@ -173,8 +202,7 @@ int lessons_check(struct runner *run, const char *lang, char *const *names, int 
 			if (!wanted(paths[i], names, nnames))
 				continue;
 			snprintf(label, sizeof label, "%s/%s", langs[li], strrchr(paths[i], '/') + 1);
-			nl++;
-			nfail += (unsigned)check_one(run, paths[i], label, langs[li], &ss, out, errout);
+			nfail += check_seeds(run, paths[i], label, langs[li], &ss, out, errout, &nl);
 		}
 		lesson_paths_free(paths);
 	}
