@@ -40,29 +40,13 @@
 
 #include <ev.h>
 
+#include "benchlib.h"
 #include "kernel/sandbox.h"
 #include "kernel/session.h"
 
 #define BULK_MB 128
 #define PINGS 5000
 #define ROUNDS 5
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_seconds(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
 
 static struct in_addr ip(const char *text)
 {

@@ -33,6 +33,12 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
 	as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$SOCKPLAY" "$@"; }
 fi
 
+# two hosts and one connection between them, c on client to a on server: a script's start
+connected() {
+	printf '%s\n' "host server 192.168.1.1" "host client 192.168.1.100" "tcp l @server" "bind l 192.168.1.1:80" \
+		"listen l" "tcp c @client" "connect c 192.168.1.1:80" "accept l a"
+}
+
 knobs="net/ipv4/tcp_syn_retries net/ipv4/tcp_max_tw_buckets net/ipv4/tcp_child_ehash_entries
 net/ipv6/conf/default/disable_ipv6 net/ipv6/conf/all/disable_ipv6"
 snapshot() { for k in $knobs; do printf '%s=' "$k"; cat "/proc/sys/$k" 2>/dev/null || echo -; done; ip -o link 2>/dev/null | cut -d: -f2; }
@@ -146,15 +152,7 @@ if [ $st -eq 0 ]; then ok; else bad "delay: exit $st"; grep -B3 FAILED "$tmp/out
 has 'cable #[0-9]+: delayed 300 ms\]'
 
 # nothing to read because the cable dropped it: the why-line says so (TCP: sent again; UDP: never)
-cat >"$tmp/lost.spl" <<'S'
-host server 192.168.1.1
-host client 192.168.1.100
-tcp l @server
-bind l 192.168.1.1:80
-listen l
-tcp c @client
-connect c 192.168.1.1:80
-accept l a
+{ connected; cat <<'S'
 cable drop next data from client
 send c hello => 5
 recv a => EAGAIN
@@ -167,6 +165,7 @@ cable drop next udp
 sendto u 192.168.1.1:53 hi => 2
 recv v => EAGAIN
 S
+} >"$tmp/lost.spl"
 as_user --sandbox --batch - <"$tmp/lost.spl" >"$tmp/out" 2>&1
 if [ $? -eq 0 ]; then ok; else bad "lost.spl"; grep -B3 FAILED "$tmp/out"; fi
 has "why: what c sent was dropped on the cable \(#[0-9]+\): its kernel keeps the bytes and sends them again"
@@ -175,17 +174,7 @@ hasnt "nothing has arrived on a yet" "a lost segment explained as nothing sent"
 
 # the capture of a cable session, read back by tcpdump: the same packets, between the hosts' addresses
 if command -v tcpdump >/dev/null 2>&1; then
-	cat >"$tmp/save.spl" <<'S'
-host server 192.168.1.1
-host client 192.168.1.100
-tcp l @server
-bind l 192.168.1.1:80
-listen l
-tcp c @client
-connect c 192.168.1.1:80
-accept l a
-send c hello
-S
+	{ connected; echo "send c hello"; } >"$tmp/save.spl"
 	echo "wire save $tmp/cable.pcap" >>"$tmp/save.spl"
 	"$SOCKPLAY" --sandbox --batch "$tmp/save.spl" >"$tmp/out" 2>&1
 	kept=$(sed -n 's/^wire_save(.*) = \([0-9]*\)$/\1/p' "$tmp/out")
