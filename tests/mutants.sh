@@ -150,7 +150,7 @@ mutant "the cable's frames named by no host: the sockets between hosts unnamed" 
 mutant "the bind model sees every host's sockets" src/lang/explain_bind.c \
 	's/ || k->host != sk->host)$/)/' tests/hosts.sh
 mutant "cable: a held frame let go is still drawn held" src/lang/verb_host.c \
-	's/^\twire_set_fate(t->s->wire, f->id, (uint8_t)fate);$//' tests/hosts.sh
+	's/^\twire_set_fate(s->wire, f->id, (uint8_t)fate);$//' tests/hosts.sh
 mutant "cable: the SYN's waits said to double where this kernel keeps them at 1 s" src/lang/explain.c \
 	's/^\tif (lin > 0)$/\tif (0)/' tests/hosts.sh
 mutant "cable: the SYN's give-up time off by one doubling" src/lang/explain.c \

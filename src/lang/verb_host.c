@@ -135,21 +135,16 @@ static void settle(struct session *s)
 	}
 }
 
-struct told_ctx {
-	struct session *s;
-	const char *verb;
-};
-
 static void tell_frame(void *ctx, const struct cable_frame *f, enum cable_fate fate, unsigned ms)
 {
-	struct told_ctx *t = ctx;
+	struct session *s = ctx;
 	char line[200];
 
 	(void)ms;
-	wire_set_fate(t->s->wire, f->id, (uint8_t)fate);
-	if (!wire_describe(t->s->wire, &t->s->socks, f->data, f->len, line, sizeof line))
+	wire_set_fate(s->wire, f->id, (uint8_t)fate);
+	if (!wire_describe(s->wire, &s->socks, f->data, f->len, line, sizeof line))
 		return;
-	sink_printf(&t->s->sink, SINK_INFO, "%s #%u %s: %s", _("cable"), f->id,
+	sink_printf(&s->sink, SINK_INFO, "%s #%u %s: %s", _("cable"), f->id,
 		    fate == CF_PASSED ? _("forwarded") : _("dropped"), line);
 }
 
@@ -225,7 +220,7 @@ static int drop_next(struct session *s, const struct cmd_line *cl, char *err, si
 }
 
 /* `cable step on|off` */
-static int cable_step(struct session *s, const struct cmd_line *cl, struct told_ctx *t, char *err, size_t errlen)
+static int cable_step(struct session *s, const struct cmd_line *cl, char *err, size_t errlen)
 {
 	size_t n;
 
@@ -239,7 +234,7 @@ static int cable_step(struct session *s, const struct cmd_line *cl, struct told_
 	if (strcmp(cl->argv[2], "on") == 0)
 		cable_set_step(&s->cable, true);
 	else {
-		cable_forward(&s->cable, 0, tell_frame, t);
+		cable_forward(&s->cable, 0, tell_frame, s);
 		cable_set_step(&s->cable, false);
 		if (n)
 			settle(s);
@@ -252,7 +247,7 @@ static int cable_step(struct session *s, const struct cmd_line *cl, struct told_
 }
 
 /* `cable forward [N|all]`, `cable drop [N|all]`: the held frames, oldest first */
-static int cable_take(struct session *s, const struct cmd_line *cl, struct told_ctx *t, struct outcome *o,
+static int cable_take(struct session *s, const struct cmd_line *cl, struct outcome *o,
 		      char *err, size_t errlen)
 {
 	const char *w = cl->argv[1];
@@ -279,9 +274,9 @@ static int cable_take(struct session *s, const struct cmd_line *cl, struct told_
 	n = v == 0 || v > s->cable.nheld ? s->cable.nheld : v;
 	cmd_report(s, o, call, (long)n, 0);
 	if (w[0] == 'f')
-		cable_forward(&s->cable, n, tell_frame, t);
+		cable_forward(&s->cable, n, tell_frame, s);
 	else
-		cable_drop(&s->cable, n, tell_frame, t);
+		cable_drop(&s->cable, n, tell_frame, s);
 	settle(s);
 	return 0;
 }
@@ -333,16 +328,15 @@ CMD_HANDLER(cmd_cable)
 {
 	VERB_SESSION;
 	const char *w = cl->argc > 1 ? cl->argv[1] : "";
-	struct told_ctx t = { s, w };
 
 	if (s && !s->sandboxed) {
 		snprintf(err, errlen, "%s", _(no_sandbox));
 		return -1;
 	}
 	if (strcmp(w, "forward") == 0 || (strcmp(w, "drop") == 0 && (cl->argc < 3 || strcmp(cl->argv[2], "next"))))
-		return cable_take(s, cl, &t, o, err, errlen);
+		return cable_take(s, cl, o, err, errlen);
 	/* the rest change a setting (or only look): checked first, then said as one call */
-	if ((strcmp(w, "step") == 0 && cable_step(NULL, cl, &t, err, errlen) < 0) ||
+	if ((strcmp(w, "step") == 0 && cable_step(NULL, cl, err, errlen) < 0) ||
 	    (strcmp(w, "drop") == 0 && drop_next(NULL, cl, err, errlen) < 0) ||
 	    (cl->argc > 1 && strcmp(w, "step") && strcmp(w, "drop") && cable_faults(NULL, cl, err, errlen) < 0))
 		return -1;
@@ -358,7 +352,7 @@ CMD_HANDLER(cmd_cable)
 	if (cl->argc == 1)
 		cable_status(s);
 	else if (strcmp(w, "step") == 0)
-		cable_step(s, cl, &t, err, errlen);
+		cable_step(s, cl, err, errlen);
 	else if (strcmp(w, "drop") == 0) {
 		drop_next(s, cl, err, errlen);
 		cable_status(s);
