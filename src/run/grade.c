@@ -176,7 +176,7 @@ static int play(struct stepper *st, struct answers *a, struct graded **out, size
 
 /* ---- the three formats ---- */
 
-static void json_str(FILE *f, const char *s)
+void grade_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -191,7 +191,7 @@ static void json_str(FILE *f, const char *s)
 }
 
 /* A CSV cell: quoted, quotes doubled; one that a spreadsheet would run as a formula starts with ' */
-static void csv_cell(FILE *f, const char *s, bool last)
+void grade_csv_cell(FILE *f, const char *s, bool last)
 {
 	fputc('"', f);
 	if (strchr("=+-@\t\r", s[0]) && s[0])
@@ -234,23 +234,23 @@ static void write_json(FILE *f, const struct report *r)
 {
 	fputs("{\n  \"lesson\": { \"number\": ", f);
 	fprintf(f, "%d, \"name\": ", r->l->number);
-	json_str(f, r->l->name);
+	grade_json_str(f, r->l->name);
 	fputs(", \"title\": ", f);
-	json_str(f, r->l->title ? r->l->title : "");
+	grade_json_str(f, r->l->title ? r->l->title : "");
 	fputs(", \"lang\": ", f);
-	json_str(f, r->lang);
+	grade_json_str(f, r->lang);
 	fputs(" },\n  \"student\": ", f);
-	json_str(f, r->student);
+	grade_json_str(f, r->student);
 	fputs(",\n  \"kernel\": ", f);
-	json_str(f, r->kernel);
+	grade_json_str(f, r->kernel);
 	fputs(",\n  \"seed\": ", f);
-	json_str(f, r->l->seed);
+	grade_json_str(f, r->l->seed);
 	fputs(",\n  \"variables\": {", f);
 	for (int i = 0; i < r->l->nvars; i++) {
 		fputs(i ? ", " : " ", f);
-		json_str(f, r->l->vars[i].name);
+		grade_json_str(f, r->l->vars[i].name);
 		fputs(": ", f);
-		json_str(f, r->l->vars[i].value);
+		grade_json_str(f, r->l->vars[i].value);
 	}
 	fputs(r->l->nvars ? " }" : "}", f);
 	fprintf(f, ",\n  \"asked\": %zu,\n  \"right\": %u,\n  \"extra_answers\": %zu,\n  \"predictions\": [",
@@ -259,13 +259,13 @@ static void write_json(FILE *f, const struct report *r)
 		const struct graded *g = &r->g[i];
 
 		fprintf(f, "%s\n    { \"step\": %u, \"line\": %u, \"step_title\": ", i ? "," : "", g->step, g->line);
-		json_str(f, g->title);
+		grade_json_str(f, g->title);
 		fputs(", \"question\": ", f);
-		json_str(f, g->question);
+		grade_json_str(f, g->question);
 		fputs(", \"answer\": ", f);
-		json_str(f, g->answer);
+		grade_json_str(f, g->answer);
 		fputs(", \"kernel\": ", f);
-		json_str(f, g->kernel);
+		grade_json_str(f, g->kernel);
 		fprintf(f, ", \"answered\": %s, \"right\": %s }", g->answered ? "true" : "false",
 			g->right ? "true" : "false");
 	}
@@ -280,18 +280,18 @@ static void write_csv(FILE *f, const struct report *r)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct graded *g = &r->g[i];
 
-		csv_cell(f, r->student, false);
+		grade_csv_cell(f, r->student, false);
 		snprintf(num, sizeof num, "%d %s", r->l->number, r->l->name);
-		csv_cell(f, num, false);
-		csv_cell(f, r->lang, false);
+		grade_csv_cell(f, num, false);
+		grade_csv_cell(f, r->lang, false);
 		snprintf(num, sizeof num, "%u", g->step);
-		csv_cell(f, num, false);
+		grade_csv_cell(f, num, false);
 		snprintf(num, sizeof num, "%u", g->line);
-		csv_cell(f, num, false);
-		csv_cell(f, g->question, false);
-		csv_cell(f, g->answer, false);
-		csv_cell(f, g->kernel, false);
-		csv_cell(f, g->right ? "yes" : "no", true);
+		grade_csv_cell(f, num, false);
+		grade_csv_cell(f, g->question, false);
+		grade_csv_cell(f, g->answer, false);
+		grade_csv_cell(f, g->kernel, false);
+		grade_csv_cell(f, g->right ? "yes" : "no", true);
 	}
 }
 

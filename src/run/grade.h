@@ -14,6 +14,7 @@
 #ifndef SOCKPLAY_GRADE_H
 #define SOCKPLAY_GRADE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "run/lesson.h"
@@ -39,6 +40,10 @@ enum grade_format grade_format_of(const char *path);
  * big, the lesson not playable here, its own expectations not holding on
  * this kernel); errors go to errout in one line.
  */
+/* A JSON string, escaped; a CSV cell, quoted, a formula's first byte guarded (the class's results use them too). */
+void grade_json_str(FILE *f, const char *s);
+void grade_csv_cell(FILE *f, const char *s, bool last);
+
 int lesson_grade(struct runner *run, const struct lesson *l, const char *lang, const char *answers_path,
 		 const char *results, const char *student, FILE *errout);
 

@@ -157,6 +157,11 @@ static void judge(struct stepper *st, const struct litem *it, const struct cmd_r
 	else if (cmd_expect_met(&r->cl.expect, &r->o, got, sizeof got))
 		cmd_expect_format(&r->cl.expect, got, sizeof got);
 	st->verdict.right = right;
+	st->verdict.right_mask = 0;
+	for (int c = 0; c < it->nchoices && c < 32 && r->status == CMD_RAN; c++)
+		if (cmd_expect_parse(it->choices[c], &e, msg, sizeof msg) == 0 &&
+		    cmd_expect_met(&e, &r->o, unused, sizeof unused))
+			st->verdict.right_mask |= 1u << c;
 	snprintf(st->verdict.said, sizeof st->verdict.said, "%s", litem_choice_text(it, st->choice));
 	snprintf(st->verdict.got, sizeof st->verdict.got, "%s", outcome_words(it, got));
 	st->have_verdict = true;
@@ -325,6 +330,31 @@ int stepper_step(struct stepper *st, int delta)
 	}
 	st->finished = false;
 	go_step(st, target);
+	return ran;
+}
+
+int stepper_goto(struct stepper *st, size_t step, size_t item)
+{
+	int ran = 0;
+
+	if (step >= st->les->nsteps)
+		return -1;
+	if (step < st->step || (step == st->step && item < stepper_next_cmd(st))) {
+		/* back: from a clean table, as [ does */
+		if (stepper_begin(st) < 0)
+			return -1;
+		ran = replay_steps(st, 0, step);
+		st->finished = false;
+		go_step(st, step);
+	}
+	while (st->step < step && !st->run->s->stopping) {
+		ran += run_skipped(st);
+		go_step(st, st->step + 1);
+	}
+	while (stepper_next_cmd(st) < item && !stepper_step_done(st) && !st->run->s->stopping) {
+		run_unit(st, false);
+		ran++;
+	}
 	return ran;
 }
 

@@ -38,6 +38,7 @@ struct verdict {
 	bool right;
 	char said[96];		/* the class's answer, as the choice shows it (its label, or its outcome) */
 	char got[96];		/* what the kernel did, in the same words ("ok", "EADDRINUSE", a label) */
+	unsigned right_mask;	/* every choice judged by the same rule: bit c set when choice c+1 was right */
 };
 
 /* What the commands run since stepper_open did: the lesson check's report. */
@@ -109,6 +110,12 @@ void stepper_rest(struct stepper *st);
  * before the target going back), or -1 when there is no such step.
  */
 int stepper_step(struct stepper *st, int delta);
+/*
+ * Go to step's item (the place another stepper is at: a class's teacher):
+ * forward runs what lies between unasked, back rebuilds the table from a
+ * clean one.  The number of commands run, or -1 (no such step; begin failed).
+ */
+int stepper_goto(struct stepper *st, size_t step, size_t item);
 /* From step 1, on a clean table, the score cleared. */
 int stepper_restart(struct stepper *st);
 /* Run the next command (or repeat block) unasked, its prediction skipped: false when the step is done. */
