@@ -27,6 +27,7 @@
 #include "util/record.h"
 #include "run/lesson.h"
 #include "run/grade.h"
+#include "run/class.h"
 #include "run/lesson_check.h"
 #include "kernel/sandbox.h"
 #include "kernel/session.h"
@@ -39,6 +40,8 @@ static void usage(FILE *f)
 		"Usage: sockplay [OPTION]...\n"
 		"       sockplay --check-lessons [NAME|NUMBER]...\n"
 		"       sockplay --grade LESSON --answers FILE [--results FILE] [--student ID]\n"
+		"       sockplay --teach LESSON [--listen WHERE] [--results FILE]\n"
+		"       sockplay --join WHERE --code CODE [--name NAME]\n"
 		"A socket playground on the real kernel: create TCP and UDP sockets, call\n"
 		"bind/listen/connect/accept/close by hand, and watch the kernel's own table.\n"
 		"\n"
@@ -62,6 +65,16 @@ static void usage(FILE *f)
 		"                       no --seed, what picks the lesson's variables)\n"
 		"      --seed TEXT      pick a lesson's variables (var:) by TEXT: the same\n"
 		"                       text, the same ports and addresses\n"
+		"      --teach LESSON   lead a class through LESSON: students join, every\n"
+		"                       seat predicts, the votes show here, r reveals\n"
+		"      --listen WHERE   where the class listens: HOST:PORT, [IPV6]:PORT or a\n"
+		"                       socket path (default 127.0.0.1:4801; 0.0.0.0:4801\n"
+		"                       for a room of machines)\n"
+		"      --join WHERE     take a seat in the class at WHERE (with --code; with\n"
+		"                       --answers FILE, a seat with no screen that answers\n"
+		"                       from FILE and prints what it hears)\n"
+		"      --code CODE      the join code the teacher's screen shows\n"
+		"      --name NAME      the name on the teacher's screen (default: login name)\n"
 		"      --lang LANG      lesson language: en or zh_CN (default from $LANG)\n"
 		"  -t, --transcript FILE  write the session, as a replayable script, to FILE\n"
 		"                       (the screen writes one anyway, in\n"
@@ -117,6 +130,9 @@ struct opts {
 	const char *batch, *lesson, *lang, *transcript, *export, *record;
 	const char *grade, *answers, *results, *student;	/* --grade: the lesson, the student's file, where to */
 	const char *seed;	/* picks a lesson's variables (--seed; --grade: the student too) */
+	const char *teach, *listen, *join, *code, *name;	/* the class: --teach LESSON, --join WHERE */
+	struct class_room *room;	/* --teach: open before the sandbox (its socket on the machine's network) */
+	struct class_join *seat;	/* --join: joined before the sandbox, the same way */
 	bool list_lessons, list_keys, check_lessons, want_sandbox, no_wire, projector;
 	double interval;
 	enum net_source source;
@@ -160,6 +176,50 @@ static const char *parse_lang(const char *arg)
 	return lesson_lang(arg);
 }
 
+/* --teach and --join: what goes with them, and what does not. */
+static void class_options(struct opts *o)
+{
+	if ((o->listen && !o->teach) || ((o->code || o->name) && !o->join))
+		die_usage(_("--listen goes with --teach LESSON; --code and --name with --join WHERE"));
+	if (o->teach && o->join)
+		die_usage(_("--teach or --join: a screen leads a class or sits in one"));
+	if ((o->teach || o->join) && (o->batch || o->check_lessons || o->grade || o->lesson || o->record))
+		die_usage(_("--teach and --join play one lesson on the screen: not with --batch, --check-lessons, "
+			    "--grade, --lesson or --record"));
+	if (o->join && !o->code)
+		die_usage(_("--join needs --code CODE: the code the teacher's screen shows"));
+	if ((o->join && (o->results || o->student)) || (o->teach && (o->answers || o->student)))
+		die_usage(_("with --teach, --results FILE (the class's answers); with --join, --answers FILE"));
+	if (o->teach) {
+		o->lesson = o->teach;
+		if (!o->listen)
+			o->listen = "127.0.0.1:4801";
+	}
+}
+
+/* What goes together and what does not, once every option is read. */
+static void option_rules(struct opts *o)
+{
+	if (o->record && (o->batch || o->check_lessons || o->list_lessons || o->list_keys || o->grade))
+		die_usage(_("--record records the screen: not with --batch, --check-lessons, --grade or a list"));
+	class_options(o);
+	if ((o->answers || o->results || o->student) && !o->grade && !o->teach && !o->join)
+		die_usage(_("--answers, --results and --student go with --grade LESSON"));
+	if (o->grade) {
+		if (!o->answers)
+			die_usage(_("--grade needs --answers FILE: the student's answers, one per prediction"));
+		if (o->batch || o->check_lessons || o->lesson)
+			die_usage(_("--grade plays one lesson by itself: not with --batch, --check-lessons or --lesson"));
+		o->lesson = o->grade;	/* loaded, and given its sandbox, as --lesson's */
+		if (!o->seed && o->student && strlen(o->student) < sizeof ((struct lesson *)0)->seed)
+			o->seed = o->student;	/* each student their own values, the same every time */
+		if (!o->results)
+			o->results = "-";
+	}
+	if (o->export && !o->batch)
+		die_usage(_("--export-c needs --batch SCRIPT (in the screen, use the command 'export c FILE')"));
+}
+
 /* Parse the options; exits for --help, --version and a usage error. */
 static void parse_options(int argc, char **argv, struct opts *o)
 {
@@ -175,6 +235,11 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		{ "results", required_argument, NULL, 'O' },
 		{ "student", required_argument, NULL, 'U' },
 		{ "seed", required_argument, NULL, 'D' },
+		{ "teach", required_argument, NULL, 'H' },
+		{ "listen", required_argument, NULL, 'N' },
+		{ "join", required_argument, NULL, 'J' },
+		{ "code", required_argument, NULL, 'X' },
+		{ "name", required_argument, NULL, 'M' },
 		{ "lang", required_argument, NULL, 'g' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "transcript", required_argument, NULL, 't' },
@@ -204,6 +269,11 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case 'A': o->answers = optarg; break;
 		case 'O': o->results = optarg; break;
 		case 'U': o->student = optarg; break;
+		case 'H': o->teach = optarg; break;
+		case 'N': o->listen = optarg; break;
+		case 'J': o->join = optarg; break;
+		case 'X': o->code = optarg; break;
+		case 'M': o->name = optarg; break;
 		case 'D':
 			if (strlen(optarg) >= sizeof ((struct lesson *)0)->seed)
 				die_usage(_("--seed: at most 63 bytes"));
@@ -239,23 +309,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			exit(2);
 		}
 	}
-	if (o->record && (o->batch || o->check_lessons || o->list_lessons || o->list_keys || o->grade))
-		die_usage(_("--record records the screen: not with --batch, --check-lessons, --grade or a list"));
-	if ((o->answers || o->results || o->student) && !o->grade)
-		die_usage(_("--answers, --results and --student go with --grade LESSON"));
-	if (o->grade) {
-		if (!o->answers)
-			die_usage(_("--grade needs --answers FILE: the student's answers, one per prediction"));
-		if (o->batch || o->check_lessons || o->lesson)
-			die_usage(_("--grade plays one lesson by itself: not with --batch, --check-lessons or --lesson"));
-		o->lesson = o->grade;	/* loaded, and given its sandbox, as --lesson's */
-		if (!o->seed && o->student && strlen(o->student) < sizeof ((struct lesson *)0)->seed)
-			o->seed = o->student;	/* each student their own values, the same every time */
-		if (!o->results)
-			o->results = "-";
-	}
-	if (o->export && !o->batch)
-		die_usage(_("--export-c needs --batch SCRIPT (in the screen, use the command 'export c FILE')"));
+	option_rules(o);
 	if (optind < argc && !o->check_lessons) {
 		char msg[128];
 
@@ -390,6 +444,59 @@ static int open_transcript(struct runner *run, const struct opts *o)
 	return 0;
 }
 
+/*
+ * --join: take the seat before the sandbox (the teacher is on the machine's
+ * network), and learn the lesson.  -1 to go on to the screen; else the exit
+ * status (--answers: a seat with no screen, done).
+ */
+static int join_class(struct opts *o)
+{
+	static struct class_join cj;
+	char err[400];
+	int status;
+
+	if (class_join_open(&cj, o->join, o->code, o->name, err, sizeof err) < 0) {
+		fprintf(stderr, "sockplay: --join: %s\n", err);
+		return 2;
+	}
+	if (o->answers) {
+		status = class_join_batch(&cj, o->answers, stdout, stderr);
+		class_join_close(&cj);
+		return status;
+	}
+	o->seat = &cj;
+	o->lesson = cj.lesson;
+	o->seed = cj.seed[0] ? cj.seed : NULL;
+	return -1;
+}
+
+/* The class's lesson is the same here and there; --teach opens the room (before the sandbox).  0, or 2 said. */
+static int class_check(struct opts *o, const struct lesson *les)
+{
+	static struct class_room room;
+	char err[400];
+	size_t npreds = 0;
+
+	for (size_t s = 0; s < les->nsteps; s++)
+		for (size_t i = 0; i < les->steps[s].n; i++)
+			npreds += les->steps[s].items[i].question != NULL;
+	if (o->seat && (les->nsteps != o->seat->nsteps || npreds != o->seat->npreds)) {
+		fprintf(stderr, _("sockplay: the teacher's lesson %1$s has %2$zu steps and %3$zu predictions; yours "
+			"has %4$zu and %5$zu: install the same sockplay as the teacher\n"), les->name, o->seat->nsteps,
+			o->seat->npreds, les->nsteps, npreds);
+		class_join_close(o->seat);
+		return 2;
+	}
+	if (o->teach) {
+		if (class_room_open(&room, o->listen, err, sizeof err) < 0) {
+			fprintf(stderr, "sockplay: --listen: %s\n", err);
+			return 2;
+		}
+		o->room = &room;
+	}
+	return 0;
+}
+
 /* The chosen front end on a ready session: the exit status. */
 static int front_end(struct runner *run, const struct opts *o, int argc, char **argv, struct lesson *les)
 {
@@ -408,6 +515,9 @@ static int front_end(struct runner *run, const struct opts *o, int argc, char **
 	uo.projector = o->projector;
 	uo.lesson = les;
 	uo.lang = lesson_lang(o->lang);
+	uo.room = o->room;
+	uo.join = o->seat;
+	uo.class_results = o->teach ? o->results : NULL;
 	return ui_run(run, &uo);
 }
 
@@ -439,8 +549,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (o.join && (status = join_class(&o)) >= 0)
+		return status;	/* a seat with no screen (--answers), or a refusal */
 	if (o.lesson && load_lesson(&o, &les) != 0)
 		return 2;
+	if (o.lesson && class_check(&o, &les) != 0) {
+		lesson_free(&les);
+		return 2;
+	}
 	in_sandbox = enter_sandbox(&o, o.lesson ? &les : NULL, why, sizeof why);
 	if (in_sandbox == 2) {
 		if (o.lesson)
@@ -461,6 +577,11 @@ int main(int argc, char **argv)
 	} else {
 		status = front_end(&run, &o, argc, argv, o.lesson ? &les : NULL);
 	}
+	/* a class the screen never started (no terminal) is closed here: its socket path goes too */
+	if (o.room)
+		class_room_close(o.room);
+	if (o.seat)
+		class_join_close(o.seat);
 	if (status > 128) {
 		/* a signal ended it: the transcript says so, after the last call it holds */
 		char end[120];

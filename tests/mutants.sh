@@ -160,5 +160,18 @@ mutant "cable: a reboot's RST blamed on the peer's close" src/lang/explain.c \
 mutant "cable: stepping holds nothing" src/kernel/cable.c \
 	's/^\tif (c->step) {$/\tif (0) {/' tests/hosts.sh
 
+mutant "class: a wrong code takes a seat" src/run/class.c \
+	's/^\tif (strcmp(w\[2\], cr->code) != 0)$/\tif (0)/' tests/class.sh
+mutant "class: a seat is taken back without its token" src/run/class.c \
+	's/(cr->seats\[seat\].here || nw < 5 || strcmp(w\[4\], cr->seats\[seat\].token) != 0)/(cr->seats[seat].here)/' tests/class.sh
+mutant "class: a seated client floods as fast as it likes" src/run/class.c \
+	's/^\tif (c->tokens < 1)$/\tif (0)/' tests/class.sh
+mutant "class: a second round's answers counted in the first" src/run/class.c \
+	's/^\tp->counts\[round - 1\]\[choice\]++;$/\tp->counts[0][choice]++;/' tests/class.sh
+mutant "class: a seat's key runs the command before the reveal" src/ui/ui_lesson.c \
+	's/class_ui_answer(ui, class_pred_at(lp->les, step, item), c);/lesson_answer(ui, lp, c);/' tests/class.sh
+mutant "class: the reveal judges nobody right" src/ui/ui_lesson.c \
+	's/\*mask = lp->st.have_verdict ? lp->st.verdict.right_mask : 0;/*mask = 0;/' tests/class.sh
+
 echo "$killed killed"
 finish

@@ -553,12 +553,14 @@ static void redraw_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	(void)revents;
 	double t0;
 
+	class_ui_sync(ui);	/* the class hears where the lesson went (between commands only) */
 	if (!ui->dirty || ui->quit)
 		return;
 	t0 = ev_time();
 	ui_draw(ui);
 	wnoutrefresh(stdscr);
 	doupdate();
+	class_ui_drawn(ui);
 	if (kernel_pane_rebuilt(ui))
 		ui->draw_cost = ev_time() - t0;
 	else
@@ -696,6 +698,7 @@ int ui_run(struct runner *run, const struct ui_options *o)
 	struct session *s = run->s;
 	struct ui *ui;
 	int saved_err, status;
+	char class_said[700];
 
 	/* the locale is set already: i18n_init(), first thing in main */
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -731,15 +734,20 @@ int ui_run(struct runner *run, const struct ui_options *o)
 	}
 	watchers_start(ui);
 	ui->dirty = true;
+	if ((o->room || o->join) && class_ui_start(ui, o->room, o->join, o->class_results, o->lesson, o->lang) < 0)
+		ui_log(ui, R_ERROR, _("out of memory: no class this time"));
 	/* after the watchers: opening may replay steps through the runner */
 	if (o->lesson)
 		lesson_pane_open(ui, o->lesson, false, o->lang);	/* its summary comes at its end */
 
 	ev_run(ui->loop, 0);
 
+	class_ui_stop(ui, class_said, sizeof class_said);
 	watchers_stop(ui);
 	s->on_between = NULL;
 	screen_end(saved_err);
+	if (class_said[0])
+		fprintf(stderr, "sockplay: %s\n", class_said);
 	status = ui->status;
 	panes_free(ui);
 	free(ui);

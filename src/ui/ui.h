@@ -11,6 +11,8 @@
 #include "run/runner.h"
 
 struct lesson;
+struct class_room;
+struct class_join;
 
 struct ui_options {
 	double interval;	/* kernel pane refresh, seconds */
@@ -18,6 +20,9 @@ struct ui_options {
 	const char *lang;		/* the lesson's language: "en" or "zh_CN" */
 	char warning[800];		/* shown in the log at the start when not "" */
 	bool projector;			/* --theme projector */
+	struct class_room *room;	/* --teach: the class, open (run/class.h), or NULL */
+	struct class_join *join;	/* --join: the seat, joined, or NULL */
+	const char *class_results;	/* --teach --results FILE: the class's answers at the end */
 };
 
 /*

@@ -168,6 +168,7 @@ struct ui {
 	} paste;
 	ev_io wire_io;
 	bool wire_armed;
+	struct class_ui *cls;	/* a class session (ui_class.c), or NULL */
 };
 
 /* ui.c */
@@ -274,6 +275,26 @@ const char *lesson_pane_lang(struct ui *ui);	/* the open lesson's language, or t
 bool lesson_asking(struct ui *ui);		/* a prediction waits for its answer */
 bool lesson_holding_kernel(struct ui *ui);	/* ...and the kernel pane waits for it too */
 int lesson_nchoices(struct ui *ui);
+const struct lesson *lesson_open_lesson(struct ui *ui);	/* the lesson open, or NULL */
+/* Where the lesson is: its step, its next command, a prediction waiting there (false: no lesson). */
+bool lesson_place(struct ui *ui, size_t *step, size_t *item, bool *asking);
+void lesson_class_follow(struct ui *ui, size_t step, size_t item);	/* go where the teacher is */
+/* Run the prediction waiting with choice (0: nobody answered); mask: which choices were right. */
+void lesson_class_reveal(struct ui *ui, int choice, unsigned *mask);
+
+/* ui_class.c: the class session on the screen (run/class.h) */
+struct class_room;
+struct class_join;
+int class_ui_start(struct ui *ui, struct class_room *room, struct class_join *join, const char *results,
+		   const struct lesson *l, const char *lang);
+void class_ui_stop(struct ui *ui, char *err, size_t errlen);
+bool class_teaching(struct ui *ui);	/* this screen leads a class (--teach) */
+bool class_following(struct ui *ui);	/* this screen is a seat (--join) */
+void class_ui_sync(struct ui *ui);	/* between commands: the room hears where the lesson is */
+void class_ui_drawn(struct ui *ui);	/* the screen is up to date */
+bool class_ui_answer(struct ui *ui, long q, int choice);
+void class_box(struct ui *ui, void (*put)(void *, const char *, int), void *rw);
+void class_cmd(struct ui *ui, void *data, const char *arg);
 
 /* ui_keys.c: the binding rows */
 /* Run the key's row for the current mode; false when no row has the key. */

@@ -23,7 +23,8 @@ enum {
 	M_PLAY = 1 << 0,	/* the playground, and a lesson between predictions */
 	M_LESSON = 1 << 1,	/* only while a lesson is open (and no prediction waits) */
 	M_ASK = 1 << 2,		/* while a prediction waits for the class's answer */
-	M_ALL = M_PLAY | M_LESSON | M_ASK,
+	M_TEACH = 1 << 3,	/* the teacher's screen while the class votes (--teach) */
+	M_ALL = M_PLAY | M_LESSON | M_ASK | M_TEACH,
 };
 
 struct binding {
@@ -100,6 +101,13 @@ static const struct binding bindings[] = {
 	{ NULL, K('['), "[", M_LESSON, "lesson step back", N_("previous step (the table is rebuilt)"), N_("back"), 5, false },
 	{ NULL, K('R'), "R", M_LESSON, "lesson restart", N_("restart the lesson (asks first)"), N_("restart"), 6, false },
 
+	{ N_("Class (the teacher's screen, while the class votes)"), K('V'), "V", M_TEACH, "class again",
+	  N_("a second round of votes on the same prediction, after the class discussed"), N_("vote again"), 2, false },
+	{ NULL, K('r'), "r", M_TEACH, "class reveal", N_("reveal: run the command with the class's most common "
+	  "answer; every seat runs it on its own kernel"), N_("reveal"), 3, false },
+	{ NULL, K('H'), "H", M_TEACH, "class votes", N_("hide or show the votes on this screen (the projector's)"),
+	  N_("votes"), 4, false },
+
 	{ N_("Screen"), K(':'), ":", M_PLAY, "prompt", N_("command line (Tab completes, Up/Down history, Esc leaves)"),
 	  N_("command"), 9, false },
 	{ NULL, KEY(KEY_PPAGE), "PgUp", M_ALL, "scroll log pgup", N_("scroll the log back a page"), NULL, 0, false },
@@ -124,7 +132,9 @@ static const struct binding bindings[] = {
 static unsigned mode_now(struct ui *ui)
 {
 	if (lesson_asking(ui))
-		return M_ASK;
+		return class_teaching(ui) ? M_TEACH : M_ASK;
+	if (class_following(ui))
+		return M_PLAY;	/* the teacher leads the lesson */
 	return lesson_pane_open_now(ui) ? M_PLAY | M_LESSON : M_PLAY;
 }
 
@@ -180,6 +190,10 @@ bool keys_handle(struct ui *ui, wint_t ch, bool is_key)
 	if (mode == M_ASK && !(is_key && ch == KEY_RESIZE)) {
 		ui_message(ui, _("answer the prediction first: press the number of your answer (1-%d)"),
 			   lesson_nchoices(ui));
+		return true;
+	}
+	if (mode == M_TEACH && !(is_key && ch == KEY_RESIZE)) {
+		ui_message(ui, "%s", _("the class votes: V for a second round, r to reveal, H to hide the votes"));
 		return true;
 	}
 	return false;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run/class.h"
 #include "run/lesson.h"
 #include "run/progress.h"
 #include "run/stepper.h"
@@ -140,7 +141,13 @@ static void after_run(struct ui *ui, struct lesson_pane *lp)
 	const struct verdict *v = &lp->st.verdict;
 
 	lp->said[0] = lp->end[0] = '\0';
-	if (lp->st.have_verdict) {
+	if (lp->st.have_verdict && class_teaching(ui)) {
+		/* the teacher answered nothing: the class's most common answer did */
+		snprintf(lp->said, sizeof lp->said, v->right ? _("The class's most common answer, %1$s, was right: the "
+			 "kernel said %2$s.") : _("The class's most common answer was %1$s; the kernel said %2$s. The "
+			 "why-lines tell the rule."), v->said, v->got);
+		ui_log(ui, v->right ? R_OWN : R_ERROR, lp->said);
+	} else if (lp->st.have_verdict) {
 		if (v->right)
 			snprintf(lp->said, sizeof lp->said, _("Right: you said %1$s, the kernel said %2$s."),
 				 v->said, v->got);
@@ -249,6 +256,58 @@ static void lesson_ask_restart(struct ui *ui, struct lesson_pane *lp)
 	ui_ask(ui, _("Restart the lesson from step 1? Its sockets are closed. (y/n)"), restart_now);
 }
 
+const struct lesson *lesson_open_lesson(struct ui *ui)
+{
+	return lp_of(ui)->les;
+}
+
+bool lesson_place(struct ui *ui, size_t *step, size_t *item, bool *asking)
+{
+	struct lesson_pane *lp = lp_of(ui);
+
+	if (lp->les == NULL)
+		return false;
+	*step = lp->st.step;
+	*item = stepper_next_cmd(&lp->st);
+	*asking = stepper_asking(&lp->st);
+	return true;
+}
+
+void lesson_class_follow(struct ui *ui, size_t step, size_t item)
+{
+	struct lesson_pane *lp = lp_of(ui);
+	size_t was = lp->st.step;
+
+	if (lp->les == NULL || step >= lp->les->nsteps)
+		return;
+	if (step == lp->st.step && item == stepper_next_cmd(&lp->st))
+		return;
+	lp->said[0] = lp->end[0] = '\0';
+	if (stepper_goto(&lp->st, step, item) < 0)
+		ui_log(ui, R_ERROR, lp->st.error);
+	else if (step != was)
+		ui_message(ui, _("Step %zu: the teacher moved on; the commands between ran here too"), step + 1);
+	say_error(ui, lp);
+}
+
+void lesson_class_reveal(struct ui *ui, int choice, unsigned *mask)
+{
+	struct lesson_pane *lp = lp_of(ui);
+
+	if (lp->les == NULL || !stepper_asking(&lp->st))
+		return;
+	if (choice >= 1 && stepper_answer(&lp->st, choice)) {
+		if (mask)
+			*mask = lp->st.have_verdict ? lp->st.verdict.right_mask : 0;
+		after_run(ui, lp);
+		return;
+	}
+	/* nobody answered: the kernel shows what it does all the same */
+	stepper_run_unasked(&lp->st);
+	after_run(ui, lp);
+	ui_message(ui, "%s", mask ? _("Revealed with no answer from the class") : _("You did not answer this one"));
+}
+
 static void lesson_close(struct lesson_pane *lp)
 {
 	if (lp->les)
@@ -282,7 +341,8 @@ void lesson_pane_open(struct ui *ui, struct lesson *l, bool owned, const char *l
 		ui_log(ui, R_ERROR, _("No sandbox here: this lesson runs on the machine's own network, and "
 				      "reaches only the sockets it makes itself."));
 	}
-	resumed = stepper_open(&lp->st, ui->run, l, lang, true);
+	/* a class starts at step 1, the teacher's and every seat's */
+	resumed = stepper_open(&lp->st, ui->run, l, lang, !class_teaching(ui) && !class_following(ui));
 	if (resumed < 0)
 		ui_log(ui, R_ERROR, lp->st.error);
 	else if (resumed > 0)
@@ -356,11 +416,30 @@ static void do_lesson(struct ui *ui, void *data, const char *arg)
 		return;
 	}
 	if (strncmp(arg, "open ", 5) == 0) {
+		if (class_following(ui) || class_teaching(ui)) {
+			ui_message(ui, "%s", _("a class plays one lesson: start another class for another lesson"));
+			return;
+		}
 		lesson_open_named(ui, lp, arg + 5 + strspn(arg + 5, " "));
 		return;
 	}
 	if (lp->les == NULL) {
 		ui_message(ui, "%s", _("no lesson is open: :lesson list shows them, :lesson open N opens one"));
+		return;
+	}
+	if (class_following(ui)) {
+		size_t step, item;
+		bool asking;
+
+		/* the teacher leads: a seat only answers */
+		if (strncmp(arg, "answer ", 7) == 0 && lesson_place(ui, &step, &item, &asking) && asking) {
+			int c = atoi(arg + 7);
+
+			if (c >= 1 && c <= stepper_nchoices(&lp->st))
+				class_ui_answer(ui, class_pred_at(lp->les, step, item), c);
+			return;
+		}
+		ui_message(ui, "%s", _("the teacher leads the class: your screen follows theirs"));
 		return;
 	}
 	if (strcmp(arg, "next") == 0)
@@ -529,6 +608,14 @@ static const struct lmark *command_rows(struct rows *rw, const struct stepper *s
 	return NULL;
 }
 
+/* One line of the class's box (ui_class.c), wrapped as the lesson's own. */
+static void class_row(void *ctx, const char *text, int role)
+{
+	struct rows *rw = ctx;
+
+	wrapped(rw, text, theme_attr((enum role)role));
+}
+
 /* Where the pending part ends: after the next command, or after its prediction's whole group. */
 static size_t pending_end(const struct lstep *sp, size_t upto)
 {
@@ -574,9 +661,23 @@ static void lesson_rows(const struct lesson_pane *lp, struct rows *rw)
 		wrapped(rw, lp->said, theme_attr(R_WHY));
 	if (lp->end[0] && st->finished)
 		wrapped(rw, lp->end, theme_attr(R_OWN));
+	class_box(rw->ui, class_row, rw);
 	if (upto >= sp->n)
 		wrapped(rw, st->step + 1 < st->les->nsteps ? _("Step done: Enter or ] for the next step.") :
 			_("Lesson done: Enter for the next lesson, R starts this one again."), theme_attr(R_OWN));
+}
+
+/* The pane's last row: the keys that move the lesson, as this screen has them. */
+static const char *key_hint(struct ui *ui, bool asking)
+{
+	if (class_teaching(ui))
+		return asking ? _("The class votes: V: vote again   r: reveal   H: hide or show the votes") :
+		       _("Enter: run next (every seat follows)   }: rest of step   ]: next step   [: previous");
+	if (class_following(ui))
+		return asking ? _("Predict: press the number of your answer; the teacher reveals") :
+		       _("The teacher leads: your screen follows theirs");
+	return asking ? _("Predict first: press the number of your answer") :
+	       _("Enter: run next   }: rest of step   ]: next step   [: previous   R: restart");
 }
 
 static void lesson_draw(struct ui *ui, void *data, const struct rect *r)
@@ -610,9 +711,7 @@ static void lesson_draw(struct ui *ui, void *data, const struct rect *r)
 	if (!hint)
 		return;
 	fill_line(r->y + r->h - 1, r->x, r->w, theme_attr(R_KEYBAR));
-	put_text(r->y + r->h - 1, r->x + 1, r->w - 1, asking ? _("Predict first: press the number of your answer") :
-		 _("Enter: run next   }: rest of step   ]: next step   [: previous   R: restart"),
-		 theme_attr(asking ? R_WHY : R_DIM));
+	put_text(r->y + r->h - 1, r->x + 1, r->w - 1, key_hint(ui, asking), theme_attr(asking ? R_WHY : R_DIM));
 }
 
 /* The rows the step needs at the screen's width: its text, the header and the key hint. */
@@ -645,6 +744,9 @@ static void lesson_free_pane(void *data)
 static const struct screen_cmd lesson_cmds[] = {
 	{ "lesson", NULL, N_("lesson list|open N|next|rest|answer N|step next|step back|restart"),
 	  N_("list the lessons with their progress, open one, drive the open one"), false, do_lesson },
+	{ "class", NULL, N_("class again|reveal|votes|save FILE"),
+	  N_("the teacher's class: a second round of votes, the reveal, the votes shown or hidden, the answers saved"),
+	  false, class_cmd },
 	{ NULL, NULL, NULL, NULL, false, NULL },
 };
 
