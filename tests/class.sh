@@ -34,7 +34,7 @@ where=127.0.0.1:$port
 
 # the teacher, on lesson 3 (three predictions)
 T new-session -d -s teach -x 120 -y 50 \
-	"env LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$tmp/state-teach $SOCKPLAY --teach 3 --listen $where --results $tmp/class.csv; echo EXIT=\$?; sleep 60"
+	"env LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$tmp/state-teach $SOCKPLAY --teach 3 --listen $where --results $tmp/end.csv; echo EXIT=\$?; sleep 60"
 S=teach
 expect "--code "
 code=$(screen | sed -n 's/.*--code \([A-Z0-9]*\).*/\1/p' | head -1)
@@ -196,7 +196,9 @@ expect "4 here, 5 seats, 9 refused" 5
 
 # --- the protocol as a seat hears it: no count, no vote of another seat ------------------------------------
 keys ':' 'class save '"$tmp/class.json" Enter
-expect "the class's answers are in"
+expect "the class's answers are in $tmp/class.json"
+keys ':' 'class save '"$tmp/class.csv" Enter
+expect "the class's answers are in $tmp/class.csv"
 if grep -vE '^(SEAT|WELCOME|LESSON|AT|ASK|YOURS|REVEAL|CLOSED|END)( |$)' "$tmp/dan.out"; then
 	bad "a seat heard a line outside the protocol"
 else
@@ -204,12 +206,33 @@ else
 fi
 grep -q "^REVEAL 1$" "$tmp/dan.out" && grep -q "^ASK 1 2$" "$tmp/dan.out" && ok || bad "dan: $(cat "$tmp/dan.out")"
 
-# --- the end: the teacher quits, the results are written -------------------------------------------------------
+# --- the teacher goes back a step and on: every seat follows, and the same prediction is voted on afresh -------
+keys '['
+expect "Step 2 of"
+S=s1
+expect "Step 2 of" 10
+S=teach
+keys ']'
+expect "Step 3 of"
+keys Enter
+expect "Round 1: 1 of 4 answered" 10
+S=s3
+expect "Round 1: press the number of your answer" 10
+never "Right:"
+
+# --- the end: the teacher quits, the results are written; a seat's lesson is its own again ------------------------
+S=teach
 keys q
 wait_for "(y/n)" 3 && keys y
 expect "EXIT=0" 10
 wait $dan
 grep -q "^END$" "$tmp/dan.out" && ok || bad "the seat did not hear END"
+S=s1
+expect "The teacher ended the class" 10
+expect "Class: ended; the lesson is yours"
+keys 2	# the seat's own lesson now: the answer runs here at once
+expect "Right: you said EADDRINUSE"
+[ "$(grep -c . "$tmp/end.csv")" -eq 16 ] && ok || bad "the results at the end: $(cat "$tmp/end.csv")"
 python3 - "$tmp/class.csv" "$tmp/class.json" >"$tmp/py" 2>&1 <<'PY'
 import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1])))

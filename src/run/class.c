@@ -580,10 +580,10 @@ void class_room_at(struct class_room *cr, size_t step, size_t item, bool asking)
 		cr->at_item = item;
 		broadcast(cr, "AT %ld %ld", (long)step + 1, (long)item);
 	}
-	if (q >= 0 && q != cr->cur) {
+	if (q >= 0 && (q != cr->cur || cr->preds[q].revealed)) {
 		struct class_pred *p = &cr->preds[q];
 
-		/* asked again (the teacher went back): a fresh vote */
+		/* asked again (the teacher went back, or restarted): a fresh vote */
 		memset(p->counts, 0, sizeof p->counts);
 		for (size_t i = 0; i < cr->nseats; i++)
 			cr->seats[i].ans[2 * q] = cr->seats[i].ans[2 * q + 1] = 0;

@@ -39,7 +39,8 @@ bool class_teaching(struct ui *ui)
 
 bool class_following(struct ui *ui)
 {
-	return ui->cls && ui->cls->join;
+	/* once the class is over (or lost), the lesson is the student's own */
+	return ui->cls && ui->cls->join && !ui->cls->ended;
 }
 
 static void room_changed(void *ctx)
@@ -301,7 +302,7 @@ static void seat_box(struct class_ui *cu, void (*put)(void *, const char *, int)
 	bool asking;
 
 	if (cu->ended) {
-		put(rw, _("Class: ended; the lesson is yours to explore."), R_DIM);
+		put(rw, _("Class: ended; the lesson is yours to explore (Enter, ], [ and R drive it)."), R_DIM);
 		return;
 	}
 	snprintf(line, sizeof line, _("Class: seat %1$u (%2$s), following the teacher"), cu->join->seat, cu->join->name);
@@ -324,7 +325,7 @@ void class_box(struct ui *ui, void (*put)(void *, const char *, int), void *rw)
 {
 	if (class_teaching(ui))
 		teacher_box(ui->cls, put, rw);
-	else if (class_following(ui))
+	else if (ui->cls && ui->cls->join)
 		seat_box(ui->cls, put, rw);
 }
 
