@@ -51,6 +51,9 @@ for s in s1 s2 s3; do
 	S=$s
 	expect "following the teacher" 10
 done
+S=s2
+bob_seat=$(screen | sed -n 's/.*Class: seat \([0-9]*\) (bob).*/\1/p')
+[ -n "$bob_seat" ] && ok || bad "bob's screen names no seat"
 # a seat with no screen: it answers 2 to every vote and prints every line it hears
 printf '2\n2\n2\n2\n2\n2\n' >"$tmp/dan.answers"
 chmod 644 "$tmp/dan.answers"
@@ -111,7 +114,11 @@ keys ']'
 expect "Step 3 of"
 keys Enter
 expect "Round 1: 1 of 4 answered" 10	# dan answers at once
-expect "Not yet: ann bob cy"
+expect "Not yet: "
+for n in ann bob cy; do
+	if screen | grep "Not yet: " | grep -qw "$n"; then ok; else bad "'Not yet:' does not name $n"; fi
+done
+if screen | grep "Not yet: " | grep -qw dan; then bad "'Not yet:' names dan, who answered"; else ok; fi
 for s in s1 s2 s3; do
 	S=$s
 	expect "Can the restarted server bind" 10
@@ -172,7 +179,7 @@ case "$st:$out" in 2:*"that name has a seat"*) ok;; *) bad "an impostor took bob
 T kill-session -t s2
 student s2 65533 bob
 S=s2
-expect "seat 2 (bob), following the teacher" 10
+expect "seat $bob_seat (bob), following the teacher" 10
 S=teach
 expect "4 here, 4 seats" 5
 
