@@ -63,6 +63,7 @@ S=teach
 expect "4 here, 4 seats, 0 refused" 10
 
 # --- hostile clients: each refused, nothing of theirs on the screen ---------------------------
+screen | sed 's/[0-9]* refused/N refused/; s/every [0-9.]*s/every Xs/' >"$tmp/before"
 python3 - "$port" "$code" >"$tmp/hostile" 2>&1 <<'PY' &
 import socket, sys, time
 port, code = int(sys.argv[1]), sys.argv[2]
@@ -104,6 +105,8 @@ for r in "wrong code -> REFUSED wrong code" "garbage -> REFUSED not a HELLO" "hu
 	grep -qF "$r" "$tmp/hostile" && ok || bad "hostile: wanted '$r': $(cat "$tmp/hostile")"
 done
 expect "4 here, 4 seats, 7 refused" 5
+screen | sed 's/[0-9]* refused/N refused/; s/every [0-9.]*s/every Xs/' >"$tmp/after"
+if cmp -s "$tmp/before" "$tmp/after"; then ok; else bad "hostile clients changed more than the refusal count: $(diff "$tmp/before" "$tmp/after")"; fi
 for w in evil pwned mallory GET AAAA; do never "$w"; done
 case "$(T display -p -t teach '#{pane_title}')" in *pwn*) bad "a client's escape sequence reached the terminal";; *) ok;; esac
 
