@@ -7,7 +7,8 @@
 # escape sequences, NUL bytes, silence, a flood) change nothing on the
 # teacher's screen but the refusal count; an impostor cannot take a seat; a
 # student who drops out comes back to the same seat; the class's answers
-# saved as CSV (a row per seat and prediction) and JSON, parsed back.
+# saved as CSV (a row per seat and prediction) and JSON, parsed back; a
+# class on a socket path (a shared lab server), its path removed at the end.
 set -u
 : "${SOCKPLAY:=../src/sockplay}"
 : "${top_srcdir:=..}"
@@ -243,6 +244,22 @@ expect "Class: ended; the lesson is yours"
 keys 2	# the seat's own lesson now: the answer runs here at once
 expect "Right: you said EADDRINUSE"
 [ "$(grep -c . "$tmp/end.csv")" -eq 16 ] && ok || bad "the results at the end: $(cat "$tmp/end.csv")"
+# --- a class on a socket path (a shared lab server): another user joins; the path goes with the class -------------
+T new-session -d -s t2 -x 100 -y 30 \
+	"env LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$tmp/state-t2 $SOCKPLAY --teach 1 --listen $tmp/class.sock; echo EXIT=\$?; sleep 60"
+S=t2
+expect "--code "
+code2=$(screen | sed -n 's/.*--code \([A-Z0-9]*\).*/\1/p' | head -1)
+[ "$(stat -c %a "$tmp/class.sock")" = 666 ] && ok || bad "the class's socket is not open to the lab's users"
+$(as 65534 "$SOCKPLAY" --join "$tmp/class.sock" --code "$code2" --name eve --answers /dev/null) >"$tmp/eve.out" 2>&1 &
+eve=$!
+expect "1 here, 1 seats, 0 refused" 10
+keys q
+expect "EXIT=0" 10
+wait $eve
+grep -q "^SEAT 1 eve tcp-udp$" "$tmp/eve.out" && grep -q "^END$" "$tmp/eve.out" && ok || bad "eve: $(cat "$tmp/eve.out")"
+[ ! -e "$tmp/class.sock" ] && ok || bad "the class's socket path was left behind"
+
 python3 - "$tmp/class.csv" "$tmp/class.json" >"$tmp/py" 2>&1 <<'PY'
 import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
