@@ -65,10 +65,10 @@ expect "4 here, 4 seats, 0 refused" 10
 
 # --- hostile clients: each refused, nothing of theirs on the screen ---------------------------
 screen | sed 's/[0-9]* refused/N refused/; s/every [0-9.]*s/every Xs/' >"$tmp/before"
-python3 - "$port" "$code" >"$tmp/hostile" 2>&1 <<'PY' &
-import socket, sys, time
-port, code = int(sys.argv[1]), sys.argv[2]
-def conn():
+# a client of the protocol, for the hostile ones: connect, and read all the teacher says until it closes
+cat >"$tmp/client.py" <<'PY'
+import socket
+def conn(port):
     s = socket.create_connection(("127.0.0.1", port)); s.settimeout(8); return s
 def reply(s):
     data = b""
@@ -80,6 +80,11 @@ def reply(s):
     except Exception as e:
         data += b"<" + str(e).encode() + b">"
     return data.decode(errors="replace").strip()
+PY
+PYTHONPATH=$tmp python3 - "$port" "$code" >"$tmp/hostile" 2>&1 <<'PY' &
+import sys
+from client import conn, reply
+port, code = int(sys.argv[1]), sys.argv[2]
 cases = [
     ("wrong code", b"HELLO 1 ZZZZZZ mallory\n"),
     ("garbage", b"GET / HTTP/1.0\r\n\r\n"),
@@ -89,13 +94,13 @@ cases = [
     ("flood", b"HELLO 1 WRONG x\n" * 5000),
 ]
 for name, data in cases:
-    s = conn()
+    s = conn(port)
     try:
         s.sendall(data)
     except Exception:
         pass
     print(name, "->", reply(s)[:80])
-s = conn()            # silence: cut off after 5 s
+s = conn(port)        # silence: cut off after 5 s
 print("silent ->", reply(s)[:80])
 PY
 hostile=$!
@@ -188,19 +193,12 @@ S=teach
 expect "4 here, 4 seats" 5
 
 # --- a seated client that floods is cut off; the class goes on ---------------------------------------------
-python3 - "$port" "$code" >"$tmp/flood" 2>&1 <<'PY'
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); s.settimeout(5)
+PYTHONPATH=$tmp python3 - "$port" "$code" >"$tmp/flood" 2>&1 <<'PY'
+import sys
+from client import conn, reply
+s = conn(int(sys.argv[1]))
 s.sendall(b"HELLO 1 " + sys.argv[2].encode() + b" flood\n" + b"ANSWER 1 1 1\n" * 200)
-data = b""
-try:
-    while True:
-        b = s.recv(4096)
-        if not b: break
-        data += b
-except Exception:
-    pass
-print(data.decode(errors="replace"))
+print(reply(s))
 PY
 grep -q "REFUSED too many lines" "$tmp/flood" && ok || bad "a flood was not cut off: $(cat "$tmp/flood")"
 expect "4 here, 5 seats, 9 refused" 5
