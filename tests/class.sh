@@ -191,6 +191,14 @@ S=s2
 expect "seat $bob_seat (bob), following the teacher" 10
 S=teach
 expect "4 here, 4 seats" 5
+# bob again, from another terminal while the first still holds the seat (a cable pulled, unnoticed): the token takes it over
+student s2b 65533 bob
+S=s2b
+expect "seat $bob_seat (bob), following the teacher" 10
+S=s2
+expect "The class connection is lost" 10
+S=teach
+expect "4 here, 4 seats" 5
 
 # --- a seated client that floods is cut off; the class goes on ---------------------------------------------
 PYTHONPATH=$tmp python3 - "$port" "$code" >"$tmp/flood" 2>&1 <<'PY'

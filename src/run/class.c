@@ -326,6 +326,16 @@ static long seat_new(struct class_room *cr, const char *name)
 	return (long)cr->nseats++;
 }
 
+/* The connection that holds seat, closed: its token came back on another. */
+static void drop_seat(struct class_room *cr, long seat)
+{
+	for (size_t i = 0; i < cr->nconns; i++)
+		if (cr->conns[i]->seat == seat) {
+			conn_drop(cr->conns[i]);
+			return;
+		}
+}
+
 /* HELLO 1 CODE NAME [TOKEN]: a seat, new or taken back.  false: c is gone. */
 static bool hello(struct class_conn *c, char **w, int nw)
 {
@@ -341,9 +351,11 @@ static bool hello(struct class_conn *c, char **w, int nw)
 	for (size_t i = 0; i < cr->nseats; i++)
 		if (strcmp(cr->seats[i].name, w[3]) == 0)
 			seat = (long)i;
-	/* one seat cannot answer for another: a seat is taken back only with its token, and never twice */
-	if (seat >= 0 && (cr->seats[seat].here || nw < 5 || strcmp(w[4], cr->seats[seat].token) != 0))
+	/* one seat cannot answer for another: a seat is taken back only with its token */
+	if (seat >= 0 && (nw < 5 || strcmp(w[4], cr->seats[seat].token) != 0))
 		return refuse(c, "that name has a seat: choose another");
+	if (seat >= 0 && cr->seats[seat].here)
+		drop_seat(cr, seat);	/* the old connection is dead and does not know it yet (a cable pulled) */
 	if (seat < 0 && (seat = seat_new(cr, w[3])) < 0)
 		return refuse(c, "the class is full");
 	c->seat = seat;

@@ -89,7 +89,7 @@ struct class_room {
 	void (*changed)(void *ctx);	/* something for the screen: a seat, an answer, a refusal */
 	void *ctx;
 	FILE *trace;		/* SOCKPLAY_CLASS_TRACE: arrival times of answers (make bench) */
-	double pending_arrival[64];	/* answers arrived and not yet on screen */
+	double pending_arrival[CLASS_CONNS_MAX];	/* answers arrived and not yet on screen */
 	size_t npending;
 };
 
