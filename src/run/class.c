@@ -7,6 +7,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pwd.h>
@@ -137,6 +140,31 @@ long class_pred_at(const struct lesson *l, size_t step, size_t item)
 	return -1;
 }
 
+/*
+ * What students pass to --join: where itself, but for a wildcard (0.0.0.0,
+ * [::]) this machine's first address on a network, which a room can reach
+ * (read before the sandbox, where only loopback would be seen).
+ */
+static void join_address(struct class_room *cr, const char *where, const struct sockaddr_storage *ss)
+{
+	struct ifaddrs *ifs, *i;
+	char host[INET_ADDRSTRLEN];
+	bool any = (ss->ss_family == AF_INET && ((const struct sockaddr_in *)ss)->sin_addr.s_addr == htonl(INADDR_ANY)) ||
+		   (ss->ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)ss)->sin6_addr));
+
+	snprintf(cr->where, sizeof cr->where, "%s", where);
+	if (!any || getifaddrs(&ifs) < 0)
+		return;
+	for (i = ifs; i; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET && (i->ifa_flags & IFF_UP) &&
+		    !(i->ifa_flags & IFF_LOOPBACK) &&
+		    inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, host, sizeof host)) {
+			snprintf(cr->where, sizeof cr->where, "%s%s", host, strrchr(where, ':'));
+			break;
+		}
+	freeifaddrs(ifs);
+}
+
 int class_room_open(struct class_room *cr, const char *where, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
@@ -165,7 +193,7 @@ int class_room_open(struct class_room *cr, const char *where, char *err, size_t 
 		snprintf(cr->path, sizeof cr->path, "%s", where);
 		chmod(where, 0666);	/* students are other users on the lab's server */
 	}
-	snprintf(cr->where, sizeof cr->where, "%s", where);
+	join_address(cr, where, &ss);
 	random_text(cr->code, 6, "ABCDEFGHJKMNPQRSTUVWXYZ23456789");
 	return 0;
 }
