@@ -22,7 +22,8 @@ SOCKPLAY=$(cd "$(dirname "$SOCKPLAY")" && pwd)/$(basename "$SOCKPLAY")
 chmod 711 "$tmp"
 others=no
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
-   setpriv --reuid=65534 --regid=65534 --clear-groups "$SOCKPLAY" --version >/dev/null 2>&1; then
+   setpriv --reuid=65534 --regid=65534 --clear-groups env "$SOCKPLAY" --version >/dev/null 2>&1; then
+	# (through env, as the students' sessions run it: setpriv's own exec still holds root's capabilities)
 	others=yes
 else
 	echo "note: the students run as this user (other users cannot run $SOCKPLAY here)"
