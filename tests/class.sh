@@ -39,6 +39,11 @@ as() {	# as UID CMD...: CMD as that user (or as this one)
 		echo "env XDG_STATE_HOME=$tmp/home-$u $*"
 	fi
 }
+# reap PID: a seat with no screen ends when the class does; one that does not is stopped (10 s), never waited on forever
+reap() {
+	poll 10 sh -c "! kill -0 $1 2>/dev/null" || kill "$1" 2>/dev/null
+	wait "$1"
+}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 where=127.0.0.1:$port
 
@@ -193,7 +198,7 @@ done
 kill "$(pid_of s2)"
 S=teach
 expect "3 here, 4 seats" 5
-out=$($(as 65530 "$SOCKPLAY" --join "$where" --code "$code" --name bob --answers /dev/null) 2>&1)
+out=$(timeout 10 $(as 65530 "$SOCKPLAY" --join "$where" --code "$code" --name bob --answers /dev/null) 2>&1)
 st=$?
 case "$st:$out" in 2:*"that name has a seat"*) ok;; *) bad "an impostor took bob's seat: $st: $out";; esac
 T kill-session -t s2
@@ -253,7 +258,7 @@ S=teach
 keys q
 wait_for "(y/n)" 3 && keys y
 expect "EXIT=0" 10
-wait $dan
+reap $dan
 grep -q "^END$" "$tmp/dan.out" && ok || bad "the seat did not hear END"
 S=s1
 expect "The teacher ended the class" 10
@@ -273,7 +278,7 @@ eve=$!
 expect "1 here, 1 seats, 0 refused" 10
 keys q
 expect "EXIT=0" 10
-wait $eve
+reap $eve
 grep -q "^SEAT 1 eve tcp-udp$" "$tmp/eve.out" && grep -q "^END$" "$tmp/eve.out" && ok || bad "eve: $(cat "$tmp/eve.out")"
 [ ! -e "$tmp/class.sock" ] && ok || bad "the class's socket path was left behind"
 
