@@ -475,11 +475,8 @@ static int class_check(struct opts *o, const struct lesson *les)
 {
 	static struct class_room room;
 	char err[400];
-	size_t npreds = 0;
+	size_t npreds = class_pred_count(les);
 
-	for (size_t s = 0; s < les->nsteps; s++)
-		for (size_t i = 0; i < les->steps[s].n; i++)
-			npreds += les->steps[s].items[i].question != NULL;
 	if (o->seat && (les->nsteps != o->seat->nsteps || npreds != o->seat->npreds)) {
 		fprintf(stderr, _("sockplay: the teacher's lesson %1$s has %2$zu steps and %3$zu predictions; yours "
 			"has %4$zu and %5$zu: install the same sockplay as the teacher\n"), les->name, o->seat->nsteps,

@@ -165,6 +165,16 @@ static void join_address(struct class_room *cr, const char *where, const struct 
 	freeifaddrs(ifs);
 }
 
+size_t class_pred_count(const struct lesson *l)
+{
+	size_t n = 0;
+
+	for (size_t s = 0; s < l->nsteps; s++)
+		for (size_t i = 0; i < l->steps[s].n; i++)
+			n += l->steps[s].items[i].question != NULL;
+	return n;
+}
+
 int class_room_open(struct class_room *cr, const char *where, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
@@ -558,9 +568,7 @@ int class_room_start(struct class_room *cr, struct ev_loop *loop, const struct l
 	cr->les = l;
 	cr->changed = changed;
 	cr->ctx = ctx;
-	for (size_t s = 0; s < l->nsteps; s++)
-		for (size_t i = 0; i < l->steps[s].n; i++)
-			cr->npreds += l->steps[s].items[i].question != NULL;
+	cr->npreds = class_pred_count(l);
 	cr->preds = calloc(cr->npreds + 1, sizeof *cr->preds);
 	cr->conns = calloc(CLASS_CONNS_MAX, sizeof *cr->conns);
 	if (cr->preds == NULL || cr->conns == NULL)

@@ -100,6 +100,8 @@ int class_room_start(struct class_room *cr, struct ev_loop *loop, const struct l
 		     void *ctx);
 void class_room_close(struct class_room *cr);
 
+/* How many predictions l asks (the seat checks its copy by it). */
+size_t class_pred_count(const struct lesson *l);
 /* The prediction at (step, item) of l, or -1. */
 long class_pred_at(const struct lesson *l, size_t step, size_t item);
 
